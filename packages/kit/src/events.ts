@@ -1,0 +1,83 @@
+/**
+ * The event envelope every service publishes and consumes, and the one place subjects are spelled.
+ *
+ * Subjects: `hall.<regionCode>.<service>.<entity>.<verb>`. The region code (GB/T 2260, 6 to 12 digits) comes
+ * first so that a district or township NATS leaf node can filter what crosses tiers by subject.
+ */
+
+/** Services that own a stream. One stream per owning service per deployment region. */
+export const Services = {
+  catalogue: 'catalogue',
+  intake: 'intake',
+  case: 'case',
+  timing: 'timing',
+  fee: 'fee',
+  notify: 'notify',
+  evaluation: 'evaluation',
+} as const;
+export type ServiceName = (typeof Services)[keyof typeof Services];
+
+/** GB/T 2260 administrative division code, extended with township (9) and village (12) digits. */
+export const REGION_CODE_PATTERN = /^(\d{6}|\d{9}|\d{12})$/;
+
+export interface EventEnvelope<TData = unknown> {
+  /** Unique event id (UUIDv7); also the `Nats-Msg-Id` used for server-side dedupe. */
+  readonly id: string;
+  /** `<service>.<entity>.<verb>`, e.g. `catalogue.hall.created`. */
+  readonly type: string;
+  /** Version of `data`'s shape for this type; consumers reject versions they do not know. */
+  readonly schemaVersion: number;
+  /** ISO-8601 instant the state change committed. */
+  readonly occurredAt: string;
+  /** Region code of the hall (deployment) that owns the event. */
+  readonly regionCode: string;
+  /** The case the event belongs to, where there is one. */
+  readonly caseId?: string;
+  /** W3C trace context (`traceparent`, `tracestate`) captured where the event was raised. */
+  readonly traceHeaders?: Readonly<Record<string, string>>;
+  readonly data: TData;
+}
+
+/** Splits `catalogue.hall.created` into its service, entity and verb; throws on a malformed type. */
+export function parseEventType(type: string): { service: string; entity: string; verb: string } {
+  const parts = type.split('.');
+  if (parts.length !== 3 || parts.some((part) => !/^[a-z][a-z0-9_-]*$/.test(part))) {
+    throw new Error(`event type must be <service>.<entity>.<verb> in lower case, got "${type}"`);
+  }
+  const [service, entity, verb] = parts as [string, string, string];
+  return { service, entity, verb };
+}
+
+/** The subject an event is published on. */
+export function subjectFor(event: Pick<EventEnvelope, 'type' | 'regionCode'>): string {
+  if (!REGION_CODE_PATTERN.test(event.regionCode)) {
+    throw new Error(`region code must be 6, 9 or 12 digits, got "${event.regionCode}"`);
+  }
+  const { service, entity, verb } = parseEventType(event.type);
+  return `hall.${event.regionCode}.${service}.${entity}.${verb}`;
+}
+
+export interface StreamSpec {
+  readonly name: string;
+  readonly subjects: readonly string[];
+}
+
+/**
+ * The stream a service owns in one region: `CATALOGUE_370700` over `hall.370700.catalogue.>`.
+ * Each deployment (city, district, township) has its own region code and so its own streams.
+ */
+export function streamFor(service: ServiceName, regionCode: string): StreamSpec {
+  if (!REGION_CODE_PATTERN.test(regionCode)) {
+    throw new Error(`region code must be 6, 9 or 12 digits, got "${regionCode}"`);
+  }
+  return { name: `${service.toUpperCase()}_${regionCode}`, subjects: [`hall.${regionCode}.${service}.>`] };
+}
+
+/** Dead letters of one region: every consumer's poison messages, `dlq.<regionCode>.<stream>.<durable>`. */
+export function deadLetterStreamFor(regionCode: string): StreamSpec {
+  return { name: `DLQ_${regionCode}`, subjects: [`dlq.${regionCode}.>`] };
+}
+
+export function deadLetterSubject(regionCode: string, stream: string, durable: string): string {
+  return `dlq.${regionCode}.${stream}.${durable}`;
+}

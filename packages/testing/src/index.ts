@@ -1,0 +1,10 @@
+export { freePort, waitFor, startNatsServer, type RunningNats } from './processes';
+export {
+  startPostgresCluster,
+  createTestDatabase,
+  testDatabaseAdminUrl,
+  type RunningPostgres,
+  type TestDatabase,
+} from './postgres';
+export { sharedNatsUrl, privateNatsServer } from './nats';
+export { uniqueRegionCode } from './region';

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Asks the OS for a free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port assigned'));
+      });
+    });
+  });
+}
+
+/** Polls `probe` until it resolves true or `timeoutMs` passes. Tests wait on conditions, never on fixed sleeps. */
+export async function waitFor(
+  probe: () => Promise<boolean> | boolean,
+  { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await probe()) return;
+    } catch {
+      // not yet: the probe throws while the thing is still starting
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export interface RunningNats {
+  readonly url: string;
+  readonly port: number;
+  /** Stops the server; its JetStream store is kept until `remove`. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port over the same store (for restart tests). */
+  restart(): Promise<void>;
+  /** Stops it and deletes its store. */
+  remove(): Promise<void>;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Starts a real `nats-server -js` on a free port with its own store folder. `nats-server` must be on the
+ * PATH (Debian package `nats-server`; `.ci/run` installs it).
+ */
+export async function startNatsServer(): Promise<RunningNats> {
+  const port = await freePort();
+  const storeDir = await mkdtemp(join(tmpdir(), 'govhall-nats-'));
+  let child: ChildProcess | undefined;
+  const start = async (): Promise<void> => {
+    const proc = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child = proc;
+    let output = '';
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onExit = (): void => reject(new Error(`nats-server exited during start: ${output}`));
+      proc.once('error', reject);
+      proc.once('exit', onExit);
+      const check = (): void => {
+        if (output.includes('Server is ready')) {
+          proc.off('exit', onExit);
+          resolve();
+        }
+      };
+      proc.stderr?.on('data', check);
+    });
+  };
+  const stop = async (): Promise<void> => {
+    if (!child) return;
+    const proc = child;
+    child = undefined;
+    proc.kill('SIGTERM');
+    await exited(proc);
+  };
+  await start();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    stop,
+    restart: async () => {
+      await stop();
+      await start();
+    },
+    remove: async () => {
+      await stop();
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}
