@@ -1,0 +1,8 @@
+import { join } from 'node:path';
+
+/** Folder holding the .proto sources (for gRPC reflection, which serves descriptors at run time). */
+export const PROTO_ROOT = join(__dirname, '..', '..', '..', 'proto');
+
+/** The catalogue service's organisation directory contract (package govhall.catalogue.v1). */
+export * as catalogueV1 from './gen/govhall/catalogue/v1/organisation';
+export const CATALOGUE_PROTO_FILES = ['govhall/catalogue/v1/organisation.proto'] as const;
