@@ -10,6 +10,8 @@ module.exports = {
   globalTeardown: '<rootDir>/packages/testing/src/global-teardown.ts',
   // Two cores: keep integration files from fighting over them.
   maxWorkers: 2,
+  // Integration tests start servers and processes; a unit test never comes near this.
+  testTimeout: 30_000,
   projects: [
     {
       ...common,
@@ -19,8 +21,11 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/services/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-      testTimeout: 60_000,
+      testMatch: [
+        '<rootDir>/packages/*/test/**/*.test.ts',
+        '<rootDir>/services/*/test/**/*.test.ts',
+        '<rootDir>/test/**/*.test.ts',
+      ],
     },
   ],
 };

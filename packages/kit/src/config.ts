@@ -26,13 +26,16 @@ export function loadConfig<Shape extends z.ZodRawShape>(
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const url = (protocols: readonly string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 
 /**
  * Variables every service reads. A service extends this with its own (`baseServiceEnv.extend({...})`).

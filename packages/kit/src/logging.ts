@@ -7,7 +7,8 @@ import pino, { type DestinationStream, type Logger } from 'pino';
  */
 
 // 18-character resident ID: 6-digit region, 8-digit birth date, 3-digit sequence, check digit or X.
-const ID_NUMBER = /(?<![0-9A-Za-z])(\d{6})(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g;
+const ID_NUMBER =
+  /(?<![0-9A-Za-z])(\d{6})(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g;
 // Mainland mobile: 11 digits starting 13-19, optionally with +86 / 86 before it.
 const MOBILE = /(?<!\d)((?:\+?86)?1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
 
@@ -25,7 +26,9 @@ export function maskMobile(mobile: string): string {
 
 /** Masks one ID number for display (`110105********1234`). */
 export function maskIdNumber(idNumber: string): string {
-  return idNumber.length >= 10 ? `${idNumber.slice(0, 6)}${'*'.repeat(idNumber.length - 10)}${idNumber.slice(-4)}` : '****';
+  return idNumber.length >= 10
+    ? `${idNumber.slice(0, 6)}${'*'.repeat(idNumber.length - 10)}${idNumber.slice(-4)}`
+    : '****';
 }
 
 function maskDeep(value: unknown, seen: WeakSet<object>): unknown {
@@ -35,7 +38,11 @@ function maskDeep(value: unknown, seen: WeakSet<object>): unknown {
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
   if (value instanceof Error) {
-    return { type: value.name, message: maskPersonalData(value.message), stack: value.stack && maskPersonalData(value.stack) };
+    return {
+      type: value.name,
+      message: maskPersonalData(value.message),
+      stack: value.stack && maskPersonalData(value.stack),
+    };
   }
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, seen));
   if (value instanceof Date) return value;

@@ -34,33 +34,33 @@ describe('SQL store', () => {
 
   it('runs a command once per request id and replays the first answer', async () => {
     let runs = 0;
-    const command = async () => ({ n: ++runs });
+    const command = () => Promise.resolve({ n: ++runs });
     const key = { requestId: 'req-0001-abc', operation: 'Count', request: { a: 1 } };
     const first = await runIdempotent(database.db, key, identity, command);
     const again = await runIdempotent(database.db, key, identity, command);
     expect(first).toEqual({ n: 1 });
     expect(again).toEqual({ n: 1 });
     expect(runs).toBe(1);
-    await expect(
-      runIdempotent(database.db, { ...key, request: { a: 2 } }, identity, command),
-    ).rejects.toBeInstanceOf(PreconditionFailedError);
-    await expect(
-      runIdempotent(database.db, { ...key, requestId: 'short' }, identity, command),
-    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(runIdempotent(database.db, { ...key, request: { a: 2 } }, identity, command)).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
+    await expect(runIdempotent(database.db, { ...key, requestId: 'short' }, identity, command)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   it('forgets a request id whose command failed, so a retry runs it', async () => {
     const key = { requestId: 'req-0002-abc', operation: 'Count', request: {} };
-    await expect(
-      runIdempotent(database.db, key, identity, () => Promise.reject(new Error('boom'))),
-    ).rejects.toThrow('boom');
+    await expect(runIdempotent(database.db, key, identity, () => Promise.reject(new Error('boom')))).rejects.toThrow(
+      'boom',
+    );
     await expect(runIdempotent(database.db, key, identity, () => Promise.resolve({ n: 7 }))).resolves.toEqual({ n: 7 });
   });
 
   it('serialises two concurrent first attempts: one runs, the other replays', async () => {
     let runs = 0;
     const key = { requestId: 'req-0003-abc', operation: 'Count', request: {} };
-    const command = async () => ({ n: ++runs });
+    const command = () => Promise.resolve({ n: ++runs });
     const [a, b] = await Promise.all([
       runIdempotent(database.db, key, identity, command),
       runIdempotent(database.db, key, identity, command),
@@ -71,8 +71,9 @@ describe('SQL store', () => {
 
   it('handles an event once per consumer, with the handler writes in the same transaction', async () => {
     let handled = 0;
-    const handler = async () => {
+    const handler = () => {
       handled += 1;
+      return Promise.resolve();
     };
     expect(await handleOnce(database.db, 'consumer-a', 'evt-1', handler)).toBe(true);
     expect(await handleOnce(database.db, 'consumer-a', 'evt-1', handler)).toBe(false);

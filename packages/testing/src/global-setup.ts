@@ -10,12 +10,12 @@ export default async function globalSetup(): Promise<void> {
   if (!process.env['TEST_DATABASE_URL']) {
     const pg = await startPostgresCluster();
     process.env['TEST_DATABASE_URL'] = pg.adminUrl;
-    stops.push(pg.stop);
+    stops.push(() => pg.stop());
   }
   if (!process.env['TEST_NATS_URL']) {
     const nats = await startNatsServer();
     process.env['TEST_NATS_URL'] = nats.url;
-    stops.push(nats.remove);
+    stops.push(() => nats.remove());
   }
   (globalThis as { __govhallStops?: Array<() => Promise<void>> }).__govhallStops = stops;
 }

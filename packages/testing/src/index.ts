@@ -8,3 +8,4 @@ export {
 } from './postgres';
 export { sharedNatsUrl, privateNatsServer } from './nats';
 export { uniqueRegionCode } from './region';
+export { readStream, type StoredMessage } from './streams';

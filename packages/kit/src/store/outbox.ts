@@ -8,16 +8,20 @@ import type { KitTables } from './tables';
  * Writes events in the same transaction as the state change they describe. Nothing is published here:
  * the relay publishes after commit, so a transaction never waits on the bus.
  */
-export async function appendToOutbox(trx: Transaction<KitTables>, events: readonly EventEnvelope[]): Promise<void> {
+export async function appendToOutbox<DB extends KitTables>(
+  trx: Transaction<DB>,
+  events: readonly EventEnvelope[],
+): Promise<void> {
   if (events.length === 0) return;
-  await trx
+  await (trx as unknown as Transaction<KitTables>)
     .insertInto('outbox')
     .values(events.map((event) => ({ id: event.id, event: JSON.stringify(event) })))
     .execute();
 }
 
-export interface OutboxRelayOptions {
-  db: Kysely<KitTables>;
+export interface OutboxRelayOptions<DB extends KitTables = KitTables> {
+  /** The service's database; any schema that has the kit's tables. */
+  db: Kysely<DB>;
   bus: EventBus;
   logger: Logger;
   /** How often to look for events when nobody kicks the relay; default 500 ms. */
@@ -45,14 +49,18 @@ interface ClaimedRow {
  * is claimed with `FOR UPDATE SKIP LOCKED` in one short statement, and no transaction is held while
  * publishing.
  */
-export class OutboxRelay {
+export class OutboxRelay<DB extends KitTables = KitTables> {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private kicked = false;
   private lastCleanup = 0;
 
-  constructor(private readonly options: OutboxRelayOptions) {}
+  private readonly db: Kysely<KitTables>;
+
+  constructor(private readonly options: OutboxRelayOptions<DB>) {
+    this.db = options.db as unknown as Kysely<KitTables>;
+  }
 
   /** Starts the background loop. */
   start(): void {
@@ -107,22 +115,34 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
-    const { db, bus } = this.options;
+    const { db } = this;
+    const { bus } = this.options;
     const batchSize = this.options.batchSize ?? 100;
     const claimMs = this.options.claimMs ?? 30_000;
     // One statement, so the claim is its own short transaction.
-    const claimed = await sql<ClaimedRow>`
-      UPDATE ${sql.table('outbox')} SET claimed_until = now() + ${`${claimMs} milliseconds`}::interval,
-             attempts = attempts + 1
-       WHERE position IN (
-             SELECT position FROM ${sql.table('outbox')}
-              WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
-              ORDER BY position
-              LIMIT ${batchSize}
-                FOR UPDATE SKIP LOCKED)
-      RETURNING id, event, position`.execute(db);
+    const claimed = (await db
+      .updateTable('outbox')
+      .set((eb) => ({
+        claimed_until: sql<Date>`now() + ${`${claimMs} milliseconds`}::interval`,
+        attempts: eb('attempts', '+', 1),
+      }))
+      .where('position', 'in', (eb) =>
+        eb
+          .selectFrom('outbox')
+          .select('position')
+          .where('published_at', 'is', null)
+          .where((inner) =>
+            inner.or([inner('claimed_until', 'is', null), inner('claimed_until', '<', sql<Date>`now()`)]),
+          )
+          .orderBy('position')
+          .limit(batchSize)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returning(['id', 'event', 'position'])
+      .execute()) as ClaimedRow[];
     // RETURNING does not keep the subquery's order.
-    const rows = [...claimed.rows].sort((a, b) => Number(a.position) - Number(b.position));
+    const rows = [...claimed].sort((a, b) => Number(a.position) - Number(b.position));
     const published: string[] = [];
     let failure: unknown;
     for (const row of rows) {
@@ -136,14 +156,18 @@ export class OutboxRelay {
       }
     }
     if (published.length > 0) {
-      await db.updateTable('outbox').set({ published_at: new Date(), last_error: null }).where('id', 'in', published).execute();
+      await db
+        .updateTable('outbox')
+        .set({ published_at: new Date(), last_error: null })
+        .where('id', 'in', published)
+        .execute();
       this.options.onPublished?.(published.length);
     }
     if (failure !== undefined) {
       const unpublished = rows.map((r) => r.id).filter((id) => !published.includes(id));
       await db
         .updateTable('outbox')
-        .set({ claimed_until: null, last_error: String(failure instanceof Error ? failure.message : failure) })
+        .set({ claimed_until: null, last_error: failure instanceof Error ? failure.message : 'publish failed' })
         .where('id', 'in', unpublished)
         .execute();
       throw new Error('publishing from the outbox failed', { cause: failure });
@@ -152,7 +176,7 @@ export class OutboxRelay {
   }
 
   private async cleanup(): Promise<void> {
-    const { db } = this.options;
+    const { db } = this;
     const now = Date.now();
     if (this.options.onPending) {
       const { pending } = await db

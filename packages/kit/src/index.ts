@@ -1,0 +1,22 @@
+/**
+ * @govhall/kit — the small service kit every service stands on. Not a framework: each part is a function
+ * or class a service's `main.ts` wires by hand. See docs/kit.md.
+ */
+export * from './errors';
+export * from './events';
+export * from './clock';
+export * from './ids';
+export { loadConfig, ConfigError, baseServiceEnv, type BaseServiceEnv } from './config';
+export { createLogger, maskPersonalData, maskMobile, maskIdNumber, type Logger, type LoggerOptions } from './logging';
+export * from './store';
+export * from './bus';
+export * from './grpc';
+export {
+  createMetrics,
+  busObserverFor,
+  MetricNames,
+  type Metrics,
+  type MetricName,
+  type MetricsBusObserver,
+} from './metrics';
+export * from './http/side-port';

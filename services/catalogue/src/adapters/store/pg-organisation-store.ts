@@ -1,0 +1,452 @@
+import {
+  appendToOutbox,
+  runIdempotent,
+  type EventEnvelope,
+  type IdempotencyKey,
+  type KitTables,
+  type ResponseCodec,
+} from '@govhall/kit';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type {
+  BodyNature,
+  Department,
+  Hall,
+  HallTier,
+  LeaderChain,
+  Staff,
+  StaffRole,
+  Window,
+  WindowKind,
+} from '../../domain/organisation';
+import type {
+  DepartmentFilter,
+  HallFilter,
+  OrganisationReads,
+  OrganisationStore,
+  OrganisationTransaction,
+  StaffFilter,
+  WindowFilter,
+} from '../../app/ports';
+
+interface Timestamps {
+  active: boolean;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The catalogue schema's tables (see migrations/). */
+export interface CatalogueTables extends KitTables {
+  halls: Timestamps & {
+    id: string;
+    name: string;
+    tier: string;
+    region_code: string;
+    parent_hall_id: string | null;
+    address: string;
+  };
+  departments: Timestamps & { id: string; hall_id: string; code: string; name: string; nature: string };
+  windows: Timestamps & { id: string; hall_id: string; number: string; name: string; kind: string };
+  window_departments: { window_id: string; department_id: string; position: number };
+  staff: Timestamps & {
+    id: string;
+    hall_id: string;
+    department_id: string | null;
+    employee_no: string;
+    name: string;
+    mobile: string;
+    roles: string[];
+    window_id: string | null;
+  };
+  leader_chains: {
+    department_id: string;
+    chief_representative_id: string | null;
+    deputy_leader_id: string;
+    principal_leader_id: string;
+    version: number;
+    updated_at: Date;
+  };
+}
+
+type Executor = Kysely<CatalogueTables> | Transaction<CatalogueTables>;
+
+const toHall = (row: Selectable<CatalogueTables['halls']>): Hall => ({
+  id: row.id,
+  name: row.name,
+  tier: row.tier as HallTier,
+  regionCode: row.region_code,
+  parentHallId: row.parent_hall_id,
+  address: row.address,
+  active: row.active,
+  version: row.version,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const toDepartment = (row: Selectable<CatalogueTables['departments']>): Department => ({
+  id: row.id,
+  hallId: row.hall_id,
+  code: row.code,
+  name: row.name,
+  nature: row.nature as BodyNature,
+  active: row.active,
+  version: row.version,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const toStaff = (row: Selectable<CatalogueTables['staff']>): Staff => ({
+  id: row.id,
+  hallId: row.hall_id,
+  departmentId: row.department_id,
+  employeeNo: row.employee_no,
+  name: row.name,
+  mobile: row.mobile,
+  roles: row.roles as StaffRole[],
+  windowId: row.window_id,
+  active: row.active,
+  version: row.version,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const toLeaderChain = (row: Selectable<CatalogueTables['leader_chains']>): LeaderChain => ({
+  departmentId: row.department_id,
+  chiefRepresentativeId: row.chief_representative_id,
+  deputyLeaderId: row.deputy_leader_id,
+  principalLeaderId: row.principal_leader_id,
+  version: row.version,
+  updatedAt: row.updated_at,
+});
+
+/** Reads over either the pool or one transaction. */
+class PgOrganisationReads implements OrganisationReads {
+  constructor(protected readonly db: Executor) {}
+
+  async getHall(id: string): Promise<Hall | undefined> {
+    const row = await this.db.selectFrom('halls').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toHall(row);
+  }
+
+  async listHalls(filter: HallFilter): Promise<Hall[]> {
+    let query = this.db.selectFrom('halls').selectAll().orderBy('region_code');
+    if (filter.parentHallId) query = query.where('parent_hall_id', '=', filter.parentHallId);
+    if (filter.tier) query = query.where('tier', '=', filter.tier);
+    if (!filter.includeInactive) query = query.where('active', '=', true);
+    return (await query.execute()).map(toHall);
+  }
+
+  async getDepartment(id: string): Promise<Department | undefined> {
+    const row = await this.db.selectFrom('departments').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toDepartment(row);
+  }
+
+  async getDepartments(ids: readonly string[]): Promise<Department[]> {
+    if (ids.length === 0) return [];
+    return (
+      await this.db
+        .selectFrom('departments')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute()
+    ).map(toDepartment);
+  }
+
+  async listDepartments(filter: DepartmentFilter): Promise<Department[]> {
+    let query = this.db.selectFrom('departments').selectAll().orderBy('code');
+    if (filter.hallId) query = query.where('hall_id', '=', filter.hallId);
+    if (!filter.includeInactive) query = query.where('active', '=', true);
+    return (await query.execute()).map(toDepartment);
+  }
+
+  async getWindow(id: string): Promise<Window | undefined> {
+    return (await this.windows([id]))[0];
+  }
+
+  async listWindows(filter: WindowFilter): Promise<Window[]> {
+    let query = this.db.selectFrom('windows').select('id').orderBy('number');
+    if (filter.hallId) query = query.where('hall_id', '=', filter.hallId);
+    if (!filter.includeInactive) query = query.where('active', '=', true);
+    if (filter.departmentId) {
+      const departmentId = filter.departmentId;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('window_departments')
+            .select('window_id')
+            .whereRef('window_departments.window_id', '=', 'windows.id')
+            .where('window_departments.department_id', '=', departmentId),
+        ),
+      );
+    }
+    return this.windows((await query.execute()).map((r) => r.id));
+  }
+
+  /** Windows with their departments in their listed order, in the order of `ids`. */
+  private async windows(ids: readonly string[]): Promise<Window[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('windows')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute();
+    const links = await this.db
+      .selectFrom('window_departments')
+      .selectAll()
+      .where('window_id', 'in', [...ids])
+      .orderBy('position')
+      .execute();
+    const byId = new Map<string, Window>(
+      rows.map((row) => [
+        row.id,
+        {
+          id: row.id,
+          hallId: row.hall_id,
+          number: row.number,
+          name: row.name,
+          kind: row.kind as WindowKind,
+          departmentIds: links.filter((l) => l.window_id === row.id).map((l) => l.department_id),
+          active: row.active,
+          version: row.version,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+        },
+      ]),
+    );
+    return ids.map((id) => byId.get(id)).filter((w): w is Window => w !== undefined);
+  }
+
+  async getStaff(id: string): Promise<Staff | undefined> {
+    const row = await this.db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toStaff(row);
+  }
+
+  async getStaffMany(ids: readonly string[]): Promise<Staff[]> {
+    if (ids.length === 0) return [];
+    return (
+      await this.db
+        .selectFrom('staff')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute()
+    ).map(toStaff);
+  }
+
+  async listStaff(filter: StaffFilter): Promise<Staff[]> {
+    let query = this.db.selectFrom('staff').selectAll().orderBy('employee_no');
+    if (filter.hallId) query = query.where('hall_id', '=', filter.hallId);
+    if (filter.departmentId) query = query.where('department_id', '=', filter.departmentId);
+    if (filter.role) {
+      const role = filter.role;
+      query = query.where(sql<boolean>`${role} = ANY(roles)`);
+    }
+    if (!filter.includeInactive) query = query.where('active', '=', true);
+    return (await query.execute()).map(toStaff);
+  }
+
+  async getLeaderChain(departmentId: string): Promise<LeaderChain | undefined> {
+    const row = await this.db
+      .selectFrom('leader_chains')
+      .selectAll()
+      .where('department_id', '=', departmentId)
+      .executeTakeFirst();
+    return row && toLeaderChain(row);
+  }
+}
+
+class PgOrganisationTransaction extends PgOrganisationReads implements OrganisationTransaction {
+  constructor(private readonly trx: Transaction<CatalogueTables>) {
+    super(trx);
+  }
+
+  async hallParents(): Promise<Map<string, string | null>> {
+    const rows = await this.trx.selectFrom('halls').select(['id', 'parent_hall_id']).execute();
+    return new Map(rows.map((r) => [r.id, r.parent_hall_id]));
+  }
+
+  async findHallByRegion(regionCode: string): Promise<Hall | undefined> {
+    const row = await this.trx.selectFrom('halls').selectAll().where('region_code', '=', regionCode).executeTakeFirst();
+    return row && toHall(row);
+  }
+
+  async findDepartmentByCode(hallId: string, code: string): Promise<Department | undefined> {
+    const row = await this.trx
+      .selectFrom('departments')
+      .selectAll()
+      .where('hall_id', '=', hallId)
+      .where('code', '=', code)
+      .executeTakeFirst();
+    return row && toDepartment(row);
+  }
+
+  async findWindowByNumber(hallId: string, number: string): Promise<Window | undefined> {
+    const row = await this.trx
+      .selectFrom('windows')
+      .select('id')
+      .where('hall_id', '=', hallId)
+      .where('number', '=', number)
+      .where('active', '=', true)
+      .executeTakeFirst();
+    return row ? this.getWindow(row.id) : undefined;
+  }
+
+  async findStaffByEmployeeNo(hallId: string, employeeNo: string): Promise<Staff | undefined> {
+    const row = await this.trx
+      .selectFrom('staff')
+      .selectAll()
+      .where('hall_id', '=', hallId)
+      .where('employee_no', '=', employeeNo)
+      .executeTakeFirst();
+    return row && toStaff(row);
+  }
+
+  async leaderChainsNaming(staffId: string): Promise<LeaderChain[]> {
+    const rows = await this.trx
+      .selectFrom('leader_chains')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('chief_representative_id', '=', staffId),
+          eb('deputy_leader_id', '=', staffId),
+          eb('principal_leader_id', '=', staffId),
+        ]),
+      )
+      .execute();
+    return rows.map(toLeaderChain);
+  }
+
+  async saveHall(hall: Hall): Promise<void> {
+    const row = {
+      id: hall.id,
+      name: hall.name,
+      tier: hall.tier,
+      region_code: hall.regionCode,
+      parent_hall_id: hall.parentHallId,
+      address: hall.address,
+      active: hall.active,
+      version: hall.version,
+      created_at: hall.createdAt,
+      updated_at: hall.updatedAt,
+    };
+    await this.trx
+      .insertInto('halls')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
+  }
+
+  async saveDepartment(department: Department): Promise<void> {
+    const row = {
+      id: department.id,
+      hall_id: department.hallId,
+      code: department.code,
+      name: department.name,
+      nature: department.nature,
+      active: department.active,
+      version: department.version,
+      created_at: department.createdAt,
+      updated_at: department.updatedAt,
+    };
+    await this.trx
+      .insertInto('departments')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
+  }
+
+  async saveWindow(window: Window): Promise<void> {
+    const row = {
+      id: window.id,
+      hall_id: window.hallId,
+      number: window.number,
+      name: window.name,
+      kind: window.kind,
+      active: window.active,
+      version: window.version,
+      created_at: window.createdAt,
+      updated_at: window.updatedAt,
+    };
+    await this.trx
+      .insertInto('windows')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
+    await this.trx.deleteFrom('window_departments').where('window_id', '=', window.id).execute();
+    if (window.departmentIds.length > 0) {
+      await this.trx
+        .insertInto('window_departments')
+        .values(
+          window.departmentIds.map((departmentId, position) => ({
+            window_id: window.id,
+            department_id: departmentId,
+            position,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  async saveStaff(staff: Staff): Promise<void> {
+    const row = {
+      id: staff.id,
+      hall_id: staff.hallId,
+      department_id: staff.departmentId,
+      employee_no: staff.employeeNo,
+      name: staff.name,
+      mobile: staff.mobile,
+      roles: [...staff.roles],
+      window_id: staff.windowId,
+      active: staff.active,
+      version: staff.version,
+      created_at: staff.createdAt,
+      updated_at: staff.updatedAt,
+    };
+    await this.trx
+      .insertInto('staff')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
+  }
+
+  async saveLeaderChain(chain: LeaderChain): Promise<void> {
+    const row = {
+      department_id: chain.departmentId,
+      chief_representative_id: chain.chiefRepresentativeId,
+      deputy_leader_id: chain.deputyLeaderId,
+      principal_leader_id: chain.principalLeaderId,
+      version: chain.version,
+      updated_at: chain.updatedAt,
+    };
+    await this.trx
+      .insertInto('leader_chains')
+      .values(row)
+      .onConflict((oc) => oc.column('department_id').doUpdateSet(row))
+      .execute();
+  }
+
+  async emit(event: EventEnvelope): Promise<void> {
+    await appendToOutbox(this.trx, [event]);
+  }
+}
+
+/** PostgreSQL implementation of the directory's store; `afterCommit` wakes the outbox relay. */
+export class PgOrganisationStore implements OrganisationStore {
+  readonly reads: OrganisationReads;
+
+  constructor(
+    private readonly db: Kysely<CatalogueTables>,
+    private readonly afterCommit: () => void = () => undefined,
+  ) {
+    this.reads = new PgOrganisationReads(db);
+  }
+
+  async command<T>(
+    key: IdempotencyKey,
+    codec: ResponseCodec<T>,
+    work: (tx: OrganisationTransaction) => Promise<T>,
+  ): Promise<T> {
+    const result = await runIdempotent(this.db, key, codec, (trx) => work(new PgOrganisationTransaction(trx)));
+    this.afterCommit();
+    return result;
+  }
+}

@@ -1,0 +1,603 @@
+import {
+  AlreadyExistsError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+  type Clock,
+  type EventEnvelope,
+  type FieldViolation,
+  type IdGenerator,
+  type ResponseCodec,
+  maskMobile,
+} from '@govhall/kit';
+import {
+  findParentCycle,
+  validateDepartmentInput,
+  validateHallInput,
+  validateHallParent,
+  validateLeaderChain,
+  validateStaffInput,
+  validateWindowInput,
+  type Department,
+  type DepartmentInput,
+  type Hall,
+  type HallInput,
+  type LeaderChain,
+  type LeaderChainInput,
+  type Staff,
+  type StaffInput,
+  type Window,
+  type WindowInput,
+} from '../domain/organisation';
+import type {
+  DepartmentFilter,
+  HallFilter,
+  OrganisationStore,
+  OrganisationTransaction,
+  StaffFilter,
+  WindowFilter,
+} from './ports';
+
+/** Event types this service publishes for the directory (subjects `hall.<region>.catalogue.<entity>.<verb>`). */
+export const OrganisationEvents = {
+  hallCreated: 'catalogue.hall.created',
+  hallUpdated: 'catalogue.hall.updated',
+  hallDeactivated: 'catalogue.hall.deactivated',
+  departmentCreated: 'catalogue.department.created',
+  departmentUpdated: 'catalogue.department.updated',
+  departmentDeactivated: 'catalogue.department.deactivated',
+  windowCreated: 'catalogue.window.created',
+  windowUpdated: 'catalogue.window.updated',
+  windowDeactivated: 'catalogue.window.deactivated',
+  staffCreated: 'catalogue.staff.created',
+  staffUpdated: 'catalogue.staff.updated',
+  staffDeactivated: 'catalogue.staff.deactivated',
+  leaderChainSet: 'catalogue.leader_chain.set',
+} as const;
+export type OrganisationEventType = (typeof OrganisationEvents)[keyof typeof OrganisationEvents];
+
+export interface CommandMeta {
+  requestId: string;
+}
+export interface UpdateMeta extends CommandMeta {
+  expectedVersion: number;
+}
+
+/** Stored command results keep their Date fields through the JSON round trip. */
+function entityCodec<T extends object>(): ResponseCodec<T> {
+  return {
+    encode: (value) => value,
+    decode: (stored) => {
+      const value = { ...(stored as Record<string, unknown>) };
+      for (const key of ['createdAt', 'updatedAt']) {
+        if (typeof value[key] === 'string') value[key] = new Date(value[key]);
+      }
+      return value as T;
+    },
+  };
+}
+
+function invalidIf(violations: readonly FieldViolation[]): void {
+  if (violations.length > 0) throw new ValidationError(violations);
+}
+
+function checkVersion(entity: string, current: { version: number }, expected: number): void {
+  if (current.version !== expected) {
+    throw new PreconditionFailedError(
+      `${entity} was changed by someone else (version ${current.version}, you read ${expected}); reload and retry`,
+    );
+  }
+}
+
+/** Staff as published in events and answered over gRPC: the mobile number masked (PIPL). */
+export type PublicStaff = Omit<Staff, 'mobile'> & { readonly mobileMasked: string };
+
+function publicStaff(staff: Staff): PublicStaff {
+  const { mobile, ...rest } = staff;
+  return { ...rest, mobileMasked: maskMobile(mobile) };
+}
+
+/**
+ * Use cases of the organisation directory. Every command validates, writes and raises its event in one
+ * transaction (through the store's outbox) and is idempotent by request id.
+ */
+export class OrganisationService {
+  constructor(
+    private readonly store: OrganisationStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly regionCode: string,
+  ) {}
+
+  private event(type: OrganisationEventType, data: unknown): EventEnvelope {
+    return {
+      id: this.ids.next(),
+      type,
+      schemaVersion: 1,
+      occurredAt: this.clock.now().toISOString(),
+      regionCode: this.regionCode,
+      data,
+    };
+  }
+
+  // ---- halls -------------------------------------------------------------------------------------------
+
+  createHall(meta: CommandMeta, input: HallInput): Promise<Hall> {
+    invalidIf(validateHallInput(input));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'CreateHall', request: input },
+      entityCodec<Hall>(),
+      async (tx) => {
+        const now = this.clock.now();
+        const hall: Hall = {
+          ...input,
+          tier: input.tier!,
+          id: this.ids.next(),
+          active: true,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await this.checkHallPlacement(tx, hall);
+        await tx.saveHall(hall);
+        await tx.emit(this.event(OrganisationEvents.hallCreated, hall));
+        return hall;
+      },
+    );
+  }
+
+  updateHall(meta: UpdateMeta, id: string, input: HallInput): Promise<Hall> {
+    invalidIf(validateHallInput(input));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'UpdateHall', request: { id, input, v: meta.expectedVersion } },
+      entityCodec<Hall>(),
+      async (tx) => {
+        const current = await this.requireHall(tx, id);
+        checkVersion('hall', current, meta.expectedVersion);
+        const hall: Hall = {
+          ...current,
+          ...input,
+          tier: input.tier!,
+          version: current.version + 1,
+          updatedAt: this.clock.now(),
+        };
+        await this.checkHallPlacement(tx, hall);
+        await tx.saveHall(hall);
+        await tx.emit(this.event(OrganisationEvents.hallUpdated, hall));
+        return hall;
+      },
+    );
+  }
+
+  deactivateHall(meta: CommandMeta, id: string): Promise<Hall> {
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'DeactivateHall', request: { id } },
+      entityCodec<Hall>(),
+      async (tx) => {
+        const current = await this.requireHall(tx, id);
+        if (!current.active) return current;
+        const children = await tx.listHalls({ parentHallId: id, includeInactive: false });
+        const departments = await tx.listDepartments({ hallId: id, includeInactive: false });
+        if (children.length > 0 || departments.length > 0) {
+          throw new PreconditionFailedError(
+            `hall ${id} still has ${children.length} active sub-halls and ${departments.length} active departments`,
+          );
+        }
+        const hall: Hall = { ...current, active: false, version: current.version + 1, updatedAt: this.clock.now() };
+        await tx.saveHall(hall);
+        await tx.emit(this.event(OrganisationEvents.hallDeactivated, hall));
+        return hall;
+      },
+    );
+  }
+
+  async getHall(id: string): Promise<Hall> {
+    return this.requireHall(this.store.reads, id);
+  }
+
+  listHalls(filter: HallFilter): Promise<Hall[]> {
+    return this.store.reads.listHalls(filter);
+  }
+
+  private async requireHall(reads: { getHall(id: string): Promise<Hall | undefined> }, id: string): Promise<Hall> {
+    const hall = id ? await reads.getHall(id) : undefined;
+    if (!hall) throw new NotFoundError('hall', id);
+    return hall;
+  }
+
+  /** Region unique, parent one tier above with the region nested in it, and no loop in the tree. */
+  private async checkHallPlacement(tx: OrganisationTransaction, hall: Hall): Promise<void> {
+    const sameRegion = await tx.findHallByRegion(hall.regionCode);
+    if (sameRegion && sameRegion.id !== hall.id) {
+      throw new AlreadyExistsError(`region ${hall.regionCode} already has hall ${sameRegion.id} (${sameRegion.name})`);
+    }
+    if (!hall.parentHallId) return;
+    const parent = await tx.getHall(hall.parentHallId);
+    if (!parent) throw ValidationError.single('hall.parent_hall_id', `hall ${hall.parentHallId} does not exist`);
+    const parents = await tx.hallParents();
+    const cycle = findParentCycle(hall.id, hall.parentHallId, (id) => parents.get(id));
+    if (cycle) {
+      throw ValidationError.single('hall.parent_hall_id', `would make a loop in the hall tree: ${cycle.join(' → ')}`);
+    }
+    invalidIf(validateHallParent(hall, parent));
+  }
+
+  // ---- departments -------------------------------------------------------------------------------------
+
+  createDepartment(meta: CommandMeta, input: DepartmentInput): Promise<Department> {
+    invalidIf(validateDepartmentInput(input));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'CreateDepartment', request: input },
+      entityCodec<Department>(),
+      async (tx) => {
+        const now = this.clock.now();
+        const department: Department = {
+          ...input,
+          nature: input.nature!,
+          id: this.ids.next(),
+          active: true,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await this.checkDepartmentPlacement(tx, department);
+        await tx.saveDepartment(department);
+        await tx.emit(this.event(OrganisationEvents.departmentCreated, department));
+        return department;
+      },
+    );
+  }
+
+  updateDepartment(meta: UpdateMeta, id: string, input: DepartmentInput): Promise<Department> {
+    invalidIf(validateDepartmentInput(input));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'UpdateDepartment', request: { id, input, v: meta.expectedVersion } },
+      entityCodec<Department>(),
+      async (tx) => {
+        const current = await this.requireDepartment(tx, id);
+        checkVersion('department', current, meta.expectedVersion);
+        if (input.hallId !== current.hallId) {
+          throw ValidationError.single(
+            'department.hall_id',
+            'a department cannot move to another hall; create it there',
+          );
+        }
+        const department: Department = {
+          ...current,
+          ...input,
+          nature: input.nature!,
+          version: current.version + 1,
+          updatedAt: this.clock.now(),
+        };
+        await this.checkDepartmentPlacement(tx, department);
+        await tx.saveDepartment(department);
+        await tx.emit(this.event(OrganisationEvents.departmentUpdated, department));
+        return department;
+      },
+    );
+  }
+
+  deactivateDepartment(meta: CommandMeta, id: string): Promise<Department> {
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'DeactivateDepartment', request: { id } },
+      entityCodec<Department>(),
+      async (tx) => {
+        const current = await this.requireDepartment(tx, id);
+        if (!current.active) return current;
+        const windows = await tx.listWindows({ departmentId: id, includeInactive: false });
+        if (windows.length > 0) {
+          throw new PreconditionFailedError(
+            `department ${id} is still served by windows ${windows.map((w) => w.number).join(', ')}; change those windows first`,
+          );
+        }
+        const department: Department = {
+          ...current,
+          active: false,
+          version: current.version + 1,
+          updatedAt: this.clock.now(),
+        };
+        await tx.saveDepartment(department);
+        await tx.emit(this.event(OrganisationEvents.departmentDeactivated, department));
+        return department;
+      },
+    );
+  }
+
+  getDepartment(id: string): Promise<Department> {
+    return this.requireDepartment(this.store.reads, id);
+  }
+
+  listDepartments(filter: DepartmentFilter): Promise<Department[]> {
+    return this.store.reads.listDepartments(filter);
+  }
+
+  private async requireDepartment(
+    reads: { getDepartment(id: string): Promise<Department | undefined> },
+    id: string,
+  ): Promise<Department> {
+    const department = id ? await reads.getDepartment(id) : undefined;
+    if (!department) throw new NotFoundError('department', id);
+    return department;
+  }
+
+  private async checkDepartmentPlacement(tx: OrganisationTransaction, department: Department): Promise<void> {
+    const hall = await tx.getHall(department.hallId);
+    if (!hall) throw ValidationError.single('department.hall_id', `hall ${department.hallId} does not exist`);
+    if (!hall.active) throw ValidationError.single('department.hall_id', `hall ${department.hallId} is deactivated`);
+    const sameCode = await tx.findDepartmentByCode(department.hallId, department.code);
+    if (sameCode && sameCode.id !== department.id) {
+      throw new AlreadyExistsError(`hall ${department.hallId} already has a department with code ${department.code}`);
+    }
+  }
+
+  // ---- windows -----------------------------------------------------------------------------------------
+
+  createWindow(meta: CommandMeta, input: WindowInput): Promise<Window> {
+    invalidIf(validateWindowInput(input));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'CreateWindow', request: input },
+      entityCodec<Window>(),
+      async (tx) => {
+        const now = this.clock.now();
+        const window: Window = {
+          ...input,
+          kind: input.kind!,
+          id: this.ids.next(),
+          active: true,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await this.checkWindowPlacement(tx, window);
+        await tx.saveWindow(window);
+        await tx.emit(this.event(OrganisationEvents.windowCreated, window));
+        return window;
+      },
+    );
+  }
+
+  updateWindow(meta: UpdateMeta, id: string, input: WindowInput): Promise<Window> {
+    invalidIf(validateWindowInput(input));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'UpdateWindow', request: { id, input, v: meta.expectedVersion } },
+      entityCodec<Window>(),
+      async (tx) => {
+        const current = await this.requireWindow(tx, id);
+        checkVersion('window', current, meta.expectedVersion);
+        if (input.hallId !== current.hallId) {
+          throw ValidationError.single('window.hall_id', 'a window cannot move to another hall');
+        }
+        const window: Window = {
+          ...current,
+          ...input,
+          kind: input.kind!,
+          version: current.version + 1,
+          updatedAt: this.clock.now(),
+        };
+        await this.checkWindowPlacement(tx, window);
+        await tx.saveWindow(window);
+        await tx.emit(this.event(OrganisationEvents.windowUpdated, window));
+        return window;
+      },
+    );
+  }
+
+  deactivateWindow(meta: CommandMeta, id: string): Promise<Window> {
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'DeactivateWindow', request: { id } },
+      entityCodec<Window>(),
+      async (tx) => {
+        const current = await this.requireWindow(tx, id);
+        if (!current.active) return current;
+        const window: Window = { ...current, active: false, version: current.version + 1, updatedAt: this.clock.now() };
+        await tx.saveWindow(window);
+        await tx.emit(this.event(OrganisationEvents.windowDeactivated, window));
+        return window;
+      },
+    );
+  }
+
+  getWindow(id: string): Promise<Window> {
+    return this.requireWindow(this.store.reads, id);
+  }
+
+  listWindows(filter: WindowFilter): Promise<Window[]> {
+    return this.store.reads.listWindows(filter);
+  }
+
+  private async requireWindow(
+    reads: { getWindow(id: string): Promise<Window | undefined> },
+    id: string,
+  ): Promise<Window> {
+    const window = id ? await reads.getWindow(id) : undefined;
+    if (!window) throw new NotFoundError('window', id);
+    return window;
+  }
+
+  /** The hall exists, the number is free, and every department served exists, is active and sits in the hall. */
+  private async checkWindowPlacement(tx: OrganisationTransaction, window: Window): Promise<void> {
+    const hall = await tx.getHall(window.hallId);
+    if (!hall) throw ValidationError.single('window.hall_id', `hall ${window.hallId} does not exist`);
+    if (!hall.active) throw ValidationError.single('window.hall_id', `hall ${window.hallId} is deactivated`);
+    const departments = new Map((await tx.getDepartments(window.departmentIds)).map((d) => [d.id, d]));
+    const violations: FieldViolation[] = [];
+    window.departmentIds.forEach((id, index) => {
+      const department = departments.get(id);
+      const field = `window.department_ids[${index}]`;
+      if (!department) violations.push({ field, description: `department ${id} does not exist` });
+      else if (!department.active) violations.push({ field, description: `department ${id} is deactivated` });
+      else if (department.hallId !== window.hallId)
+        violations.push({ field, description: `department ${id} is not in hall ${window.hallId}` });
+    });
+    invalidIf(violations);
+    const sameNumber = await tx.findWindowByNumber(window.hallId, window.number);
+    if (sameNumber && sameNumber.id !== window.id && sameNumber.active) {
+      throw new AlreadyExistsError(`hall ${window.hallId} already has an active window numbered ${window.number}`);
+    }
+  }
+
+  // ---- staff -------------------------------------------------------------------------------------------
+
+  createStaff(meta: CommandMeta, input: StaffInput): Promise<PublicStaff> {
+    invalidIf(validateStaffInput(input));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'CreateStaff', request: input },
+      entityCodec<PublicStaff>(),
+      async (tx) => {
+        const now = this.clock.now();
+        const staff: Staff = {
+          ...input,
+          roles: input.roles.filter((r) => r !== undefined),
+          id: this.ids.next(),
+          active: true,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await this.checkStaffPlacement(tx, staff);
+        await tx.saveStaff(staff);
+        await tx.emit(this.event(OrganisationEvents.staffCreated, publicStaff(staff)));
+        return publicStaff(staff);
+      },
+    );
+  }
+
+  updateStaff(meta: UpdateMeta, id: string, input: StaffInput): Promise<PublicStaff> {
+    invalidIf(validateStaffInput(input));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'UpdateStaff', request: { id, input, v: meta.expectedVersion } },
+      entityCodec<PublicStaff>(),
+      async (tx) => {
+        const current = await this.requireStaff(tx, id);
+        checkVersion('staff', current, meta.expectedVersion);
+        const staff: Staff = {
+          ...current,
+          ...input,
+          roles: input.roles.filter((r) => r !== undefined),
+          version: current.version + 1,
+          updatedAt: this.clock.now(),
+        };
+        await this.checkStaffPlacement(tx, staff);
+        await this.checkLeaderChainsStillHold(tx, staff);
+        await tx.saveStaff(staff);
+        await tx.emit(this.event(OrganisationEvents.staffUpdated, publicStaff(staff)));
+        return publicStaff(staff);
+      },
+    );
+  }
+
+  deactivateStaff(meta: CommandMeta, id: string): Promise<PublicStaff> {
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'DeactivateStaff', request: { id } },
+      entityCodec<PublicStaff>(),
+      async (tx) => {
+        const current = await this.requireStaff(tx, id);
+        if (!current.active) return publicStaff(current);
+        const staff: Staff = { ...current, active: false, version: current.version + 1, updatedAt: this.clock.now() };
+        await this.checkLeaderChainsStillHold(tx, staff);
+        await tx.saveStaff(staff);
+        await tx.emit(this.event(OrganisationEvents.staffDeactivated, publicStaff(staff)));
+        return publicStaff(staff);
+      },
+    );
+  }
+
+  async getStaff(id: string): Promise<PublicStaff> {
+    return publicStaff(await this.requireStaff(this.store.reads, id));
+  }
+
+  /** The unmasked mobile number, for SMS to leaders. Callers are internal services only. */
+  async getStaffContact(id: string): Promise<Pick<Staff, 'id' | 'name' | 'mobile'>> {
+    const staff = await this.requireStaff(this.store.reads, id);
+    return { id: staff.id, name: staff.name, mobile: staff.mobile };
+  }
+
+  async listStaff(filter: StaffFilter): Promise<PublicStaff[]> {
+    return (await this.store.reads.listStaff(filter)).map(publicStaff);
+  }
+
+  private async requireStaff(reads: { getStaff(id: string): Promise<Staff | undefined> }, id: string): Promise<Staff> {
+    const staff = id ? await reads.getStaff(id) : undefined;
+    if (!staff) throw new NotFoundError('staff', id);
+    return staff;
+  }
+
+  private async checkStaffPlacement(tx: OrganisationTransaction, staff: Staff): Promise<void> {
+    const hall = await tx.getHall(staff.hallId);
+    if (!hall) throw ValidationError.single('staff.hall_id', `hall ${staff.hallId} does not exist`);
+    const violations: FieldViolation[] = [];
+    if (staff.departmentId) {
+      const department = await tx.getDepartment(staff.departmentId);
+      if (!department)
+        violations.push({
+          field: 'staff.department_id',
+          description: `department ${staff.departmentId} does not exist`,
+        });
+      else if (department.hallId !== staff.hallId)
+        violations.push({
+          field: 'staff.department_id',
+          description: `department ${staff.departmentId} is not in hall ${staff.hallId}`,
+        });
+    }
+    if (staff.windowId) {
+      const window = await tx.getWindow(staff.windowId);
+      if (!window)
+        violations.push({ field: 'staff.window_id', description: `window ${staff.windowId} does not exist` });
+      else if (window.hallId !== staff.hallId)
+        violations.push({
+          field: 'staff.window_id',
+          description: `window ${staff.windowId} is not in hall ${staff.hallId}`,
+        });
+    }
+    invalidIf(violations);
+    const sameNo = await tx.findStaffByEmployeeNo(staff.hallId, staff.employeeNo);
+    if (sameNo && sameNo.id !== staff.id) {
+      throw new AlreadyExistsError(`hall ${staff.hallId} already has staff with employee number ${staff.employeeNo}`);
+    }
+  }
+
+  /** A change that would leave a leader chain pointing at the wrong person is refused. */
+  private async checkLeaderChainsStillHold(tx: OrganisationTransaction, staff: Staff): Promise<void> {
+    for (const chain of await tx.leaderChainsNaming(staff.id)) {
+      const named = new Map((await tx.getStaffMany(namedIn(chain))).map((s) => [s.id, s]));
+      named.set(staff.id, staff);
+      const violations = validateLeaderChain(chain, named);
+      if (violations.length > 0) {
+        throw new PreconditionFailedError(
+          `staff ${staff.id} is in the leader chain of department ${chain.departmentId} (${violations[0]!.field}); change the chain first`,
+        );
+      }
+    }
+  }
+
+  // ---- leader chain ------------------------------------------------------------------------------------
+
+  setLeaderChain(meta: CommandMeta, input: LeaderChainInput): Promise<LeaderChain> {
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'SetLeaderChain', request: input },
+      entityCodec<LeaderChain>(),
+      async (tx) => {
+        await this.requireDepartment(tx, input.departmentId);
+        const named = new Map((await tx.getStaffMany(namedIn(input))).map((s) => [s.id, s]));
+        invalidIf(validateLeaderChain(input, named));
+        const current = await tx.getLeaderChain(input.departmentId);
+        const chain: LeaderChain = { ...input, version: (current?.version ?? 0) + 1, updatedAt: this.clock.now() };
+        await tx.saveLeaderChain(chain);
+        await tx.emit(this.event(OrganisationEvents.leaderChainSet, chain));
+        return chain;
+      },
+    );
+  }
+
+  async getLeaderChain(departmentId: string): Promise<LeaderChain> {
+    const chain = departmentId ? await this.store.reads.getLeaderChain(departmentId) : undefined;
+    if (!chain) throw new NotFoundError('leader chain of department', departmentId);
+    return chain;
+  }
+}
+
+function namedIn(chain: LeaderChainInput): string[] {
+  return [chain.chiefRepresentativeId, chain.deputyLeaderId, chain.principalLeaderId].filter(
+    (id): id is string => !!id,
+  );
+}

@@ -1,0 +1,66 @@
+import type { EventEnvelope, IdempotencyKey, ResponseCodec } from '@govhall/kit';
+import type { Department, Hall, HallTier, LeaderChain, Staff, StaffRole, Window } from '../domain/organisation';
+
+export interface HallFilter {
+  parentHallId?: string;
+  tier?: HallTier;
+  includeInactive: boolean;
+}
+export interface DepartmentFilter {
+  hallId?: string;
+  includeInactive: boolean;
+}
+export interface WindowFilter {
+  hallId?: string;
+  departmentId?: string;
+  includeInactive: boolean;
+}
+export interface StaffFilter {
+  hallId?: string;
+  departmentId?: string;
+  role?: StaffRole;
+  includeInactive: boolean;
+}
+
+/** Reads of the organisation directory; inside a command they see the command's own writes. */
+export interface OrganisationReads {
+  getHall(id: string): Promise<Hall | undefined>;
+  listHalls(filter: HallFilter): Promise<Hall[]>;
+  getDepartment(id: string): Promise<Department | undefined>;
+  getDepartments(ids: readonly string[]): Promise<Department[]>;
+  listDepartments(filter: DepartmentFilter): Promise<Department[]>;
+  getWindow(id: string): Promise<Window | undefined>;
+  listWindows(filter: WindowFilter): Promise<Window[]>;
+  getStaff(id: string): Promise<Staff | undefined>;
+  getStaffMany(ids: readonly string[]): Promise<Staff[]>;
+  listStaff(filter: StaffFilter): Promise<Staff[]>;
+  getLeaderChain(departmentId: string): Promise<LeaderChain | undefined>;
+}
+
+/** One command's transaction: reads, writes, and events that leave through the outbox on commit. */
+export interface OrganisationTransaction extends OrganisationReads {
+  /** Parent of every hall, for the cycle check. */
+  hallParents(): Promise<Map<string, string | null>>;
+  findHallByRegion(regionCode: string): Promise<Hall | undefined>;
+  findDepartmentByCode(hallId: string, code: string): Promise<Department | undefined>;
+  findWindowByNumber(hallId: string, number: string): Promise<Window | undefined>;
+  findStaffByEmployeeNo(hallId: string, employeeNo: string): Promise<Staff | undefined>;
+  /** Leader chains that name this staff member in any link. */
+  leaderChainsNaming(staffId: string): Promise<LeaderChain[]>;
+  saveHall(hall: Hall): Promise<void>;
+  saveDepartment(department: Department): Promise<void>;
+  saveWindow(window: Window): Promise<void>;
+  saveStaff(staff: Staff): Promise<void>;
+  saveLeaderChain(chain: LeaderChain): Promise<void>;
+  emit(event: EventEnvelope): Promise<void>;
+}
+
+export interface OrganisationStore {
+  readonly reads: OrganisationReads;
+  /** Runs a command once per request id, in one transaction, then lets the outbox relay publish. */
+  command<T>(
+    key: IdempotencyKey,
+    codec: ResponseCodec<T>,
+    work: (tx: OrganisationTransaction) => Promise<T>,
+  ): Promise<T>;
+}

@@ -1,0 +1,162 @@
+// Tracing first: the gRPC instrumentation must patch grpc-js before anything loads it.
+import { shutdownTelemetry } from '@govhall/kit/telemetry';
+import { join } from 'node:path';
+import { CATALOGUE_PROTO_FILES, PROTO_ROOT, catalogueV1 } from '@govhall/contracts';
+import {
+  JetStreamBus,
+  OutboxRelay,
+  busObserverFor,
+  createDatabase,
+  createLogger,
+  createMetrics,
+  deadLetterStreamFor,
+  migrate,
+  startGrpcServer,
+  startSidePort,
+  streamFor,
+  systemClock,
+  uuidV7Ids,
+  type Clock,
+  type EventBus,
+  type IdGenerator,
+  type Logger,
+} from '@govhall/kit';
+import { OrganisationService } from './app/organisation-service';
+import { PgOrganisationStore, type CatalogueTables } from './adapters/store/pg-organisation-store';
+import { organisationHandlers } from './adapters/grpc/organisation-handlers';
+import { loadCatalogueConfig, type CatalogueConfig } from './config';
+
+export const SERVICE_NAME = 'catalogue';
+export const MIGRATIONS_FOLDER = join(__dirname, '..', 'migrations');
+
+export interface CatalogueDependencies {
+  /** A bus shared with other services in one process (embedded mode); otherwise one is connected. */
+  bus?: EventBus;
+  logger?: Logger;
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+export interface RunningCatalogue {
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  readonly organisation: OrganisationService;
+  /** Stops taking calls, lets in-flight calls finish, stops the relay, closes what it opened. */
+  stop(): Promise<void>;
+}
+
+/** Wires the catalogue service: the only place adapters meet use cases. */
+export async function startCatalogue(
+  config: CatalogueConfig,
+  deps: CatalogueDependencies = {},
+): Promise<RunningCatalogue> {
+  const logger = deps.logger ?? createLogger({ service: SERVICE_NAME, level: config.LOG_LEVEL });
+  const metrics = createMetrics(SERVICE_NAME);
+  const database = createDatabase<CatalogueTables>({
+    url: config.DATABASE_URL,
+    schema: SERVICE_NAME,
+    poolMax: config.DATABASE_POOL_MAX,
+  });
+  const ownsBus = !deps.bus;
+  let bus: EventBus | undefined = deps.bus;
+  try {
+    await migrate({ pool: database.pool, schema: SERVICE_NAME, folder: MIGRATIONS_FOLDER, logger });
+    bus ??= await JetStreamBus.connect({
+      servers: config.NATS_URL,
+      name: SERVICE_NAME,
+      observer: busObserverFor(metrics),
+    });
+    await bus.ensureStream(streamFor(SERVICE_NAME, config.REGION_CODE));
+    await bus.ensureStream(deadLetterStreamFor(config.REGION_CODE));
+  } catch (error) {
+    if (ownsBus) await bus?.close();
+    await database.close();
+    throw error;
+  }
+
+  const relay = new OutboxRelay({
+    db: database.db,
+    bus,
+    logger,
+    pollMs: config.OUTBOX_POLL_MS,
+    onPublished: (count) => metrics.outboxPublished.inc(count),
+    onPending: (count) => metrics.outboxPending.set(count),
+  });
+  if (config.OUTBOX_RELAY === 'on') relay.start();
+
+  const store = new PgOrganisationStore(database.db, () => relay.kick());
+  const organisation = new OrganisationService(
+    store,
+    deps.clock ?? systemClock,
+    deps.ids ?? uuidV7Ids,
+    config.REGION_CODE,
+  );
+  const grpcServer = await startGrpcServer({
+    port: config.GRPC_PORT,
+    services: [
+      { definition: catalogueV1.OrganisationServiceService, implementation: organisationHandlers(organisation) },
+    ],
+    protoFiles: CATALOGUE_PROTO_FILES.map((file) => join(PROTO_ROOT, file)),
+    protoIncludeDirs: [PROTO_ROOT],
+    logger,
+    metrics,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+  });
+  const busForReadiness = bus;
+  const sidePort = await startSidePort({
+    port: config.HTTP_PORT,
+    registry: metrics.registry,
+    readiness: { database: () => database.ping(), bus: () => busForReadiness.isHealthy() },
+    logger,
+  });
+  logger.info(
+    { grpcPort: grpcServer.port, httpPort: sidePort.port, region: config.REGION_CODE, bus: bus.kind },
+    'catalogue ready',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    grpcPort: grpcServer.port,
+    httpPort: sidePort.port,
+    organisation,
+    stop: () =>
+      (stopping ??= (async () => {
+        await grpcServer.shutdown();
+        await relay.stop();
+        if (ownsBus) await busForReadiness.close();
+        await database.close();
+        await sidePort.close();
+        logger.info('catalogue stopped');
+      })()),
+  };
+}
+
+/** Real mode: one process, configured from the environment; SIGTERM / SIGINT drain and exit. */
+async function main(): Promise<void> {
+  const config = loadCatalogueConfig();
+  const logger = createLogger({ service: SERVICE_NAME, level: config.LOG_LEVEL });
+  const running = await startCatalogue(config, { logger });
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    running
+      .stop()
+      .then(() => shutdownTelemetry())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    // Config errors list every bad variable; print them plainly for the operator.
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, waitFor } from '@govhall/testing';
+
+export const REPO_ROOT = join(__dirname, '..');
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  output(): string;
+  /** Sends a signal and waits for the exit; resolves the exit code (null when killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs one service as its own process, the way the real mode does, and waits until `/readyz` answers 200. */
+export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
+  const grpcPort = await freePort();
+  const httpPort = await freePort();
+  const child = spawn(TSX, [join(REPO_ROOT, entry)], {
+    env: { ...process.env, ...env, GRPC_PORT: String(grpcPort), HTTP_PORT: String(httpPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
+      return (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200;
+    },
+    { timeoutMs: 30_000, what: `${entry} ready` },
+  ).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw new Error(`${String(error)}\n--- output ---\n${output}`);
+  });
+  return {
+    child,
+    grpcPort,
+    httpPort,
+    output: () => output,
+    stop: (signal = 'SIGTERM') => {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
