@@ -10,6 +10,7 @@ module.exports = {
   globalTeardown: '<rootDir>/packages/testing/src/global-teardown.ts',
   // Two cores: keep integration files from fighting over them.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   // Integration tests start servers and processes; a unit test never comes near this.
   testTimeout: 30_000,
   projects: [

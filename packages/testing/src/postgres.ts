@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,24 @@ import { freePort, waitFor } from './processes';
 
 const run = promisify(execFile);
 
+/**
+ * Debian keeps the server binaries out of the PATH (/usr/lib/postgresql/<major>/bin); use the newest there,
+ * else whatever the PATH has.
+ */
+function postgresBinary(name: 'initdb' | 'pg_ctl'): string {
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((d) => /^\d+$/.test(d))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  for (const major of majors) {
+    const candidate = join(root, major, 'bin', name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return name;
+}
+
 export interface RunningPostgres {
   /** Superuser URL of the cluster's `postgres` database. */
   readonly adminUrl: string;
@@ -17,8 +36,8 @@ export interface RunningPostgres {
 
 /**
  * Starts a throwaway PostgreSQL cluster (initdb + pg_ctl, trust auth, loopback only) on a free port.
- * Needs the server binaries (`initdb`, `pg_ctl`) on the PATH or in /usr/lib/postgresql/<v>/bin; refuses to
- * run as root, so under root it runs them as the `postgres` user.
+ * Needs the server binaries (`initdb`, `pg_ctl`) in /usr/lib/postgresql/<v>/bin or on the PATH. PostgreSQL
+ * refuses to run as root, so under root it runs them as the `postgres` user.
  */
 export async function startPostgresCluster(): Promise<RunningPostgres> {
   const port = await freePort();
@@ -27,17 +46,34 @@ export async function startPostgresCluster(): Promise<RunningPostgres> {
   const wrap = (cmd: string, args: string[]): [string, string[]] =>
     asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
   if (asRoot) await run('chown', ['postgres', dataDir]);
-  const [initCmd, initArgs] = wrap('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const [initCmd, initArgs] = wrap(postgresBinary('initdb'), [
+    '-D',
+    dataDir,
+    '-A',
+    'trust',
+    '-U',
+    'postgres',
+    '--no-sync',
+  ]);
   await run(initCmd, initArgs);
   const opts = `-p ${port} -k ${dataDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`;
-  const [ctlCmd, ctlArgs] = wrap('pg_ctl', ['-D', dataDir, '-o', opts, '-l', join(dataDir, 'log'), '-w', 'start']);
+  const [ctlCmd, ctlArgs] = wrap(postgresBinary('pg_ctl'), [
+    '-D',
+    dataDir,
+    '-o',
+    opts,
+    '-l',
+    join(dataDir, 'log'),
+    '-w',
+    'start',
+  ]);
   await run(ctlCmd, ctlArgs);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitFor(() => canConnect(adminUrl), { what: 'postgres' });
   return {
     adminUrl,
     stop: async () => {
-      const [stopCmd, stopArgs] = wrap('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']);
+      const [stopCmd, stopArgs] = wrap(postgresBinary('pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop']);
       await run(stopCmd, stopArgs).catch(() => undefined);
       await rm(dataDir, { recursive: true, force: true });
     },

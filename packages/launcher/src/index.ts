@@ -1,0 +1,2 @@
+export { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+export { startEmbeddedNats, natsServerOnPath, type EmbeddedNats } from './embedded-nats';

@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { catalogueV1 as pb } from '@govhall/contracts';
+import { callUnary } from '@govhall/kit';
+import { freePort, waitFor } from '@govhall/testing';
+import * as grpc from '@grpc/grpc-js';
+import { REPO_ROOT } from './processes';
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+/** `pnpm start` as a newcomer runs it: the launcher, over a fresh (or kept) data folder. */
+function startPlatform(env: Record<string, string>): Started {
+  const child = spawn(
+    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+    [join(REPO_ROOT, 'packages/launcher/src/start.ts')],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output, exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+describe('the embedded start (pnpm start)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'govhall-start-'));
+    env = {
+      GOVHALL_DATA_DIR: dataDir,
+      GOVHALL_PG_PORT: String(await freePort()),
+      GOVHALL_NATS_PORT: String(await freePort()),
+      CATALOGUE_GRPC_PORT: String(await freePort()),
+      CATALOGUE_HTTP_PORT: String(await freePort()),
+    };
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function listDemo(): Promise<{ halls: pb.Hall[]; windows: pb.Window[] }> {
+    const client = new pb.OrganisationServiceClient(
+      `127.0.0.1:${env['CATALOGUE_GRPC_PORT']}`,
+      grpc.credentials.createInsecure(),
+    );
+    try {
+      const { halls } = await callUnary(client, 'listHalls', {
+        parentHallId: '',
+        includeInactive: false,
+        tier: pb.HallTier.HALL_TIER_UNSPECIFIED,
+      });
+      const { windows } = await callUnary(client, 'listWindows', {
+        hallId: '',
+        departmentId: '',
+        includeInactive: false,
+      });
+      return { halls, windows };
+    } finally {
+      client.close();
+    }
+  }
+
+  async function runOnce(
+    bus: 'in-process' | 'nats',
+  ): Promise<{ halls: pb.Hall[]; windows: pb.Window[]; output: string }> {
+    const platform = startPlatform({ ...env, GOVHALL_BUS: bus });
+    try {
+      await waitFor(
+        () => {
+          if (platform.child.exitCode !== null) throw new Error(platform.output());
+          return platform.output().includes('govhall is ready');
+        },
+        { timeoutMs: 60_000, what: 'the ready line' },
+      );
+    } catch (error) {
+      platform.child.kill('SIGKILL');
+      throw new Error(`not ready: ${String(error)}\n${platform.output()}`);
+    }
+    const demo = await listDemo();
+    platform.child.kill('SIGINT');
+    expect(await platform.exit).toBe(0);
+    expect(platform.output()).toContain('govhall stopped');
+    return { ...demo, output: platform.output() };
+  }
+
+  it('starts with the demo city loaded, answers gRPC, stops cleanly, and keeps its data for the next start', async () => {
+    const first = await runOnce('in-process');
+    expect(first.output).toContain('in-process bus');
+    expect(first.halls.map((h) => h.regionCode).sort()).toEqual(['370700', '370705', '370705001']);
+    expect(first.windows.length).toBeGreaterThanOrEqual(12);
+
+    // Same data folder, now with nats-server: the demo is not loaded twice.
+    const second = await runOnce('nats');
+    expect(second.output).toContain('nats-server (JetStream)');
+    expect(second.halls.map((h) => h.id).sort()).toEqual(first.halls.map((h) => h.id).sort());
+    expect(second.windows).toHaveLength(first.windows.length);
+  }, 150_000);
+});
