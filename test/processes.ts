@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { freePort, waitFor } from '@govhall/testing';
 
 export const REPO_ROOT = join(__dirname, '..');
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+
+/**
+ * `node --import tsx <entry>`: one process, so a SIGKILL kills the service itself (the `tsx` command would
+ * put a wrapper process in between and leave the service running as an orphan).
+ */
+export function nodeWithTsx(entry: string): [string, string[]] {
+  return [process.execPath, ['--import', 'tsx', join(REPO_ROOT, entry)]];
+}
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -18,7 +25,9 @@ export interface ServiceProcess {
 export async function startServiceProcess(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
   const grpcPort = await freePort();
   const httpPort = await freePort();
-  const child = spawn(TSX, [join(REPO_ROOT, entry)], {
+  const [command, args] = nodeWithTsx(entry);
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
     env: { ...process.env, ...env, GRPC_PORT: String(grpcPort), HTTP_PORT: String(httpPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,7 +6,7 @@ import { catalogueV1 as pb } from '@govhall/contracts';
 import { callUnary } from '@govhall/kit';
 import { freePort, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
-import { REPO_ROOT } from './processes';
+import { REPO_ROOT, nodeWithTsx } from './processes';
 
 interface Started {
   child: ChildProcess;
@@ -16,10 +16,9 @@ interface Started {
 
 /** `pnpm start` as a newcomer runs it: the launcher, over a fresh (or kept) data folder. */
 function startPlatform(env: Record<string, string>): Started {
-  const child = spawn(
-    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    [join(REPO_ROOT, 'packages/launcher/src/start.ts')],
-    {
+  const [command, args] = nodeWithTsx('packages/launcher/src/start.ts');
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
