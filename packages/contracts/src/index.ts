@@ -5,4 +5,9 @@ export const PROTO_ROOT = join(__dirname, '..', '..', '..', 'proto');
 
 /** The catalogue service's organisation directory contract (package govhall.catalogue.v1). */
 export * as catalogueV1 from './gen/govhall/catalogue/v1/organisation';
-export const CATALOGUE_PROTO_FILES = ['govhall/catalogue/v1/organisation.proto'] as const;
+/** The catalogue service's item contract (事项目录: items, versions, materials, fees, bundles; same package). */
+export * as catalogueItemsV1 from './gen/govhall/catalogue/v1/items';
+export const CATALOGUE_PROTO_FILES = [
+  'govhall/catalogue/v1/organisation.proto',
+  'govhall/catalogue/v1/items.proto',
+] as const;

@@ -21,8 +21,11 @@ import {
   type IdGenerator,
   type Logger,
 } from '@govhall/kit';
+import { ItemService } from './app/item-service';
 import { OrganisationService } from './app/organisation-service';
+import { PgItemStore } from './adapters/store/pg-item-store';
 import { PgOrganisationStore, type CatalogueTables } from './adapters/store/pg-organisation-store';
+import { itemGrpcService } from './adapters/grpc/item-handlers';
 import { organisationHandlers } from './adapters/grpc/organisation-handlers';
 import { loadCatalogueConfig, type CatalogueConfig } from './config';
 
@@ -41,6 +44,7 @@ export interface RunningCatalogue {
   readonly grpcPort: number;
   readonly httpPort: number;
   readonly organisation: OrganisationService;
+  readonly items: ItemService;
   /** Stops taking calls, lets in-flight calls finish, stops the relay, closes what it opened. */
   stop(): Promise<void>;
 }
@@ -91,10 +95,17 @@ export async function startCatalogue(
     deps.ids ?? uuidV7Ids,
     config.REGION_CODE,
   );
+  const items = new ItemService(
+    new PgItemStore(database.db, () => relay.kick()),
+    deps.clock ?? systemClock,
+    deps.ids ?? uuidV7Ids,
+    config.REGION_CODE,
+  );
   const grpcServer = await startGrpcServer({
     port: config.GRPC_PORT,
     services: [
       { definition: catalogueV1.OrganisationServiceService, implementation: organisationHandlers(organisation) },
+      itemGrpcService(items),
     ],
     protoFiles: CATALOGUE_PROTO_FILES.map((file) => join(PROTO_ROOT, file)),
     protoIncludeDirs: [PROTO_ROOT],
@@ -119,6 +130,7 @@ export async function startCatalogue(
     grpcPort: grpcServer.port,
     httpPort: sidePort.port,
     organisation,
+    items,
     stop: () =>
       (stopping ??= (async () => {
         await grpcServer.shutdown();

@@ -1,0 +1,481 @@
+import {
+  AlreadyExistsError,
+  appendToOutbox,
+  runIdempotent,
+  type EventEnvelope,
+  type IdempotencyKey,
+  type ResponseCodec,
+} from '@govhall/kit';
+import { sql, type ColumnType, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type {
+  CleanupAction,
+  CleanupRecord,
+  Delegation,
+  ItemBundle,
+  ItemContent,
+  ItemStatus,
+  ItemVersion,
+  ItemVersionSummary,
+  RetiredReason,
+} from '../../domain/items';
+import type { BodyNature, HallTier } from '../../domain/organisation';
+import type {
+  BundleFilter,
+  CleanupFilter,
+  DirectoryDepartment,
+  ItemFilter,
+  ItemReads,
+  ItemRecord,
+  ItemStore,
+  ItemTransaction,
+} from '../../app/item-ports';
+import type { CatalogueTables } from './pg-organisation-store';
+
+/** JSON documents: read back as objects (pg parses jsonb), written as JSON text. */
+type Json<T> = ColumnType<T, string, string>;
+
+/** The item tables of the catalogue schema (migrations/0002_items.sql), beside the directory's. */
+export interface ItemTables extends CatalogueTables {
+  items: { id: string; base_code: string; implementation_code: string; created_at: Date };
+  item_versions: {
+    item_id: string;
+    version: number;
+    status: string;
+    revision: number;
+    name: string;
+    base_code: string;
+    implementation_code: string;
+    department_id: string;
+    item_type: string;
+    case_type: string;
+    review_mode: string;
+    exercising_tier: string;
+    approve_tier: string;
+    accept_tiers: string[];
+    content: Json<ItemContent>;
+    created_at: Date;
+    updated_at: Date;
+    published_at: Date | null;
+    retired_at: Date | null;
+    retired_reason: string | null;
+    merged_into_item_id: string | null;
+  };
+  item_cleanup_records: {
+    id: string;
+    item_id: string;
+    round: string;
+    action: string;
+    basis: string;
+    note: string;
+    from_version: number;
+    merged_into_item_id: string | null;
+    delegation: Json<Delegation | null> | null;
+    draft_version: number | null;
+    recorded_at: Date;
+  };
+  item_bundles: {
+    id: string;
+    name: string;
+    description: string;
+    active: boolean;
+    version: number;
+    created_at: Date;
+    updated_at: Date;
+  };
+  item_bundle_members: { bundle_id: string; item_id: string; position: number };
+}
+
+type Executor = Kysely<ItemTables> | Transaction<ItemTables>;
+
+const UNIQUE_VIOLATION = '23505';
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
+}
+
+const toVersion = (row: Selectable<ItemTables['item_versions']>): ItemVersion => ({
+  itemId: row.item_id,
+  version: row.version,
+  status: row.status as ItemStatus,
+  revision: row.revision,
+  content: row.content,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  publishedAt: row.published_at,
+  retiredAt: row.retired_at,
+  retiredReason: row.retired_reason as RetiredReason | null,
+  mergedIntoItemId: row.merged_into_item_id,
+});
+
+const toCleanupRecord = (row: Selectable<ItemTables['item_cleanup_records']>): CleanupRecord => ({
+  id: row.id,
+  itemId: row.item_id,
+  round: row.round,
+  action: row.action as CleanupAction,
+  basis: row.basis,
+  note: row.note,
+  fromVersion: row.from_version,
+  mergedIntoItemId: row.merged_into_item_id,
+  delegation: row.delegation,
+  draftVersion: row.draft_version,
+  recordedAt: row.recorded_at,
+});
+
+/** Reads over either the pool or one transaction. */
+class PgItemReads implements ItemReads {
+  constructor(protected readonly db: Executor) {}
+
+  async getVersion(itemId: string, version: number): Promise<ItemVersion | undefined> {
+    const row = await this.db
+      .selectFrom('item_versions')
+      .selectAll()
+      .where('item_id', '=', itemId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row && toVersion(row);
+  }
+
+  async getCurrentVersion(itemId: string): Promise<ItemVersion | undefined> {
+    const row = await this.db
+      .selectFrom('item_versions')
+      .selectAll()
+      .where('item_id', '=', itemId)
+      .orderBy(sql`status = 'published'`, 'desc')
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && toVersion(row);
+  }
+
+  async findItemIdByImplementationCode(code: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('items')
+      .select('id')
+      .where('implementation_code', '=', code)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  async listVersions(itemId: string): Promise<ItemVersionSummary[]> {
+    const rows = await this.db
+      .selectFrom('item_versions')
+      .select(['version', 'status', 'revision', 'name', 'created_at', 'published_at', 'retired_at', 'retired_reason'])
+      .where('item_id', '=', itemId)
+      .orderBy('version')
+      .execute();
+    return rows.map((row) => ({
+      version: row.version,
+      status: row.status as ItemStatus,
+      revision: row.revision,
+      name: row.name,
+      createdAt: row.created_at,
+      publishedAt: row.published_at,
+      retiredAt: row.retired_at,
+      retiredReason: row.retired_reason as RetiredReason | null,
+    }));
+  }
+
+  async listItems(filter: ItemFilter): Promise<ItemVersion[]> {
+    let query = this.db
+      .selectFrom('item_versions as v')
+      .innerJoin('departments as d', 'd.id', 'v.department_id')
+      .selectAll('v')
+      .orderBy('v.implementation_code')
+      .orderBy('v.version')
+      .limit(filter.limit)
+      .offset(filter.offset);
+    if (filter.status === 'draft' || filter.status === 'published') {
+      query = query.where('v.status', '=', filter.status);
+    } else {
+      // The current version: the published one, else the newest.
+      query = query.where('v.version', '=', (eb) =>
+        eb
+          .selectFrom('item_versions as w')
+          .select(sql<number>`coalesce(max(w.version) filter (where w.status = 'published'), max(w.version))`.as('v'))
+          .whereRef('w.item_id', '=', 'v.item_id'),
+      );
+      if (filter.status === 'retired') query = query.where('v.status', '=', 'retired');
+    }
+    if (filter.hallId) query = query.where('d.hall_id', '=', filter.hallId);
+    if (filter.departmentId) query = query.where('v.department_id', '=', filter.departmentId);
+    if (filter.itemType) query = query.where('v.item_type', '=', filter.itemType);
+    if (filter.caseType) query = query.where('v.case_type', '=', filter.caseType);
+    if (filter.acceptTier) {
+      const tier = filter.acceptTier;
+      query = query.where(sql<boolean>`${tier} = ANY(v.accept_tiers)`);
+    }
+    return (await query.execute()).map(toVersion);
+  }
+
+  async listCleanupRecords(filter: CleanupFilter): Promise<CleanupRecord[]> {
+    let query = this.db.selectFrom('item_cleanup_records').selectAll().orderBy('recorded_at').orderBy('id');
+    if (filter.itemId) {
+      const itemId = filter.itemId;
+      query = query.where((eb) => eb.or([eb('item_id', '=', itemId), eb('merged_into_item_id', '=', itemId)]));
+    }
+    if (filter.round) query = query.where('round', '=', filter.round);
+    return (await query.execute()).map(toCleanupRecord);
+  }
+
+  async getBundle(id: string): Promise<ItemBundle | undefined> {
+    return (await this.bundles([id]))[0];
+  }
+
+  async listBundles(filter: BundleFilter): Promise<ItemBundle[]> {
+    let query = this.db.selectFrom('item_bundles').select('id').orderBy('name').orderBy('id');
+    if (!filter.includeInactive) query = query.where('active', '=', true);
+    if (filter.itemId) {
+      const itemId = filter.itemId;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('item_bundle_members as m')
+            .select('m.bundle_id')
+            .whereRef('m.bundle_id', '=', 'item_bundles.id')
+            .where('m.item_id', '=', itemId),
+        ),
+      );
+    }
+    return this.bundles((await query.execute()).map((r) => r.id));
+  }
+
+  /** Bundles with their items in issue order, in the order of `ids`. */
+  private async bundles(ids: readonly string[]): Promise<ItemBundle[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('item_bundles')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute();
+    const members = await this.db
+      .selectFrom('item_bundle_members')
+      .selectAll()
+      .where('bundle_id', 'in', [...ids])
+      .orderBy('position')
+      .execute();
+    const byId = new Map<string, ItemBundle>(
+      rows.map((row) => [
+        row.id,
+        {
+          id: row.id,
+          name: row.name,
+          description: row.description,
+          itemIds: members.filter((m) => m.bundle_id === row.id).map((m) => m.item_id),
+          active: row.active,
+          version: row.version,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+        },
+      ]),
+    );
+    return ids.map((id) => byId.get(id)).filter((b): b is ItemBundle => b !== undefined);
+  }
+}
+
+class PgItemTransaction extends PgItemReads implements ItemTransaction {
+  constructor(private readonly trx: Transaction<ItemTables>) {
+    super(trx);
+  }
+
+  async lockItem(itemId: string): Promise<ItemRecord | undefined> {
+    const row = await this.trx.selectFrom('items').selectAll().where('id', '=', itemId).forUpdate().executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        baseCode: row.base_code,
+        implementationCode: row.implementation_code,
+        createdAt: row.created_at,
+      }
+    );
+  }
+
+  async departments(ids: readonly string[]): Promise<DirectoryDepartment[]> {
+    const wanted = ids.filter((id) => id !== '');
+    if (wanted.length === 0) return [];
+    const rows = await this.trx
+      .selectFrom('departments as d')
+      .innerJoin('halls as h', 'h.id', 'd.hall_id')
+      .select(['d.id', 'd.active', 'd.nature', 'h.tier'])
+      .where('d.id', 'in', wanted)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      active: row.active,
+      nature: row.nature as BodyNature,
+      hallTier: row.tier as HallTier,
+    }));
+  }
+
+  async itemStates(ids: readonly string[]): Promise<Map<string, ItemStatus>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.trx
+      .selectFrom('item_versions')
+      .select(['item_id', 'status'])
+      .distinctOn('item_id')
+      .where('item_id', 'in', [...ids])
+      .orderBy('item_id')
+      .orderBy(sql`status = 'published'`, 'desc')
+      .orderBy('version', 'desc')
+      .execute();
+    return new Map(rows.map((row) => [row.item_id, row.status as ItemStatus]));
+  }
+
+  async insertItem(record: ItemRecord): Promise<void> {
+    await this.uniqueCode(record.implementationCode, () =>
+      this.trx
+        .insertInto('items')
+        .values({
+          id: record.id,
+          base_code: record.baseCode,
+          implementation_code: record.implementationCode,
+          created_at: record.createdAt,
+        })
+        .execute(),
+    );
+  }
+
+  async updateItemCodes(id: string, baseCode: string, implementationCode: string): Promise<void> {
+    await this.uniqueCode(implementationCode, () =>
+      this.trx
+        .updateTable('items')
+        .set({ base_code: baseCode, implementation_code: implementationCode })
+        .where('id', '=', id)
+        .execute(),
+    );
+  }
+
+  /**
+   * Runs a write that may collide on the implementation code. The unique index decides (no read first), so
+   * two concurrent creates cannot both pass; the error aborts the command's transaction.
+   */
+  private async uniqueCode(code: string, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AlreadyExistsError(`another item already has implementation code ${code}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async deleteItem(id: string): Promise<void> {
+    await this.trx.deleteFrom('items').where('id', '=', id).execute();
+  }
+
+  async saveVersion(version: ItemVersion): Promise<void> {
+    const { content } = version;
+    const row = {
+      item_id: version.itemId,
+      version: version.version,
+      status: version.status,
+      revision: version.revision,
+      name: content.name,
+      base_code: content.baseCode,
+      implementation_code: content.implementationCode,
+      department_id: content.departmentId,
+      item_type: content.itemType,
+      case_type: content.caseType,
+      review_mode: content.reviewMode,
+      exercising_tier: content.exercisingTier,
+      approve_tier: content.approveTier,
+      accept_tiers: [...content.acceptTiers],
+      content: JSON.stringify(content),
+      created_at: version.createdAt,
+      updated_at: version.updatedAt,
+      published_at: version.publishedAt,
+      retired_at: version.retiredAt,
+      retired_reason: version.retiredReason,
+      merged_into_item_id: version.mergedIntoItemId,
+    };
+    await this.trx
+      .insertInto('item_versions')
+      .values(row)
+      .onConflict((oc) => oc.columns(['item_id', 'version']).doUpdateSet(row))
+      .execute();
+  }
+
+  async deleteDraft(itemId: string, version: number): Promise<void> {
+    await this.trx
+      .deleteFrom('item_versions')
+      .where('item_id', '=', itemId)
+      .where('version', '=', version)
+      .where('status', '=', 'draft')
+      .execute();
+  }
+
+  async saveCleanupRecord(record: CleanupRecord): Promise<void> {
+    await this.trx
+      .insertInto('item_cleanup_records')
+      .values({
+        id: record.id,
+        item_id: record.itemId,
+        round: record.round,
+        action: record.action,
+        basis: record.basis,
+        note: record.note,
+        from_version: record.fromVersion,
+        merged_into_item_id: record.mergedIntoItemId,
+        delegation: record.delegation && JSON.stringify(record.delegation),
+        draft_version: record.draftVersion,
+        recorded_at: record.recordedAt,
+      })
+      .execute();
+  }
+
+  async saveBundle(bundle: ItemBundle): Promise<void> {
+    const row = {
+      id: bundle.id,
+      name: bundle.name,
+      description: bundle.description,
+      active: bundle.active,
+      version: bundle.version,
+      created_at: bundle.createdAt,
+      updated_at: bundle.updatedAt,
+    };
+    await this.trx
+      .insertInto('item_bundles')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
+    await this.trx.deleteFrom('item_bundle_members').where('bundle_id', '=', bundle.id).execute();
+    await this.trx
+      .insertInto('item_bundle_members')
+      .values(bundle.itemIds.map((itemId, position) => ({ bundle_id: bundle.id, item_id: itemId, position })))
+      .execute();
+  }
+
+  async emit(event: EventEnvelope): Promise<void> {
+    await appendToOutbox(this.trx, [event]);
+  }
+}
+
+/**
+ * PostgreSQL implementation of the item catalogue's store, in the catalogue schema beside the directory;
+ * `afterCommit` wakes the outbox relay.
+ */
+export class PgItemStore implements ItemStore {
+  readonly reads: ItemReads;
+  private readonly db: Kysely<ItemTables>;
+
+  /**
+   * @param db the catalogue database as main.ts opens it (typed with the directory's tables); the item
+   *   tables are in the same schema once migration 0002 has run.
+   */
+  constructor(
+    db: Kysely<CatalogueTables>,
+    private readonly afterCommit: () => void = () => undefined,
+  ) {
+    this.db = db as unknown as Kysely<ItemTables>;
+    this.reads = new PgItemReads(this.db);
+  }
+
+  async command<T>(
+    key: IdempotencyKey,
+    codec: ResponseCodec<T>,
+    work: (tx: ItemTransaction) => Promise<T>,
+  ): Promise<T> {
+    const result = await runIdempotent(this.db, key, codec, (trx) => work(new PgItemTransaction(trx)));
+    this.afterCommit();
+    return result;
+  }
+}

@@ -1,0 +1,103 @@
+import type { EventEnvelope, IdempotencyKey, ResponseCodec } from '@govhall/kit';
+import type {
+  CaseType,
+  CleanupRecord,
+  ItemBundle,
+  ItemStatus,
+  ItemType,
+  ItemVersion,
+  ItemVersionSummary,
+} from '../domain/items';
+import type { BodyNature, HallTier } from '../domain/organisation';
+
+/**
+ * Which versions a listing returns. Undefined: each item's current version (its published version, else its
+ * newest). `draft`: open drafts. `published`: items in service. `retired`: items out of service, i.e. whose
+ * current version is retired (cancelled or merged).
+ */
+export interface ItemFilter {
+  hallId?: string;
+  departmentId?: string;
+  status?: ItemStatus;
+  itemType?: ItemType;
+  caseType?: CaseType;
+  /** Items this tier may accept. */
+  acceptTier?: HallTier;
+  limit: number;
+  offset: number;
+}
+
+export interface CleanupFilter {
+  /** Records of this item and merges into it. */
+  itemId?: string;
+  round?: string;
+}
+
+export interface BundleFilter {
+  /** Bundles containing this item. */
+  itemId?: string;
+  includeInactive: boolean;
+}
+
+/** What an item checks about a department of the directory. */
+export interface DirectoryDepartment {
+  readonly id: string;
+  readonly active: boolean;
+  readonly nature: BodyNature;
+  /** Tier of the hall the department sits in: the tier that exercises its items. */
+  readonly hallTier: HallTier;
+}
+
+/** The identity row of an item: codes are fixed once a version has been published. */
+export interface ItemRecord {
+  readonly id: string;
+  readonly baseCode: string;
+  readonly implementationCode: string;
+  readonly createdAt: Date;
+}
+
+/** Reads of the item catalogue; inside a command they see the command's own writes. */
+export interface ItemReads {
+  getVersion(itemId: string, version: number): Promise<ItemVersion | undefined>;
+  /** The published version, else the newest one. */
+  getCurrentVersion(itemId: string): Promise<ItemVersion | undefined>;
+  findItemIdByImplementationCode(code: string): Promise<string | undefined>;
+  /** Oldest first. */
+  listVersions(itemId: string): Promise<ItemVersionSummary[]>;
+  /** Ordered by implementation code. */
+  listItems(filter: ItemFilter): Promise<ItemVersion[]>;
+  /** Oldest first. */
+  listCleanupRecords(filter: CleanupFilter): Promise<CleanupRecord[]>;
+  getBundle(id: string): Promise<ItemBundle | undefined>;
+  listBundles(filter: BundleFilter): Promise<ItemBundle[]>;
+}
+
+/** One item command's transaction: reads, writes, and events that leave through the outbox on commit. */
+export interface ItemTransaction extends ItemReads {
+  /**
+   * Locks the item for the rest of the transaction, so that commands on one item (publish, revise, retire)
+   * run one after another. Undefined when the item does not exist.
+   */
+  lockItem(itemId: string): Promise<ItemRecord | undefined>;
+  /** The departments among `ids` that exist, with their hall's tier. */
+  departments(ids: readonly string[]): Promise<DirectoryDepartment[]>;
+  /** Status of the current version of each existing item among `ids` (see `getCurrentVersion`). */
+  itemStates(ids: readonly string[]): Promise<Map<string, ItemStatus>>;
+  /** Throws AlreadyExistsError when another item has the implementation code. */
+  insertItem(record: ItemRecord): Promise<void>;
+  /** Throws AlreadyExistsError when another item has the implementation code. */
+  updateItemCodes(id: string, baseCode: string, implementationCode: string): Promise<void>;
+  deleteItem(id: string): Promise<void>;
+  /** Inserts or replaces a version; the store refuses any change to a published version but its retirement. */
+  saveVersion(version: ItemVersion): Promise<void>;
+  deleteDraft(itemId: string, version: number): Promise<void>;
+  saveCleanupRecord(record: CleanupRecord): Promise<void>;
+  saveBundle(bundle: ItemBundle): Promise<void>;
+  emit(event: EventEnvelope): Promise<void>;
+}
+
+export interface ItemStore {
+  readonly reads: ItemReads;
+  /** Runs a command once per request id, in one transaction, then lets the outbox relay publish. */
+  command<T>(key: IdempotencyKey, codec: ResponseCodec<T>, work: (tx: ItemTransaction) => Promise<T>): Promise<T>;
+}

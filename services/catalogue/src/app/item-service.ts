@@ -1,0 +1,762 @@
+import {
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+  type Clock,
+  type EventEnvelope,
+  type FieldViolation,
+  type IdGenerator,
+  type ResponseCodec,
+} from '@govhall/kit';
+import {
+  delegatedContent,
+  deriveProcess,
+  publishProblems,
+  selectMaterials,
+  validateBundleInput,
+  validateCleanupInput,
+  validateDelegation,
+  validateItemInput,
+  withItemDefaults,
+  type CleanupInput,
+  type CleanupRecord,
+  type Delegation,
+  type ItemBundle,
+  type ItemBundleInput,
+  type ItemContent,
+  type ItemDerived,
+  type ItemInput,
+  type ItemVersion,
+  type ItemVersionSummary,
+  type Material,
+  type Unchecked,
+} from '../domain/items';
+import type {
+  BundleFilter,
+  CleanupFilter,
+  ItemFilter,
+  ItemReads,
+  ItemRecord,
+  ItemStore,
+  ItemTransaction,
+} from './item-ports';
+
+/** Event types of the item catalogue (subjects `hall.<region>.catalogue.<entity>.<verb>`). */
+export const ItemEvents = {
+  /** A new draft version (create, revise, delegate). data: `ItemDraftedEvent`. */
+  drafted: 'catalogue.item.drafted',
+  /** A draft dropped. data: `{ itemId, version, itemRemoved }`. */
+  draftDiscarded: 'catalogue.item.draft_discarded',
+  /** A version entered service. data: `ItemView` (content and derived process) plus `supersededVersion`. */
+  published: 'catalogue.item.published',
+  /** The item left service (cancelled or merged). data: `ItemRetiredEvent`. */
+  retired: 'catalogue.item.retired',
+  bundleCreated: 'catalogue.item_bundle.created',
+  bundleUpdated: 'catalogue.item_bundle.updated',
+  bundleDeactivated: 'catalogue.item_bundle.deactivated',
+} as const;
+export type ItemEventType = (typeof ItemEvents)[keyof typeof ItemEvents];
+
+export interface ItemDraftedEvent {
+  readonly itemId: string;
+  readonly version: number;
+  readonly name: string;
+  /** The published version the draft started from; null for a new item. */
+  readonly basedOnVersion: number | null;
+}
+export interface ItemRetiredEvent {
+  readonly itemId: string;
+  readonly version: number;
+  readonly reason: 'cancelled' | 'merged';
+  readonly mergedIntoItemId: string | null;
+  readonly record: CleanupRecord;
+}
+
+/** A version as answered: its content and what follows from it. */
+export type ItemView = ItemVersion & { readonly derived: ItemDerived };
+
+export interface CommandMeta {
+  requestId: string;
+}
+
+/** Which version GetItem reads: by id or implementation code; version 0 is the current one. */
+export interface ItemLocator {
+  itemId?: string;
+  implementationCode?: string;
+  version: number;
+}
+
+export interface MaterialList {
+  readonly itemId: string;
+  readonly version: number;
+  readonly materials: readonly Material[];
+  readonly unansweredGroups: readonly string[];
+}
+
+const MAX_PAGE_SIZE = 500;
+const DEFAULT_PAGE_SIZE = 100;
+
+/** Stored command results keep their Date fields (`...At`) through the JSON round trip. */
+function reviveDates(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reviveDates);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, v]) => [
+        key,
+        key.endsWith('At') && typeof v === 'string' ? new Date(v) : reviveDates(v),
+      ]),
+    );
+  }
+  return value;
+}
+function codec<T>(): ResponseCodec<T> {
+  return { encode: (value) => value, decode: (stored) => reviveDates(stored) as T };
+}
+
+function invalidIf(violations: readonly FieldViolation[]): void {
+  if (violations.length > 0) throw new ValidationError(violations);
+}
+
+function view(version: ItemVersion): ItemView {
+  return { ...version, derived: deriveProcess(version.content) };
+}
+
+/** `id v3`, for messages. */
+const label = (itemId: string, version: number): string => `item ${itemId} version ${version}`;
+
+/**
+ * Use cases of the item catalogue. Every command validates, writes and raises its events in one transaction
+ * (through the store's outbox), is idempotent by request id, and locks the item it changes so that commands
+ * on one item serialise. Published versions are never changed: edits go to a draft version.
+ */
+export class ItemService {
+  constructor(
+    private readonly store: ItemStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly regionCode: string,
+  ) {}
+
+  private event(type: ItemEventType, data: unknown): EventEnvelope {
+    return {
+      id: this.ids.next(),
+      type,
+      schemaVersion: 1,
+      occurredAt: this.clock.now().toISOString(),
+      regionCode: this.regionCode,
+      data,
+    };
+  }
+
+  // ---- drafting ----------------------------------------------------------------------------------------
+
+  /** A new item whose version 1 is a draft. The implementation code must be new (ALREADY_EXISTS). */
+  createItem(meta: CommandMeta, input: ItemInput): Promise<ItemView> {
+    const prepared = withItemDefaults(input);
+    invalidIf(validateItemInput(prepared));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'CreateItem', request: input },
+      codec<ItemView>(),
+      async (tx) => {
+        const content = await this.checkAgainstCatalogue(tx, prepared);
+        const now = this.clock.now();
+        const id = this.ids.next();
+        await tx.insertItem({
+          id,
+          baseCode: content.baseCode,
+          implementationCode: content.implementationCode,
+          createdAt: now,
+        });
+        const draft = this.newDraft(id, 1, content, now);
+        await tx.saveVersion(draft);
+        await tx.emit(this.drafted(draft, null));
+        return view(draft);
+      },
+    );
+  }
+
+  /**
+   * Replaces a draft's content. FAILED_PRECONDITION when the version is published or retired (they never
+   * change: revise instead) or when `expectedRevision` is stale. The codes may change only until the item is
+   * first published.
+   */
+  updateItem(
+    meta: CommandMeta,
+    itemId: string,
+    version: number,
+    expectedRevision: number,
+    input: ItemInput,
+  ): Promise<ItemView> {
+    const prepared = withItemDefaults(input);
+    invalidIf(validateItemInput(prepared));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'UpdateItem', request: { itemId, version, expectedRevision, input } },
+      codec<ItemView>(),
+      async (tx) => {
+        const record = await this.lock(tx, itemId);
+        const current = await this.requireVersion(tx, itemId, version);
+        this.requireDraft(current);
+        if (current.revision !== expectedRevision) {
+          throw new PreconditionFailedError(
+            `${label(itemId, version)} was changed by someone else (revision ${current.revision}, you read ${expectedRevision}); reload and retry`,
+          );
+        }
+        const content = await this.checkAgainstCatalogue(tx, prepared);
+        const versions = await tx.listVersions(itemId);
+        const codesChanged =
+          content.baseCode !== record.baseCode || content.implementationCode !== record.implementationCode;
+        if (codesChanged) {
+          if (versions.some((v) => v.status !== 'draft')) this.refuseCodeChange(record, content);
+          await tx.updateItemCodes(itemId, content.baseCode, content.implementationCode);
+        }
+        const draft: ItemVersion = {
+          ...current,
+          content,
+          revision: current.revision + 1,
+          updatedAt: this.clock.now(),
+        };
+        await tx.saveVersion(draft);
+        return view(draft);
+      },
+    );
+  }
+
+  /**
+   * Starts a new draft version from the published `baseVersion` (a copy of it, or `input` when given).
+   * FAILED_PRECONDITION when nothing is published, `baseVersion` is not the published version, or a draft is
+   * already open (one draft at a time: edit that one).
+   */
+  reviseItem(meta: CommandMeta, itemId: string, baseVersion: number, input: ItemInput | null): Promise<ItemView> {
+    const prepared = input && withItemDefaults(input);
+    if (prepared) invalidIf(validateItemInput(prepared));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'ReviseItem', request: { itemId, baseVersion, input } },
+      codec<ItemView>(),
+      async (tx) => {
+        const record = await this.lock(tx, itemId);
+        const { published, nextVersion } = await this.requireRevisable(tx, itemId, baseVersion);
+        let content = published.content;
+        if (prepared) {
+          content = await this.checkAgainstCatalogue(tx, prepared);
+          if (content.baseCode !== record.baseCode || content.implementationCode !== record.implementationCode) {
+            this.refuseCodeChange(record, content);
+          }
+        }
+        const draft = this.newDraft(itemId, nextVersion, content, this.clock.now());
+        await tx.saveVersion(draft);
+        await tx.emit(this.drafted(draft, published.version));
+        return view(draft);
+      },
+    );
+  }
+
+  /**
+   * Drops a draft version. When it was the item's only version the item goes too (its codes become free),
+   * unless a bundle names it (FAILED_PRECONDITION).
+   */
+  discardItemDraft(meta: CommandMeta, itemId: string, version: number): Promise<{ itemRemoved: boolean }> {
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'DiscardItemDraft', request: { itemId, version } },
+      codec<{ itemRemoved: boolean }>(),
+      async (tx) => {
+        await this.lock(tx, itemId);
+        const current = await this.requireVersion(tx, itemId, version);
+        this.requireDraft(current);
+        const others = (await tx.listVersions(itemId)).filter((v) => v.version !== version);
+        if (others.length === 0) {
+          const bundles = await tx.listBundles({ itemId, includeInactive: true });
+          if (bundles.length > 0) {
+            throw new PreconditionFailedError(
+              `item ${itemId} is in bundles ${bundles.map((b) => b.id).join(', ')}; take it out of them first`,
+            );
+          }
+        }
+        await tx.deleteDraft(itemId, version);
+        const itemRemoved = others.length === 0;
+        if (itemRemoved) await tx.deleteItem(itemId);
+        await tx.emit(this.event(ItemEvents.draftDiscarded, { itemId, version, itemRemoved }));
+        return { itemRemoved };
+      },
+    );
+  }
+
+  /**
+   * Publishes a draft: it must be complete (every disclosure filled, INVALID_ARGUMENT naming the gaps) and
+   * still consistent with the directory. The version published before is retired as superseded. From here on
+   * the version never changes.
+   */
+  publishItem(meta: CommandMeta, itemId: string, version: number, expectedRevision: number): Promise<ItemView> {
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'PublishItem', request: { itemId, version, expectedRevision } },
+      codec<ItemView>(),
+      async (tx) => {
+        await this.lock(tx, itemId);
+        const draft = await this.requireVersion(tx, itemId, version);
+        this.requireDraft(draft);
+        if (draft.revision !== expectedRevision) {
+          throw new PreconditionFailedError(
+            `${label(itemId, version)} is at revision ${draft.revision}, you reviewed ${expectedRevision}; reload and review again`,
+          );
+        }
+        invalidIf([...validateItemInput(draft.content), ...publishProblems(draft.content)]);
+        await this.checkAgainstCatalogue(tx, draft.content);
+        const now = this.clock.now();
+        const previous = await tx.getCurrentVersion(itemId);
+        let supersededVersion: number | null = null;
+        if (previous?.status === 'published') {
+          // Retire first: at most one version of an item is published at any moment (a unique index says so).
+          await tx.saveVersion({
+            ...previous,
+            status: 'retired',
+            retiredAt: now,
+            retiredReason: 'superseded',
+            updatedAt: now,
+          });
+          supersededVersion = previous.version;
+        }
+        const published: ItemVersion = { ...draft, status: 'published', publishedAt: now, updatedAt: now };
+        await tx.saveVersion(published);
+        const answer = view(published);
+        await tx.emit(this.event(ItemEvents.published, { ...answer, supersededVersion }));
+        return answer;
+      },
+    );
+  }
+
+  // ---- clean-up rounds ---------------------------------------------------------------------------------
+
+  /**
+   * Takes the item out of service in a clean-up round: its published `version` is retired as cancelled, or
+   * as merged into `mergedIntoItemId` (an item in service). FAILED_PRECONDITION while a draft is open.
+   */
+  retireItem(
+    meta: CommandMeta,
+    itemId: string,
+    version: number,
+    action: 'cancelled' | 'merged' | undefined,
+    mergedIntoItemId: string | null,
+    cleanup: CleanupInput,
+  ): Promise<{ item: ItemView; record: CleanupRecord }> {
+    const violations = validateCleanupInput(cleanup);
+    if (!action) violations.push({ field: 'action', description: 'must be CANCELLED or MERGED' });
+    if (action === 'merged' && !mergedIntoItemId) {
+      violations.push({ field: 'merged_into_item_id', description: 'a merged item names the item it went into' });
+    }
+    if (action === 'cancelled' && mergedIntoItemId) {
+      violations.push({ field: 'merged_into_item_id', description: 'only a merged item names another item' });
+    }
+    if (mergedIntoItemId && mergedIntoItemId === itemId) {
+      violations.push({ field: 'merged_into_item_id', description: 'an item cannot be merged into itself' });
+    }
+    invalidIf(violations);
+    const reason = action!;
+    return this.store.command(
+      {
+        requestId: meta.requestId,
+        operation: 'RetireItem',
+        request: { itemId, version, action, mergedIntoItemId, cleanup },
+      },
+      codec<{ item: ItemView; record: CleanupRecord }>(),
+      async (tx) => {
+        await this.lock(tx, itemId);
+        const { published } = await this.requireRevisable(tx, itemId, version);
+        if (mergedIntoItemId) {
+          const state = (await tx.itemStates([mergedIntoItemId])).get(mergedIntoItemId);
+          if (state !== 'published') {
+            throw ValidationError.single(
+              'merged_into_item_id',
+              state ? `item ${mergedIntoItemId} is not in service` : `item ${mergedIntoItemId} does not exist`,
+            );
+          }
+        }
+        const now = this.clock.now();
+        const retired: ItemVersion = {
+          ...published,
+          status: 'retired',
+          retiredAt: now,
+          retiredReason: reason,
+          mergedIntoItemId,
+          updatedAt: now,
+        };
+        await tx.saveVersion(retired);
+        const record: CleanupRecord = {
+          ...cleanup,
+          id: this.ids.next(),
+          itemId,
+          action: reason,
+          fromVersion: published.version,
+          mergedIntoItemId,
+          delegation: null,
+          draftVersion: null,
+          recordedAt: now,
+        };
+        await tx.saveCleanupRecord(record);
+        const data: ItemRetiredEvent = { itemId, version: published.version, reason, mergedIntoItemId, record };
+        await tx.emit(this.event(ItemEvents.retired, data));
+        return { item: view(retired), record };
+      },
+    );
+  }
+
+  /**
+   * Delegates the item down in a clean-up round: a new draft version approved at the delegated tier and
+   * accepted there and below (see `delegatedContent`), to review and publish like any draft.
+   */
+  delegateItem(
+    meta: CommandMeta,
+    itemId: string,
+    version: number,
+    delegation: Unchecked<Delegation>,
+    cleanup: CleanupInput,
+  ): Promise<{ item: ItemView; record: CleanupRecord }> {
+    invalidIf(validateCleanupInput(cleanup));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'DelegateItem', request: { itemId, version, delegation, cleanup } },
+      codec<{ item: ItemView; record: CleanupRecord }>(),
+      async (tx) => {
+        await this.lock(tx, itemId);
+        const { published, nextVersion } = await this.requireRevisable(tx, itemId, version);
+        invalidIf(validateDelegation(delegation, published.content.exercisingTier, 'delegation'));
+        const content = delegatedContent(published.content, delegation as Delegation);
+        invalidIf(validateItemInput(content));
+        const now = this.clock.now();
+        const draft = this.newDraft(itemId, nextVersion, content, now);
+        await tx.saveVersion(draft);
+        const record: CleanupRecord = {
+          ...cleanup,
+          id: this.ids.next(),
+          itemId,
+          action: 'delegated',
+          fromVersion: published.version,
+          mergedIntoItemId: null,
+          delegation: delegation as Delegation,
+          draftVersion: draft.version,
+          recordedAt: now,
+        };
+        await tx.saveCleanupRecord(record);
+        await tx.emit(this.drafted(draft, published.version));
+        return { item: view(draft), record };
+      },
+    );
+  }
+
+  listCleanupRecords(filter: CleanupFilter): Promise<CleanupRecord[]> {
+    return this.store.reads.listCleanupRecords(filter);
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------------
+
+  /** One version (`version` > 0) or the current one: published, else newest. NOT_FOUND when absent. */
+  async getItem(locator: ItemLocator): Promise<ItemView> {
+    if (!locator.itemId && !locator.implementationCode) {
+      throw ValidationError.single('item_id', 'name the item by id or by implementation code');
+    }
+    const reads = this.store.reads;
+    const itemId =
+      locator.itemId ||
+      (locator.implementationCode ? await reads.findItemIdByImplementationCode(locator.implementationCode) : undefined);
+    const wanted = locator.itemId || locator.implementationCode!;
+    if (!itemId) throw new NotFoundError('item', wanted);
+    const version =
+      locator.version > 0 ? await reads.getVersion(itemId, locator.version) : await reads.getCurrentVersion(itemId);
+    if (!version) {
+      throw locator.version > 0
+        ? new NotFoundError('item version', `${itemId}@${locator.version}`)
+        : new NotFoundError('item', wanted);
+    }
+    return view(version);
+  }
+
+  /** A page of items (see `ItemFilter`); `pageToken` is the opaque token of the previous page. */
+  async listItems(
+    filter: Omit<ItemFilter, 'limit' | 'offset'>,
+    page: { size: number; token: string },
+  ): Promise<{ items: ItemView[]; nextPageToken: string }> {
+    const size = page.size === 0 ? DEFAULT_PAGE_SIZE : page.size;
+    const violations: FieldViolation[] = [];
+    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+      violations.push({ field: 'page_size', description: `must be 1 to ${MAX_PAGE_SIZE}` });
+    }
+    const offset = page.token === '' ? 0 : Number(page.token);
+    if (!/^\d{0,9}$/.test(page.token) || !Number.isSafeInteger(offset)) {
+      violations.push({ field: 'page_token', description: 'is not a token this service gave out' });
+    }
+    invalidIf(violations);
+    const rows = await this.store.reads.listItems({ ...filter, limit: size + 1, offset });
+    return {
+      items: rows.slice(0, size).map(view),
+      nextPageToken: rows.length > size ? String(offset + size) : '',
+    };
+  }
+
+  async listItemVersions(itemId: string): Promise<ItemVersionSummary[]> {
+    const versions = itemId ? await this.store.reads.listVersions(itemId) : [];
+    if (versions.length === 0) throw new NotFoundError('item', itemId);
+    return versions;
+  }
+
+  /**
+   * The materials that apply in the chosen situations, from `version` or (0) the published version.
+   * INVALID_ARGUMENT for unknown situations or two from one group; FAILED_PRECONDITION when version 0 is
+   * asked of an item that is not in service.
+   */
+  async listMaterials(itemId: string, version: number, situationCodes: readonly string[]): Promise<MaterialList> {
+    const item = await this.getItem({ itemId, version });
+    if (version === 0 && item.status !== 'published') {
+      throw new PreconditionFailedError(`item ${itemId} has no published version; name a version to read a draft`);
+    }
+    const selection = selectMaterials(item.content, situationCodes);
+    invalidIf(selection.violations);
+    return {
+      itemId,
+      version: item.version,
+      materials: selection.materials,
+      unansweredGroups: selection.unansweredGroups,
+    };
+  }
+
+  // ---- bundles -----------------------------------------------------------------------------------------
+
+  createBundle(meta: CommandMeta, input: ItemBundleInput): Promise<ItemBundle> {
+    invalidIf(validateBundleInput(input));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'CreateItemBundle', request: input },
+      codec<ItemBundle>(),
+      async (tx) => {
+        await this.checkBundleItems(tx, input);
+        const now = this.clock.now();
+        const bundle: ItemBundle = {
+          ...input,
+          id: this.ids.next(),
+          active: true,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await tx.saveBundle(bundle);
+        await tx.emit(this.event(ItemEvents.bundleCreated, bundle));
+        return bundle;
+      },
+    );
+  }
+
+  updateBundle(meta: CommandMeta, id: string, expectedVersion: number, input: ItemBundleInput): Promise<ItemBundle> {
+    invalidIf(validateBundleInput(input));
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'UpdateItemBundle', request: { id, expectedVersion, input } },
+      codec<ItemBundle>(),
+      async (tx) => {
+        const current = await this.requireBundle(tx, id);
+        if (current.version !== expectedVersion) {
+          throw new PreconditionFailedError(
+            `bundle ${id} was changed by someone else (version ${current.version}, you read ${expectedVersion}); reload and retry`,
+          );
+        }
+        if (!current.active) throw new PreconditionFailedError(`bundle ${id} is deactivated`);
+        await this.checkBundleItems(tx, input);
+        const bundle: ItemBundle = { ...current, ...input, version: current.version + 1, updatedAt: this.clock.now() };
+        await tx.saveBundle(bundle);
+        await tx.emit(this.event(ItemEvents.bundleUpdated, bundle));
+        return bundle;
+      },
+    );
+  }
+
+  deactivateBundle(meta: CommandMeta, id: string): Promise<ItemBundle> {
+    return this.store.command(
+      { requestId: meta.requestId, operation: 'DeactivateItemBundle', request: { id } },
+      codec<ItemBundle>(),
+      async (tx) => {
+        const current = await this.requireBundle(tx, id);
+        if (!current.active) return current;
+        const bundle: ItemBundle = {
+          ...current,
+          active: false,
+          version: current.version + 1,
+          updatedAt: this.clock.now(),
+        };
+        await tx.saveBundle(bundle);
+        await tx.emit(this.event(ItemEvents.bundleDeactivated, bundle));
+        return bundle;
+      },
+    );
+  }
+
+  getBundle(id: string): Promise<ItemBundle> {
+    return this.requireBundle(this.store.reads, id);
+  }
+
+  listBundles(filter: BundleFilter): Promise<ItemBundle[]> {
+    return this.store.reads.listBundles(filter);
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------------
+
+  private newDraft(itemId: string, version: number, content: ItemContent, now: Date): ItemVersion {
+    return {
+      itemId,
+      version,
+      status: 'draft',
+      revision: 1,
+      content,
+      createdAt: now,
+      updatedAt: now,
+      publishedAt: null,
+      retiredAt: null,
+      retiredReason: null,
+      mergedIntoItemId: null,
+    };
+  }
+
+  private drafted(draft: ItemVersion, basedOnVersion: number | null): EventEnvelope {
+    const data: ItemDraftedEvent = {
+      itemId: draft.itemId,
+      version: draft.version,
+      name: draft.content.name,
+      basedOnVersion,
+    };
+    return this.event(ItemEvents.drafted, data);
+  }
+
+  private async lock(tx: ItemTransaction, itemId: string): Promise<ItemRecord> {
+    const record = itemId ? await tx.lockItem(itemId) : undefined;
+    if (!record) throw new NotFoundError('item', itemId);
+    return record;
+  }
+
+  private async requireVersion(reads: ItemReads, itemId: string, version: number): Promise<ItemVersion> {
+    const found = await reads.getVersion(itemId, version);
+    if (!found) throw new NotFoundError('item version', `${itemId}@${version}`);
+    return found;
+  }
+
+  private requireDraft(version: ItemVersion): void {
+    if (version.status !== 'draft') {
+      throw new PreconditionFailedError(
+        `${label(version.itemId, version.version)} is ${version.status} and never changes; ReviseItem starts a new draft version`,
+      );
+    }
+  }
+
+  /** The published version is `version`, and no draft is open; answers the next version number. */
+  private async requireRevisable(
+    tx: ItemTransaction,
+    itemId: string,
+    version: number,
+  ): Promise<{ published: ItemVersion; nextVersion: number }> {
+    const versions = await tx.listVersions(itemId);
+    const published = versions.find((v) => v.status === 'published');
+    if (!published) throw new PreconditionFailedError(`item ${itemId} has no published version`);
+    if (published.version !== version) {
+      throw new PreconditionFailedError(
+        `item ${itemId} has version ${published.version} published, not ${version}; reload and retry`,
+      );
+    }
+    const draft = versions.find((v) => v.status === 'draft');
+    if (draft) {
+      throw new PreconditionFailedError(
+        `item ${itemId} already has draft version ${draft.version}: edit it with UpdateItem, or discard it first`,
+      );
+    }
+    return {
+      published: await this.requireVersion(tx, itemId, version),
+      nextVersion: Math.max(...versions.map((v) => v.version)) + 1,
+    };
+  }
+
+  private refuseCodeChange(
+    record: { baseCode: string; implementationCode: string },
+    content: { baseCode: string; implementationCode: string },
+  ): never {
+    const violations: FieldViolation[] = [];
+    if (content.baseCode !== record.baseCode) {
+      violations.push({ field: 'item.base_code', description: `is fixed at ${record.baseCode} once published` });
+    }
+    if (content.implementationCode !== record.implementationCode) {
+      violations.push({
+        field: 'item.implementation_code',
+        description: `is fixed at ${record.implementationCode} once published`,
+      });
+    }
+    throw new ValidationError(violations);
+  }
+
+  /**
+   * What the directory and the catalogue must confirm: the implementing department exists, is active and sits
+   * at the exercising tier; fee-receiving and joint departments exist and are active; referenced items exist.
+   * Fills the body nature from the department when the input leaves it out.
+   */
+  private async checkAgainstCatalogue(tx: ItemTransaction, input: ItemInput): Promise<ItemContent> {
+    const departmentIds = [
+      input.departmentId,
+      ...input.feeItems.map((fee) => fee.receivingDepartmentId),
+      ...(input.joint ? [input.joint.leadDepartmentId, ...input.joint.subItems.map((s) => s.departmentId)] : []),
+    ];
+    const departments = new Map((await tx.departments([...new Set(departmentIds)])).map((d) => [d.id, d]));
+    const itemIds = [
+      ...input.prerequisites.map((p) => p.itemId),
+      ...(input.joint?.subItems.map((s) => s.itemId) ?? []),
+    ].filter((id): id is string => !!id);
+    const items = await tx.itemStates([...new Set(itemIds)]);
+
+    const violations: FieldViolation[] = [];
+    const checkDepartment = (field: string, id: string): boolean => {
+      const department = departments.get(id);
+      if (!department) violations.push({ field, description: `department ${id} does not exist` });
+      else if (!department.active) violations.push({ field, description: `department ${id} is deactivated` });
+      return !!department?.active;
+    };
+    const checkItem = (field: string, id: string | null): void => {
+      if (id && !items.has(id)) violations.push({ field, description: `item ${id} does not exist` });
+    };
+    if (checkDepartment('item.department_id', input.departmentId)) {
+      const department = departments.get(input.departmentId)!;
+      if (input.exercisingTier && department.hallTier !== input.exercisingTier) {
+        violations.push({
+          field: 'item.exercising_tier',
+          description: `department ${department.id} sits in a ${department.hallTier} hall, so it exercises at the ${department.hallTier} tier`,
+        });
+      }
+    }
+    input.feeItems.forEach((fee, i) => {
+      if (fee.receivingDepartmentId) {
+        checkDepartment(`item.fee_items[${i}].receiving_department_id`, fee.receivingDepartmentId);
+      }
+    });
+    input.prerequisites.forEach((p, i) => checkItem(`item.prerequisites[${i}].item_id`, p.itemId));
+    if (input.joint) {
+      if (input.joint.leadDepartmentId) {
+        checkDepartment('item.joint.lead_department_id', input.joint.leadDepartmentId);
+      }
+      input.joint.subItems.forEach((s, i) => {
+        if (s.departmentId) checkDepartment(`item.joint.sub_items[${i}].department_id`, s.departmentId);
+        checkItem(`item.joint.sub_items[${i}].item_id`, s.itemId);
+      });
+    }
+    invalidIf(violations);
+    // Validated above (validateItemInput) and here: every enum is known and every limit present.
+    return { ...input, bodyNature: input.bodyNature ?? departments.get(input.departmentId)!.nature } as ItemContent;
+  }
+
+  /** Every item of a bundle exists and is not out of service. */
+  private async checkBundleItems(tx: ItemTransaction, input: ItemBundleInput): Promise<void> {
+    const states = await tx.itemStates(input.itemIds);
+    const violations: FieldViolation[] = [];
+    input.itemIds.forEach((id, i) => {
+      const state = states.get(id);
+      const field = `bundle.item_ids[${i}]`;
+      if (!state) violations.push({ field, description: `item ${id} does not exist` });
+      else if (state === 'retired') violations.push({ field, description: `item ${id} is out of service` });
+    });
+    invalidIf(violations);
+  }
+
+  private async requireBundle(
+    reads: { getBundle(id: string): Promise<ItemBundle | undefined> },
+    id: string,
+  ): Promise<ItemBundle> {
+    const bundle = id ? await reads.getBundle(id) : undefined;
+    if (!bundle) throw new NotFoundError('item bundle', id);
+    return bundle;
+  }
+}

@@ -1,0 +1,483 @@
+import {
+  compareLimits,
+  delegatedContent,
+  deriveProcess,
+  deriveStages,
+  findDependencyCycle,
+  jointCriticalPath,
+  jointLayers,
+  publishProblems,
+  selectMaterials,
+  sumLimits,
+  amountProblem,
+  validateBundleInput,
+  validateItemInput,
+  withItemDefaults,
+  type ItemContent,
+  type ItemInput,
+  type JointProcess,
+  type Material,
+} from './items';
+
+/** A valid promised item of a city department; override what the test is about. */
+function anItem(overrides: Partial<ItemInput> = {}): ItemInput {
+  return {
+    baseCode: '000105001000',
+    implementationCode: '11370700MB2812345X000105001000',
+    name: '食品经营许可',
+    departmentId: 'dept-scjg',
+    bodyNature: 'legal_organ',
+    itemType: 'licensing',
+    exercisingTier: 'city',
+    duties: '负责食品经营许可的受理、审查和发证',
+    legalBasis: [{ name: '《中华人民共和国食品安全法》', article: '第三十五条', text: '' }],
+    acceptanceConditions: ['申请人已取得营业执照'],
+    prerequisites: [],
+    notificationCommitment: false,
+    procedure: {
+      description: '受理 → 审核 → 审批 → 发证',
+      channels: { onlineDepth: 3, appointment: true, expressDelivery: true, onlinePayment: false },
+    },
+    statutoryLimit: { amount: 20, unit: 'working_days' },
+    promisedLimit: { amount: 5, unit: 'working_days' },
+    acceptanceLimit: null,
+    stageBudgets: [],
+    limitNote: '',
+    commitment: { text: '最多跑一次', maxVisits: 1 },
+    free: true,
+    feeItems: [],
+    result: { name: '食品经营许可证', kind: 'certificate', sampleRef: '' },
+    caseType: 'promised',
+    reviewMode: 'single',
+    situations: [],
+    materials: [aMaterial()],
+    acceptTiers: ['city'],
+    approveTier: 'city',
+    handlingScope: 'local',
+    delegation: null,
+    joint: null,
+    ...overrides,
+  };
+}
+
+function aMaterial(overrides: Partial<Material> = {}): Material {
+  return {
+    code: 'M01',
+    name: '食品经营许可申请书',
+    necessity: 'required',
+    form: 'original',
+    copies: 1,
+    originalForCheck: false,
+    source: 'applicant',
+    sourceDepartment: '',
+    paperSize: 'A4',
+    blankFormRef: '',
+    sampleRef: '',
+    acceptanceStandard: '',
+    basis: '',
+    mayBeAcceptedMissing: false,
+    situationCodes: [],
+    ...overrides,
+  };
+}
+
+/** 项目立项 → 选址意见 ∥ 用地预审 → 环境影响评价 → 施工许可. */
+function investmentGraph(): JointProcess {
+  const part = (code: string, name: string, days: number) => ({
+    code,
+    name,
+    departmentId: `dept-${code}`,
+    itemId: null,
+    limit: { amount: days, unit: 'working_days' as const },
+  });
+  return {
+    leadDepartmentId: 'dept-LX',
+    subItems: [
+      part('LX', '项目立项', 5),
+      part('XZ', '选址意见', 7),
+      part('YD', '用地预审', 10),
+      part('HP', '环境影响评价', 8),
+      part('SG', '施工许可', 5),
+    ],
+    edges: [
+      { subItem: 'XZ', dependsOn: 'LX' },
+      { subItem: 'YD', dependsOn: 'LX' },
+      { subItem: 'HP', dependsOn: 'XZ' },
+      { subItem: 'HP', dependsOn: 'YD' },
+      { subItem: 'SG', dependsOn: 'HP' },
+    ],
+  };
+}
+
+const fieldsOf = (input: ItemInput): string[] => validateItemInput(withItemDefaults(input)).map((v) => v.field);
+
+describe('stage derivation', () => {
+  it('derives accept → review → approve → issue → archive for 审核合一', () => {
+    expect(deriveStages('promised', 'single')).toEqual(['accept', 'review', 'approve', 'issue', 'archive']);
+  });
+  it('adds verify after review for 一审一核', () => {
+    expect(deriveStages('promised', 'review_verify')).toEqual([
+      'accept',
+      'review',
+      'verify',
+      'approve',
+      'issue',
+      'archive',
+    ]);
+    expect(deriveStages('joint', 'review_verify')).toContain('verify');
+  });
+  it('lets an immediate item be decided at acceptance and issued on the spot', () => {
+    expect(deriveStages('immediate', 'single')).toEqual(['accept', 'issue', 'archive']);
+  });
+});
+
+describe('time limits', () => {
+  it('compares like units, and natural hours with natural days', () => {
+    expect(compareLimits({ amount: 5, unit: 'working_days' }, { amount: 20, unit: 'working_days' })).toBeLessThan(0);
+    expect(compareLimits({ amount: 48, unit: 'natural_hours' }, { amount: 2, unit: 'natural_days' })).toBe(0);
+    expect(compareLimits({ amount: 49, unit: 'natural_hours' }, { amount: 2, unit: 'natural_days' })).toBeGreaterThan(
+      0,
+    );
+  });
+  it('never converts working days to working hours, nor working time to natural time', () => {
+    expect(compareLimits({ amount: 8, unit: 'working_hours' }, { amount: 1, unit: 'working_days' })).toBeUndefined();
+    expect(compareLimits({ amount: 1, unit: 'natural_days' }, { amount: 1, unit: 'working_days' })).toBeUndefined();
+  });
+  it('adds limits in one unit, natural ones in hours, and refuses to add mixed scales', () => {
+    expect(
+      sumLimits([
+        { amount: 1.5, unit: 'working_days' },
+        { amount: 0.5, unit: 'working_days' },
+      ]),
+    ).toEqual({ amount: 2, unit: 'working_days' });
+    expect(
+      sumLimits([
+        { amount: 1, unit: 'natural_days' },
+        { amount: 6, unit: 'natural_hours' },
+      ]),
+    ).toEqual({ amount: 30, unit: 'natural_hours' });
+    expect(
+      sumLimits([
+        { amount: 1, unit: 'working_days' },
+        { amount: 4, unit: 'working_hours' },
+      ]),
+    ).toBeUndefined();
+  });
+  it('takes whole and half units only', () => {
+    expect(amountProblem(0.5)).toBeUndefined();
+    expect(amountProblem(0.3)).toMatch(/half/);
+    expect(amountProblem(-1)).toBeDefined();
+    expect(amountProblem(Number.NaN)).toBeDefined();
+  });
+  it('defaults the acceptance limit to 4 working hours', () => {
+    expect(withItemDefaults(anItem()).acceptanceLimit).toEqual({ amount: 4, unit: 'working_hours' });
+    const own = withItemDefaults(anItem({ acceptanceLimit: { amount: 1, unit: 'working_days' } }));
+    expect(own.acceptanceLimit).toEqual({ amount: 1, unit: 'working_days' });
+  });
+});
+
+describe('item validation', () => {
+  it('accepts a complete promised item', () => {
+    expect(validateItemInput(withItemDefaults(anItem()))).toEqual([]);
+  });
+
+  it('refuses a promised limit above the statutory limit, naming the field', () => {
+    const violations = validateItemInput(
+      withItemDefaults(anItem({ promisedLimit: { amount: 25, unit: 'working_days' } })),
+    );
+    expect(violations).toEqual([
+      {
+        field: 'item.promised_limit',
+        description: '25 working_days exceeds the statutory limit of 20 working_days',
+      },
+    ]);
+  });
+
+  it('refuses limits that cannot be compared without a calendar', () => {
+    expect(fieldsOf(anItem({ promisedLimit: { amount: 30, unit: 'working_hours' } }))).toEqual([
+      'item.promised_limit.unit',
+    ]);
+    expect(fieldsOf(anItem({ promisedLimit: { amount: 10, unit: 'natural_days' } }))).toEqual([
+      'item.promised_limit.unit',
+    ]);
+    // Natural hours against natural days is the same clock.
+    const natural = {
+      statutoryLimit: { amount: 1, unit: 'natural_days' as const },
+      promisedLimit: { amount: 25, unit: 'natural_hours' as const },
+    };
+    expect(fieldsOf(anItem(natural))).toEqual(['item.promised_limit']);
+    expect(fieldsOf(anItem({ ...natural, promisedLimit: { amount: 24, unit: 'natural_hours' } }))).toEqual([]);
+  });
+
+  it('lets an item without a statutory limit promise any limit', () => {
+    expect(fieldsOf(anItem({ statutoryLimit: null, promisedLimit: { amount: 3, unit: 'working_days' } }))).toEqual([]);
+  });
+
+  it('requires an immediate item to promise 0 and decide with one reviewer', () => {
+    expect(fieldsOf(anItem({ caseType: 'immediate', promisedLimit: { amount: 0, unit: 'working_days' } }))).toEqual([]);
+    expect(fieldsOf(anItem({ caseType: 'immediate' }))).toEqual(['item.promised_limit.amount']);
+    expect(
+      fieldsOf(
+        anItem({
+          caseType: 'immediate',
+          reviewMode: 'review_verify',
+          promisedLimit: { amount: 0, unit: 'working_days' },
+        }),
+      ),
+    ).toEqual(['item.review_mode']);
+    expect(fieldsOf(anItem({ promisedLimit: { amount: 0, unit: 'working_days' } }))).toEqual([
+      'item.promised_limit.amount',
+    ]);
+  });
+
+  it('fits stage budgets into the promised limit, on stages the item has', () => {
+    const budget = (stage: 'review' | 'verify' | 'approve' | 'issue' | 'accept', days: number) => ({
+      stage,
+      limit: { amount: days, unit: 'working_days' as const },
+    });
+    expect(fieldsOf(anItem({ stageBudgets: [budget('review', 2), budget('approve', 2), budget('issue', 1)] }))).toEqual(
+      [],
+    );
+    const over = validateItemInput(
+      withItemDefaults(anItem({ stageBudgets: [budget('review', 3), budget('approve', 2), budget('issue', 1)] })),
+    );
+    expect(over).toEqual([
+      { field: 'item.stage_budgets', description: '6 working_days exceeds the promised limit of 5 working_days' },
+    ]);
+    expect(fieldsOf(anItem({ stageBudgets: [budget('verify', 1)] }))).toEqual(['item.stage_budgets[0].stage']);
+    expect(fieldsOf(anItem({ stageBudgets: [budget('accept', 1)] }))).toEqual(['item.stage_budgets[0].stage']);
+    expect(fieldsOf(anItem({ stageBudgets: [budget('review', 1), budget('review', 1)] }))).toEqual([
+      'item.stage_budgets[1].stage',
+    ]);
+    expect(
+      fieldsOf(anItem({ stageBudgets: [{ stage: 'review', limit: { amount: 4, unit: 'working_hours' } }] })),
+    ).toEqual(['item.stage_budgets[0].limit.unit']);
+  });
+
+  it('keeps 容缺 to required materials and the main materials complete', () => {
+    expect(fieldsOf(anItem({ materials: [aMaterial({ mayBeAcceptedMissing: true })] }))).toEqual(['item.materials']);
+    expect(
+      fieldsOf(
+        anItem({
+          materials: [aMaterial(), aMaterial({ code: 'M02', necessity: 'optional', mayBeAcceptedMissing: true })],
+        }),
+      ),
+    ).toEqual(['item.materials[1].may_be_accepted_missing']);
+    expect(
+      fieldsOf(anItem({ materials: [aMaterial(), aMaterial({ code: 'M02', mayBeAcceptedMissing: true })] })),
+    ).toEqual([]);
+  });
+
+  it('checks copies by form and situation references', () => {
+    expect(fieldsOf(anItem({ materials: [aMaterial({ copies: 0 })] }))).toEqual(['item.materials[0].copies']);
+    expect(fieldsOf(anItem({ materials: [aMaterial({ form: 'electronic', copies: 0 })] }))).toEqual([]);
+    expect(fieldsOf(anItem({ materials: [aMaterial({ situationCodes: ['NOPE'] })] }))).toEqual([
+      'item.materials[0].situation_codes[0]',
+    ]);
+    expect(fieldsOf(anItem({ materials: [aMaterial(), aMaterial()] }))).toEqual(['item.materials[1].code']);
+  });
+
+  it('requires fee items or free, and a complete standard for each', () => {
+    expect(fieldsOf(anItem({ free: false }))).toEqual(['item.fee_items']);
+    const fee = {
+      code: 'F01',
+      name: '不动产登记费',
+      kind: 'per_unit' as const,
+      amountFen: 0,
+      unitPriceFen: 300,
+      unitName: '',
+      legalBasis: '发改价格规〔2016〕2559号',
+      receivingDepartmentId: 'dept-bdc',
+      fiscalAccount: '37070012345678',
+      reducible: true,
+      reductionBasis: '',
+    };
+    expect(fieldsOf(anItem({ free: false, feeItems: [fee] }))).toEqual([
+      'item.fee_items[0].unit_name',
+      'item.fee_items[0].reduction_basis',
+    ]);
+    expect(
+      fieldsOf(anItem({ free: false, feeItems: [{ ...fee, unitName: '件', reductionBasis: '小微企业免收' }] })),
+    ).toEqual([]);
+    expect(
+      fieldsOf(anItem({ free: true, feeItems: [{ ...fee, unitName: '件', reductionBasis: '小微企业免收' }] })),
+    ).toEqual(['item.fee_items']);
+  });
+
+  it('keeps the approving tier at the exercising tier unless delegated, and accepting tiers at or below it', () => {
+    expect(fieldsOf(anItem({ acceptTiers: ['district', 'city'] }))).toEqual([]);
+    expect(fieldsOf(anItem({ approveTier: 'district', acceptTiers: ['district'] }))).toEqual(['item.approve_tier']);
+    expect(
+      fieldsOf(
+        anItem({
+          exercisingTier: 'district',
+          approveTier: 'district',
+          acceptTiers: ['city'],
+        }),
+      ),
+    ).toEqual(['item.accept_tiers[0]']);
+    const delegated = anItem({
+      exercisingTier: 'district',
+      approveTier: 'township',
+      acceptTiers: ['township', 'village'],
+      delegation: { tier: 'township', mode: 'devolved', basis: '奎政发〔2020〕3号' },
+    });
+    expect(fieldsOf(delegated)).toEqual([]);
+    expect(
+      fieldsOf({ ...delegated, delegation: { tier: 'district', mode: 'devolved', basis: '奎政发〔2020〕3号' } }),
+    ).toEqual(['item.delegation.tier', 'item.approve_tier']);
+  });
+
+  it('derives cross-tier linkage when a lower tier accepts', () => {
+    const content = withItemDefaults(anItem({ acceptTiers: ['district'] })) as ItemContent;
+    expect(deriveProcess(content).crossTierLinkage).toBe(true);
+    expect(deriveProcess(withItemDefaults(anItem()) as ItemContent).crossTierLinkage).toBe(false);
+  });
+
+  it('names what a draft lacks before publishing', () => {
+    const draft = withItemDefaults(
+      anItem({ duties: '', acceptanceConditions: [], result: { name: '', kind: null, sampleRef: '' } }),
+    ) as ItemContent;
+    expect(publishProblems(draft).map((v) => v.field)).toEqual([
+      'item.duties',
+      'item.acceptance_conditions',
+      'item.result.name',
+      'item.result.kind',
+    ]);
+  });
+});
+
+describe('joint graphs', () => {
+  const jointItem = (joint: JointProcess, days = 30): ItemInput =>
+    anItem({
+      caseType: 'joint',
+      joint,
+      statutoryLimit: { amount: 45, unit: 'working_days' },
+      promisedLimit: { amount: days, unit: 'working_days' },
+    });
+
+  it('layers a project: approval, then site ∥ land, then environment, then construction', () => {
+    expect(jointLayers(investmentGraph())).toEqual([['LX'], ['XZ', 'YD'], ['HP'], ['SG']]);
+    expect(fieldsOf(jointItem(investmentGraph()))).toEqual([]);
+  });
+
+  it('runs independent parts in one parallel layer', () => {
+    const graph = { ...investmentGraph(), edges: [] };
+    expect(jointLayers(graph)).toEqual([['LX', 'XZ', 'YD', 'HP', 'SG']]);
+  });
+
+  it('takes the longest chain of part limits as the critical path', () => {
+    // LX 5 + max(XZ 7, YD 10) + HP 8 + SG 5 = 28 working days.
+    expect(jointCriticalPath(investmentGraph())).toEqual({ amount: 28, unit: 'working_days' });
+    expect(fieldsOf(jointItem(investmentGraph(), 27))).toEqual(['item.joint.sub_items']);
+  });
+
+  it('refuses a cycle, naming it and blaming its last-listed edge', () => {
+    const graph = investmentGraph();
+    const cyclic = { ...graph, edges: [...graph.edges, { subItem: 'LX', dependsOn: 'SG' }] };
+    expect(findDependencyCycle(['LX', 'XZ', 'YD', 'HP', 'SG'], cyclic.edges)).toEqual({
+      codes: ['LX', 'SG', 'HP', 'XZ', 'LX'],
+      edgeIndex: 5,
+    });
+    const violations = validateItemInput(withItemDefaults(jointItem(cyclic)));
+    expect(violations).toEqual([
+      {
+        field: 'item.joint.edges[5]',
+        description: 'makes a dependency cycle: LX → SG → HP → XZ → LX (→ reads "depends on")',
+      },
+    ]);
+    // A self-dependency listed first is reported on its own and does not shift the blamed edge.
+    const withSelf = { ...graph, edges: [{ subItem: 'SG', dependsOn: 'SG' }, ...cyclic.edges] };
+    expect(fieldsOf(jointItem(withSelf))).toEqual(['item.joint.edges[0]', 'item.joint.edges[6]']);
+    expect(() => jointLayers(cyclic)).toThrow(/cycle/);
+  });
+
+  it('says which edge names an unknown part, depends on itself or repeats', () => {
+    const graph = investmentGraph();
+    const bad = {
+      ...graph,
+      edges: [
+        ...graph.edges,
+        { subItem: 'SG', dependsOn: 'NOPE' },
+        { subItem: 'SG', dependsOn: 'SG' },
+        graph.edges[0]!,
+      ],
+    };
+    expect(fieldsOf(jointItem(bad))).toEqual([
+      'item.joint.edges[5].depends_on',
+      'item.joint.edges[6]',
+      'item.joint.edges[7]',
+    ]);
+  });
+
+  it('refuses a lead department without a part in the graph', () => {
+    expect(fieldsOf(jointItem({ ...investmentGraph(), leadDepartmentId: 'dept-other' }))).toEqual([
+      'item.joint.lead_department_id',
+    ]);
+  });
+
+  it('ties the graph to the joint case type', () => {
+    expect(fieldsOf(anItem({ caseType: 'joint' }))).toEqual(['item.joint']);
+    expect(fieldsOf(anItem({ joint: investmentGraph() }))).toEqual(['item.joint']);
+  });
+
+  it('returns layers and critical path in the derived process', () => {
+    const derived = deriveProcess(withItemDefaults(jointItem(investmentGraph())) as ItemContent);
+    expect(derived.jointLayers).toEqual([['LX'], ['XZ', 'YD'], ['HP'], ['SG']]);
+    expect(derived.jointCriticalPath).toEqual({ amount: 28, unit: 'working_days' });
+  });
+});
+
+describe('materials by situation', () => {
+  const content = {
+    situations: [
+      { code: 'COMPANY', name: '申请人为企业', group: '申请人类型' },
+      { code: 'PERSON', name: '申请人为个人', group: '申请人类型' },
+      { code: 'AGENT', name: '委托代理人办理', group: '' },
+    ],
+    materials: [
+      aMaterial({ code: 'FORM' }),
+      aMaterial({ code: 'LICENCE', situationCodes: ['COMPANY'] }),
+      aMaterial({ code: 'ID', situationCodes: ['PERSON'] }),
+      aMaterial({ code: 'POA', situationCodes: ['AGENT'] }),
+    ],
+  };
+
+  it('shows the common materials and those of the chosen situations only', () => {
+    const selection = selectMaterials(content, ['COMPANY']);
+    expect(selection.materials.map((m) => m.code)).toEqual(['FORM', 'LICENCE']);
+    expect(selection.unansweredGroups).toEqual([]);
+    expect(selectMaterials(content, ['PERSON', 'AGENT']).materials.map((m) => m.code)).toEqual(['FORM', 'ID', 'POA']);
+  });
+
+  it('lists the groups still unanswered', () => {
+    const selection = selectMaterials(content, []);
+    expect(selection.materials.map((m) => m.code)).toEqual(['FORM']);
+    expect(selection.unansweredGroups).toEqual(['申请人类型']);
+  });
+
+  it('refuses unknown situations and two answers to one question', () => {
+    expect(selectMaterials(content, ['COMPANY', 'PERSON', 'NOPE']).violations.map((v) => v.field)).toEqual([
+      'situation_codes[1]',
+      'situation_codes[2]',
+    ]);
+  });
+});
+
+describe('delegation and bundles', () => {
+  it('moves approval to the delegated tier and acceptance there and below', () => {
+    const content = withItemDefaults(
+      anItem({ exercisingTier: 'district', approveTier: 'district', acceptTiers: ['district', 'village'] }),
+    ) as ItemContent;
+    const delegated = delegatedContent(content, { tier: 'township', mode: 'entrusted', basis: '奎政发〔2020〕3号' });
+    expect(delegated).toMatchObject({ approveTier: 'township', acceptTiers: ['township', 'village'] });
+    expect(validateItemInput(delegated)).toEqual([]);
+  });
+
+  it('needs at least two distinct items in a bundle', () => {
+    expect(validateBundleInput({ name: '不动产两证齐发', description: '', itemIds: ['a'] })).toHaveLength(1);
+    expect(validateBundleInput({ name: '不动产两证齐发', description: '', itemIds: ['a', 'a'] })[0]?.field).toBe(
+      'bundle.item_ids[1]',
+    );
+  });
+});

@@ -1,0 +1,522 @@
+import { join } from 'node:path';
+import { CATALOGUE_PROTO_FILES, PROTO_ROOT, catalogueItemsV1 as pb, catalogueV1 as org } from '@govhall/contracts';
+import {
+  JetStreamBus,
+  OutboxRelay,
+  callUnary,
+  createDatabase,
+  createLogger,
+  fieldViolationsOf,
+  migrate,
+  startGrpcServer,
+  streamFor,
+  systemClock,
+  uuidV7Ids,
+  type Database,
+  type EventEnvelope,
+  type RunningGrpcServer,
+} from '@govhall/kit';
+import {
+  createTestDatabase,
+  readStream,
+  sharedNatsUrl,
+  uniqueRegionCode,
+  waitFor,
+  type TestDatabase,
+} from '@govhall/testing';
+import * as grpc from '@grpc/grpc-js';
+import { sql } from 'kysely';
+import { itemGrpcService } from '../src/adapters/grpc/item-handlers';
+import { organisationHandlers } from '../src/adapters/grpc/organisation-handlers';
+import { PgItemStore } from '../src/adapters/store/pg-item-store';
+import { PgOrganisationStore, type CatalogueTables } from '../src/adapters/store/pg-organisation-store';
+import { ItemService } from '../src/app/item-service';
+import { OrganisationService } from '../src/app/organisation-service';
+import { aCityHall, aDepartment, aDistrictHall, requestId } from './builders';
+import { aFee, aJointItem, aMaterial, anItem, aProjectGraph, days, type ProjectDepartments } from './item-builders';
+
+type ItemClient = InstanceType<typeof pb.ItemServiceClient>;
+type OrganisationClient = InstanceType<typeof org.OrganisationServiceClient>;
+
+function expectGrpcError(promise: Promise<unknown>, code: grpc.status): Promise<grpc.ServiceError> {
+  return promise.then(
+    () => {
+      throw new Error(`expected gRPC status ${grpc.status[code]}, got a response`);
+    },
+    (error: grpc.ServiceError) => {
+      expect(grpc.status[error.code]).toBe(grpc.status[code]);
+      return error;
+    },
+  );
+}
+
+/**
+ * The catalogue's item service over gRPC against real PostgreSQL and NATS, wired here the way main.ts wires
+ * it (migrations, outbox relay onto the region's stream, both catalogue services on one server).
+ */
+describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
+  const region = uniqueRegionCode();
+  const stream = `CATALOGUE_${region}`;
+  let testDatabase: TestDatabase;
+  let database: Database<CatalogueTables>;
+  let bus: JetStreamBus;
+  let relay: OutboxRelay<CatalogueTables>;
+  let server: RunningGrpcServer;
+  let items: ItemClient;
+  let directory: OrganisationClient;
+
+  let cityHallId: string;
+  let market: string; // 市场监督管理局
+  let project: ProjectDepartments;
+  let districtDepartment: string;
+
+  beforeAll(async () => {
+    const logger = createLogger({ service: 'catalogue-items-test', level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
+    testDatabase = await createTestDatabase();
+    database = createDatabase<CatalogueTables>({ url: testDatabase.url, schema: 'catalogue' });
+    await migrate({ pool: database.pool, schema: 'catalogue', folder: join(__dirname, '..', 'migrations'), logger });
+    bus = await JetStreamBus.connect({ servers: sharedNatsUrl(), name: 'catalogue-items-test' });
+    await bus.ensureStream(streamFor('catalogue', region));
+    relay = new OutboxRelay({ db: database.db, bus, logger, pollMs: 50 });
+    relay.start();
+    const organisation = new OrganisationService(
+      new PgOrganisationStore(database.db, () => relay.kick()),
+      systemClock,
+      uuidV7Ids,
+      region,
+    );
+    const itemService = new ItemService(
+      new PgItemStore(database.db, () => relay.kick()),
+      systemClock,
+      uuidV7Ids,
+      region,
+    );
+    server = await startGrpcServer({
+      port: 0,
+      host: '127.0.0.1',
+      services: [
+        { definition: org.OrganisationServiceService, implementation: organisationHandlers(organisation) },
+        itemGrpcService(itemService),
+      ],
+      protoFiles: CATALOGUE_PROTO_FILES.map((file) => join(PROTO_ROOT, file)),
+      protoIncludeDirs: [PROTO_ROOT],
+      logger,
+    });
+    const address = `127.0.0.1:${server.port}`;
+    items = new pb.ItemServiceClient(address, grpc.credentials.createInsecure());
+    directory = new org.OrganisationServiceClient(address, grpc.credentials.createInsecure());
+
+    const { hall } = await callUnary(directory, 'createHall', { requestId: requestId(), hall: aCityHall() });
+    cityHallId = hall!.id;
+    const department = async (hallId: string, code: string, name: string): Promise<string> =>
+      (
+        await callUnary(directory, 'createDepartment', {
+          requestId: requestId(),
+          department: aDepartment(hallId, { code, name }),
+        })
+      ).department!.id;
+    market = await department(cityHallId, 'SCJG', '市场监督管理局');
+    project = {
+      development: await department(cityHallId, 'FGW', '发展和改革委员会'),
+      land: await department(cityHallId, 'ZRZY', '自然资源和规划局'),
+      environment: await department(cityHallId, 'SSTHJ', '生态环境局'),
+      housing: await department(cityHallId, 'ZJJ', '住房和城乡建设局'),
+    };
+    const { hall: district } = await callUnary(directory, 'createHall', {
+      requestId: requestId(),
+      hall: aDistrictHall(cityHallId),
+    });
+    districtDepartment = await department(district!.id, 'QSCJG', '奎文区市场监督管理局');
+  });
+
+  afterAll(async () => {
+    items.close();
+    directory.close();
+    await server.shutdown();
+    await relay.stop();
+    await bus.close();
+    await database.close();
+    await testDatabase.drop();
+  });
+
+  const create = async (content: pb.ItemContent): Promise<pb.Item> =>
+    (await callUnary(items, 'createItem', { requestId: requestId(), item: content })).item!;
+  const publish = async (item: pb.Item): Promise<pb.Item> =>
+    (
+      await callUnary(items, 'publishItem', {
+        requestId: requestId(),
+        itemId: item.id,
+        version: item.version,
+        expectedRevision: item.revision,
+      })
+    ).item!;
+  const eventsOf = async (type: string): Promise<EventEnvelope[]> =>
+    (await readStream(sharedNatsUrl(), stream)).map((m) => m.json as EventEnvelope).filter((e) => e.type === type);
+
+  it('creates a draft, publishes it, and puts catalogue.item.published on the stream', async () => {
+    const draft = await create(anItem(market));
+    expect(draft).toMatchObject({ version: 1, revision: 1, status: pb.ItemStatus.ITEM_STATUS_DRAFT });
+    // The body nature comes from the department; the acceptance limit defaults to 4 working hours.
+    expect(draft.content).toMatchObject({
+      bodyNature: org.BodyNature.BODY_NATURE_LEGAL_ORGAN,
+      acceptanceLimit: { amount: 4, unit: pb.LimitUnit.LIMIT_UNIT_WORKING_HOURS },
+    });
+    expect(draft.derived?.stages).toEqual([
+      pb.ProcessStage.PROCESS_STAGE_ACCEPT,
+      pb.ProcessStage.PROCESS_STAGE_REVIEW,
+      pb.ProcessStage.PROCESS_STAGE_APPROVE,
+      pb.ProcessStage.PROCESS_STAGE_ISSUE,
+      pb.ProcessStage.PROCESS_STAGE_ARCHIVE,
+    ]);
+
+    const published = await publish(draft);
+    expect(published.status).toBe(pb.ItemStatus.ITEM_STATUS_PUBLISHED);
+    expect(published.publishedAt).toBeInstanceOf(Date);
+
+    let events: EventEnvelope[] = [];
+    await waitFor(
+      async () => {
+        events = await eventsOf('catalogue.item.published');
+        return events.some((e) => (e.data as { itemId: string }).itemId === draft.id);
+      },
+      { what: 'catalogue.item.published on the stream' },
+    );
+    const event = events.find((e) => (e.data as { itemId: string }).itemId === draft.id)!;
+    expect(event).toMatchObject({
+      regionCode: region,
+      schemaVersion: 1,
+      data: {
+        itemId: draft.id,
+        version: 1,
+        status: 'published',
+        supersededVersion: null,
+        content: { name: '食品经营许可', promisedLimit: { amount: 5, unit: 'working_days' } },
+        derived: { stages: ['accept', 'review', 'approve', 'issue', 'archive'] },
+      },
+    });
+    expect(
+      (await eventsOf('catalogue.item.drafted')).some((e) => (e.data as { itemId: string }).itemId === draft.id),
+    ).toBe(true);
+  });
+
+  it('never changes a published version: an update is FAILED_PRECONDITION, a revision is a new draft', async () => {
+    const v1 = await publish(await create(anItem(market, { name: '食品经营许可（旧）' })));
+    const refused = await expectGrpcError(
+      callUnary(items, 'updateItem', {
+        requestId: requestId(),
+        itemId: v1.id,
+        version: 1,
+        expectedRevision: v1.revision,
+        item: anItem(market, { implementationCode: v1.content!.implementationCode, name: '改名' }),
+      }),
+      grpc.status.FAILED_PRECONDITION,
+    );
+    expect(refused.details).toMatch(/version 1 is published and never changes/);
+
+    const { item: v2draft } = await callUnary(items, 'reviseItem', {
+      requestId: requestId(),
+      itemId: v1.id,
+      baseVersion: 1,
+    });
+    expect(v2draft).toMatchObject({ version: 2, status: pb.ItemStatus.ITEM_STATUS_DRAFT });
+    expect(v2draft!.content).toEqual(v1.content);
+
+    // A second draft while one is open is refused.
+    await expectGrpcError(
+      callUnary(items, 'reviseItem', { requestId: requestId(), itemId: v1.id, baseVersion: 1 }),
+      grpc.status.FAILED_PRECONDITION,
+    );
+    // The store refuses it too, whoever writes: a published row cannot be edited behind the service's back.
+    await expect(
+      sql`update catalogue.item_versions set name = 'x' where item_id = ${v1.id} and version = 1`.execute(database.db),
+    ).rejects.toThrow(/never changes/);
+  });
+
+  it('returns an old version by number after a newer one is published (a case keeps its version)', async () => {
+    const v1 = await publish(await create(anItem(market, { name: '食品经营许可（2019版）', promisedLimit: days(10) })));
+    const { item: draft } = await callUnary(items, 'reviseItem', {
+      requestId: requestId(),
+      itemId: v1.id,
+      baseVersion: 1,
+    });
+    const { item: edited } = await callUnary(items, 'updateItem', {
+      requestId: requestId(),
+      itemId: v1.id,
+      version: 2,
+      expectedRevision: 1,
+      item: { ...v1.content!, name: '食品经营许可（2024版）', promisedLimit: days(3), stageBudgets: [] },
+    });
+    expect(edited).toMatchObject({ version: 2, revision: 2 });
+    // A stale revision is refused.
+    await expectGrpcError(
+      callUnary(items, 'publishItem', { requestId: requestId(), itemId: v1.id, version: 2, expectedRevision: 1 }),
+      grpc.status.FAILED_PRECONDITION,
+    );
+    const v2 = await publish(edited!);
+    expect(v2.version).toBe(draft!.version);
+
+    const { item: old } = await callUnary(items, 'getItem', { itemId: v1.id, implementationCode: '', version: 1 });
+    expect(old).toMatchObject({
+      version: 1,
+      status: pb.ItemStatus.ITEM_STATUS_RETIRED,
+      retiredReason: pb.RetiredReason.RETIRED_REASON_SUPERSEDED,
+    });
+    expect(old!.content).toMatchObject({ name: '食品经营许可（2019版）', promisedLimit: days(10) });
+    expect(old!.content!.stageBudgets).toHaveLength(3);
+
+    const { item: current } = await callUnary(items, 'getItem', {
+      itemId: '',
+      implementationCode: v1.content!.implementationCode,
+      version: 0,
+    });
+    expect(current).toMatchObject({ version: 2, status: pb.ItemStatus.ITEM_STATUS_PUBLISHED });
+    expect(current!.content).toMatchObject({ name: '食品经营许可（2024版）', promisedLimit: days(3) });
+
+    const { versions } = await callUnary(items, 'listItemVersions', { itemId: v1.id });
+    expect(versions.map((v) => [v.version, v.status])).toEqual([
+      [1, pb.ItemStatus.ITEM_STATUS_RETIRED],
+      [2, pb.ItemStatus.ITEM_STATUS_PUBLISHED],
+    ]);
+    await waitFor(async () =>
+      (await eventsOf('catalogue.item.published')).some(
+        (e) =>
+          (e.data as { itemId: string; version: number }).itemId === v1.id &&
+          (e.data as { version: number }).version === 2,
+      ),
+    );
+  });
+
+  it('refuses a promised limit above the statutory limit, naming the field', async () => {
+    const error = await expectGrpcError(
+      callUnary(items, 'createItem', {
+        requestId: requestId(),
+        item: anItem(market, { statutoryLimit: days(20), promisedLimit: days(25), stageBudgets: [] }),
+      }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(error)).toEqual([
+      { field: 'item.promised_limit', description: '25 working_days exceeds the statutory limit of 20 working_days' },
+    ]);
+    const mixed = await expectGrpcError(
+      callUnary(items, 'createItem', {
+        requestId: requestId(),
+        item: anItem(market, { promisedLimit: days(30, pb.LimitUnit.LIMIT_UNIT_WORKING_HOURS), stageBudgets: [] }),
+      }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(mixed).map((v) => v.field)).toEqual(['item.promised_limit.unit']);
+  });
+
+  it('refuses a cyclic joint graph naming the cycle, and derives serial and parallel layers of a sound one', async () => {
+    const graph = aProjectGraph(project);
+    const cyclic = await expectGrpcError(
+      callUnary(items, 'createItem', {
+        requestId: requestId(),
+        item: aJointItem(project, { joint: { ...graph, edges: [...graph.edges, { subItem: 'LX', dependsOn: 'SG' }] } }),
+      }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(cyclic)).toEqual([
+      {
+        field: 'item.joint.edges[5]',
+        description: 'makes a dependency cycle: LX → SG → HP → XZ → LX (→ reads "depends on")',
+      },
+    ]);
+
+    const unknown = await expectGrpcError(
+      callUnary(items, 'createItem', {
+        requestId: requestId(),
+        item: aJointItem(project, {
+          joint: {
+            ...graph,
+            subItems: graph.subItems.map((s) => (s.code === 'HP' ? { ...s, departmentId: 'no-such-department' } : s)),
+          },
+        }),
+      }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(unknown)).toEqual([
+      { field: 'item.joint.sub_items[3].department_id', description: 'department no-such-department does not exist' },
+    ]);
+
+    const lead = await expectGrpcError(
+      callUnary(items, 'createItem', {
+        requestId: requestId(),
+        item: aJointItem(project, { joint: { ...graph, leadDepartmentId: market } }),
+      }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(lead).map((v) => v.field)).toEqual(['item.joint.lead_department_id']);
+
+    const joint = await create(aJointItem(project));
+    expect(joint.derived).toMatchObject({
+      jointLayers: [
+        { subItemCodes: ['LX'] },
+        { subItemCodes: ['XZ', 'YD'] },
+        { subItemCodes: ['HP'] },
+        { subItemCodes: ['SG'] },
+      ],
+      jointCriticalPath: days(28),
+    });
+    expect(joint.derived?.stages).toContain(pb.ProcessStage.PROCESS_STAGE_VERIFY);
+  });
+
+  it('repeats a command with the same request id without creating anything twice', async () => {
+    const id = requestId();
+    const content = anItem(market);
+    const first = await callUnary(items, 'createItem', { requestId: id, item: content });
+    const again = await callUnary(items, 'createItem', { requestId: id, item: content });
+    expect(again.item).toEqual(first.item);
+    await expectGrpcError(
+      callUnary(items, 'createItem', { requestId: id, item: { ...content, name: '别的事项' } }),
+      grpc.status.FAILED_PRECONDITION,
+    );
+    // A second item with the same implementation code is refused.
+    await expectGrpcError(
+      callUnary(items, 'createItem', { requestId: requestId(), item: content }),
+      grpc.status.ALREADY_EXISTS,
+    );
+  });
+
+  it('checks departments against the directory: tier, fee receivers', async () => {
+    const error = await expectGrpcError(
+      callUnary(items, 'createItem', {
+        requestId: requestId(),
+        item: anItem(districtDepartment, {
+          free: false,
+          feeItems: [aFee('no-such-department')],
+        }),
+      }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(error).map((v) => v.field)).toEqual([
+      'item.exercising_tier',
+      'item.fee_items[0].receiving_department_id',
+    ]);
+  });
+
+  it('refuses to publish a draft whose disclosures are incomplete', async () => {
+    const draft = await create(anItem(market, { duties: '', commitment: undefined }));
+    const error = await expectGrpcError(publish(draft), grpc.status.INVALID_ARGUMENT);
+    expect(fieldViolationsOf(error).map((v) => v.field)).toEqual(['item.duties', 'item.commitment.text']);
+  });
+
+  it('lists the materials of the applicant situations only', async () => {
+    const item = await publish(
+      await create(
+        anItem(market, {
+          situations: [
+            { code: 'COMPANY', name: '申请人为企业', group: '申请人类型' },
+            { code: 'PERSON', name: '申请人为个体工商户', group: '申请人类型' },
+          ],
+          materials: [
+            aMaterial(),
+            aMaterial({
+              code: 'M02',
+              name: '营业执照复印件',
+              situationCodes: ['COMPANY'],
+              form: pb.MaterialForm.MATERIAL_FORM_COPY,
+              originalForCheck: true,
+            }),
+            aMaterial({ code: 'M03', name: '经营者身份证明', situationCodes: ['PERSON'] }),
+            aMaterial({ code: 'M04', name: '健康证明', mayBeAcceptedMissing: true }),
+          ],
+        }),
+      ),
+    );
+    expect(item.derived?.acceptsMissingMaterials).toBe(true);
+    const company = await callUnary(items, 'listMaterials', {
+      itemId: item.id,
+      version: 0,
+      situationCodes: ['COMPANY'],
+    });
+    expect(company.materials.map((m) => m.code)).toEqual(['M01', 'M02', 'M04']);
+    expect(company.unansweredGroups).toEqual([]);
+    const unanswered = await callUnary(items, 'listMaterials', { itemId: item.id, version: 0, situationCodes: [] });
+    expect(unanswered.unansweredGroups).toEqual(['申请人类型']);
+    const both = await expectGrpcError(
+      callUnary(items, 'listMaterials', { itemId: item.id, version: 0, situationCodes: ['COMPANY', 'PERSON'] }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(both).map((v) => v.field)).toEqual(['situation_codes[1]']);
+  });
+
+  it('keeps clean-up rounds: merges retire with an event, delegation drafts a lower-tier version', async () => {
+    const target = await publish(await create(anItem(market, { name: '食品经营许可（合并后）' })));
+    const source = await publish(await create(anItem(market, { name: '食品流通许可' })));
+    const cleanup = { round: '2010年行政审批事项清理', basis: '潍政发〔2010〕12号', note: '' };
+    const { item: retired, record } = await callUnary(items, 'retireItem', {
+      requestId: requestId(),
+      itemId: source.id,
+      version: 1,
+      action: pb.CleanupAction.CLEANUP_ACTION_MERGED,
+      mergedIntoItemId: target.id,
+      cleanup,
+    });
+    expect(retired).toMatchObject({
+      status: pb.ItemStatus.ITEM_STATUS_RETIRED,
+      retiredReason: pb.RetiredReason.RETIRED_REASON_MERGED,
+      mergedIntoItemId: target.id,
+    });
+    expect(record).toMatchObject({ action: pb.CleanupAction.CLEANUP_ACTION_MERGED, fromVersion: 1, ...cleanup });
+    await waitFor(async () =>
+      (await eventsOf('catalogue.item.retired')).some((e) => (e.data as { itemId: string }).itemId === source.id),
+    );
+
+    const { item: delegated, record: delegation } = await callUnary(items, 'delegateItem', {
+      requestId: requestId(),
+      itemId: target.id,
+      version: 1,
+      delegation: {
+        tier: org.HallTier.HALL_TIER_DISTRICT,
+        mode: pb.DelegationMode.DELEGATION_MODE_DEVOLVED,
+        basis: '潍政发〔2010〕30号',
+      },
+      cleanup,
+    });
+    expect(delegated).toMatchObject({ version: 2, status: pb.ItemStatus.ITEM_STATUS_DRAFT });
+    expect(delegated!.content).toMatchObject({
+      approveTier: org.HallTier.HALL_TIER_DISTRICT,
+      acceptTiers: [org.HallTier.HALL_TIER_DISTRICT],
+    });
+    expect(delegation).toMatchObject({ action: pb.CleanupAction.CLEANUP_ACTION_DELEGATED, draftVersion: 2 });
+
+    const { records } = await callUnary(items, 'listCleanupRecords', { itemId: target.id, round: '' });
+    expect(records.map((r) => r.action)).toEqual([
+      pb.CleanupAction.CLEANUP_ACTION_MERGED,
+      pb.CleanupAction.CLEANUP_ACTION_DELEGATED,
+    ]);
+    const { items: out } = await callUnary(items, 'listItems', {
+      hallId: cityHallId,
+      departmentId: '',
+      status: pb.ItemStatus.ITEM_STATUS_RETIRED,
+      itemType: pb.ItemType.ITEM_TYPE_UNSPECIFIED,
+      caseType: pb.CaseType.CASE_TYPE_UNSPECIFIED,
+      acceptTier: org.HallTier.HALL_TIER_UNSPECIFIED,
+      pageSize: 0,
+      pageToken: '',
+    });
+    expect(out.map((i) => i.id)).toContain(source.id);
+    expect(out.map((i) => i.id)).not.toContain(target.id);
+  });
+
+  it('bundles items issued together (两证齐发)', async () => {
+    const property = await publish(await create(anItem(market, { name: '不动产权证书核发' })));
+    const land = await publish(await create(anItem(market, { name: '国有土地使用证核发' })));
+    const { bundle } = await callUnary(items, 'createItemBundle', {
+      requestId: requestId(),
+      bundle: { name: '房产证土地证两证齐发', description: '一窗受理、一窗出件', itemIds: [property.id, land.id] },
+    });
+    expect(bundle).toMatchObject({ itemIds: [property.id, land.id], active: true, version: 1 });
+    const { bundles } = await callUnary(items, 'listItemBundles', { itemId: land.id, includeInactive: false });
+    expect(bundles.map((b) => b.id)).toEqual([bundle!.id]);
+    const bad = await expectGrpcError(
+      callUnary(items, 'createItemBundle', {
+        requestId: requestId(),
+        bundle: { name: '错误的组合', description: '', itemIds: [property.id, 'no-such-item'] },
+      }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(bad).map((v) => v.field)).toEqual(['bundle.item_ids[1]']);
+  });
+});
