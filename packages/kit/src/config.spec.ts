@@ -24,7 +24,7 @@ describe('loadConfig', () => {
       GRPC_PORT: '50051',
     });
     expect(config.GRPC_PORT).toBe(50051);
-    expect(config.HTTP_PORT).toBe(0);
+    expect(config.HTTP_PORT).toBe(9464);
     expect(config.LOG_LEVEL).toBe('info');
   });
 });

@@ -39,13 +39,13 @@ const url = (protocols: readonly string[]) =>
 
 /**
  * Variables every service reads. A service extends this with its own (`baseServiceEnv.extend({...})`).
- * `NATS_URL` empty means the in-process bus, which only the embedded launcher may choose.
+ * In embedded mode the launcher may hand a service an in-process bus instead; `NATS_URL` is then unused.
+ * Port 0 picks a free port (tests).
  */
 export const baseServiceEnv = z.object({
-  SERVICE_NAME: z.string().min(1).optional(),
   REGION_CODE: z.string().regex(REGION_CODE_PATTERN, 'must be a GB/T 2260 region code of 6, 9 or 12 digits'),
-  GRPC_PORT: port.default(0),
-  HTTP_PORT: port.default(0),
+  GRPC_PORT: port.default(50051),
+  HTTP_PORT: port.default(9464),
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   NATS_URL: url(['nats:', 'tls:']),

@@ -1,6 +1,6 @@
 /**
  * Domain errors. Use cases throw these; one adapter function per transport maps them to a wire status
- * (`toGrpcError`, `toHttpError`), so domain code never knows about gRPC or HTTP and internals never leak.
+ * (`toGrpcError`, `toHttpStatus`), so domain code never knows about gRPC or HTTP and internals never leak.
  */
 
 export interface FieldViolation {

@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
@@ -72,6 +73,11 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level ?? 'info',
       base: { service: options.service },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // The trace a line belongs to, so a log line leads to its trace and back.
+      mixin: () => {
+        const span = trace.getActiveSpan();
+        return span ? { traceId: span.spanContext().traceId } : {};
+      },
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => maskDeep(object, new WeakSet()) as Record<string, unknown>,

@@ -41,6 +41,8 @@ describe('catalogue organisation directory over gRPC (real PostgreSQL and NATS)'
         REGION_CODE: region,
         DATABASE_URL: database.url,
         NATS_URL: sharedNatsUrl(),
+        GRPC_PORT: '0',
+        HTTP_PORT: '0',
         LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
         OUTBOX_POLL_MS: '50',
       }),
@@ -223,6 +225,62 @@ describe('catalogue organisation directory over gRPC (real PostgreSQL and NATS)'
       callUnary(client, 'deactivateStaff', { requestId: requestId(), id: deputy.id }),
       grpc.status.FAILED_PRECONDITION,
     );
+  });
+
+  it('lets only one of two concurrent updates from the same version win', async () => {
+    const { department: before } = await callUnary(client, 'getDepartment', { id: department.id });
+    const update = (name: string) =>
+      callUnary(client, 'updateDepartment', {
+        requestId: requestId(),
+        id: department.id,
+        expectedVersion: before!.version,
+        department: aDepartment(city.id, { name }),
+      }).then(
+        (r) => r.department!.name,
+        (error: grpc.ServiceError) => grpc.status[error.code],
+      );
+    const outcomes = await Promise.all([update('市场监督管理局（甲）'), update('市场监督管理局（乙）')]);
+    expect(outcomes.filter((o) => o === 'FAILED_PRECONDITION')).toHaveLength(1);
+    const { department: after } = await callUnary(client, 'getDepartment', { id: department.id });
+    expect(after?.version).toBe(before!.version + 1);
+    expect(outcomes).toContain(after?.name);
+  });
+
+  it('answers ALREADY_EXISTS, not INTERNAL, when two creates race for the same region', async () => {
+    const create = () =>
+      callUnary(client, 'createHall', {
+        requestId: requestId(),
+        hall: aDistrictHall(city.id, { regionCode: '370702', name: '潍城区政务服务中心' }),
+      }).then(
+        () => 'OK',
+        (error: grpc.ServiceError) => grpc.status[error.code],
+      );
+    const outcomes = await Promise.all([create(), create()]);
+    expect(outcomes.sort()).toEqual(['ALREADY_EXISTS', 'OK']);
+  });
+
+  it('keeps staff out of a deactivated department and a department with staff active', async () => {
+    const { department: spare } = await callUnary(client, 'createDepartment', {
+      requestId: requestId(),
+      department: aDepartment(city.id, { code: 'TJJ', name: '市统计局' }),
+    });
+    const { staff } = await callUnary(client, 'createStaff', {
+      requestId: requestId(),
+      staff: aStaff(city.id, spare!.id),
+    });
+    await expectGrpcError(
+      callUnary(client, 'deactivateDepartment', { requestId: requestId(), id: spare!.id }),
+      grpc.status.FAILED_PRECONDITION,
+    );
+    await callUnary(client, 'deactivateStaff', { requestId: requestId(), id: staff!.id });
+    await callUnary(client, 'deactivateDepartment', { requestId: requestId(), id: spare!.id });
+    const refused = await expectGrpcError(
+      callUnary(client, 'createStaff', { requestId: requestId(), staff: aStaff(city.id, spare!.id) }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(refused)).toEqual([
+      { field: 'staff.department_id', description: `department ${spare!.id} is deactivated` },
+    ]);
   });
 
   it('answers the standard health check', async () => {

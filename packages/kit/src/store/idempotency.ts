@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { PreconditionFailedError, ValidationError } from '../errors';
+import { AlreadyExistsError, PreconditionFailedError, UnavailableError, ValidationError } from '../errors';
 import type { KitTables } from './tables';
 
 export interface IdempotencyKey {
@@ -50,31 +50,53 @@ export async function runIdempotent<DB extends KitTables, T>(
     throw ValidationError.single('request_id', 'must be 8 to 128 letters, digits or ._:- (use a UUID per change)');
   }
   const requestHash = createHash('sha256').update(stableStringify(key.request)).digest('hex');
-  return (db as unknown as Kysely<KitTables>).transaction().execute(async (trx) => {
-    // Claim the key first: a concurrent attempt with the same id waits here on the primary key until this
-    // transaction ends, then finds the committed row and replays it.
-    const claimed = await trx
-      .insertInto('idempotency_keys')
-      .values({ request_id: key.requestId, operation: key.operation, request_hash: requestHash, response: 'null' })
-      .onConflict((oc) => oc.column('request_id').doNothing())
-      .returning('request_id')
-      .executeTakeFirst();
-    if (!claimed) {
-      const previous = await trx
-        .selectFrom('idempotency_keys')
-        .select(['operation', 'request_hash', 'response'])
+  return translateDatabaseError(() =>
+    (db as unknown as Kysely<KitTables>).transaction().execute(async (trx) => {
+      // Claim the key first: a concurrent attempt with the same id waits here on the primary key until this
+      // transaction ends, then finds the committed row and replays it.
+      const claimed = await trx
+        .insertInto('idempotency_keys')
+        .values({ request_id: key.requestId, operation: key.operation, request_hash: requestHash, response: 'null' })
+        .onConflict((oc) => oc.column('request_id').doNothing())
+        .returning('request_id')
+        .executeTakeFirst();
+      if (!claimed) {
+        const previous = await trx
+          .selectFrom('idempotency_keys')
+          .select(['operation', 'request_hash', 'response'])
+          .where('request_id', '=', key.requestId)
+          .executeTakeFirstOrThrow();
+        return replay(previous, key, requestHash, codec);
+      }
+      const result = await command(trx as unknown as Transaction<DB>);
+      await trx
+        .updateTable('idempotency_keys')
+        .set({ response: JSON.stringify(codec.encode(result)) })
         .where('request_id', '=', key.requestId)
-        .executeTakeFirstOrThrow();
-      return replay(previous, key, requestHash, codec);
+        .execute();
+      return result;
+    }),
+  );
+}
+
+/**
+ * A constraint the database enforced (two concurrent creates passing the same uniqueness check) is the
+ * caller's ALREADY_EXISTS, not an internal error; a serialisation failure or deadlock is worth a retry.
+ */
+async function translateDatabaseError<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === '23505') {
+      // The constraint's name, not its detail: the detail quotes the values, which may be personal data.
+      const constraint = (error as { constraint?: unknown }).constraint;
+      const what = typeof constraint === 'string' ? ` (${constraint})` : '';
+      throw new AlreadyExistsError(`conflicts with an existing record${what}`, { cause: error });
     }
-    const result = await command(trx as unknown as Transaction<DB>);
-    await trx
-      .updateTable('idempotency_keys')
-      .set({ response: JSON.stringify(codec.encode(result)) })
-      .where('request_id', '=', key.requestId)
-      .execute();
-    return result;
-  });
+    if (code === '40001' || code === '40P01') throw new UnavailableError('concurrent change; retry', { cause: error });
+    throw error;
+  }
 }
 
 function replay<T>(

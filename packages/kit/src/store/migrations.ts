@@ -40,10 +40,11 @@ const KIT_MIGRATIONS: Record<string, string> = {
 const MIGRATION_FILE = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
 /**
- * Versioned SQL migrations: `NNNN_description.sql` files applied in order, each in its own transaction with
- * `search_path` set to the service schema for that transaction only (SET LOCAL), so files use plain table
- * names. Applied migrations are recorded in `<schema>.kysely_migration`; a changed or missing applied file is
- * an error, never silently skipped.
+ * Versioned SQL migrations: `NNNN_description.sql` files applied in name order. Kysely runs the pending ones in
+ * one transaction (all or nothing); each sets `search_path` to the service schema for that transaction only
+ * (SET LOCAL), so files use plain table names. Applied migrations are recorded by name in
+ * `<schema>.kysely_migration` and never run again: editing an applied file changes nothing — change the
+ * schema with a new file. A missing applied file is an error.
  */
 class SqlFolderProvider implements MigrationProvider {
   constructor(

@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/port';
@@ -6,7 +7,8 @@ import type { KitTables } from './tables';
 
 /**
  * Writes events in the same transaction as the state change they describe. Nothing is published here:
- * the relay publishes after commit, so a transaction never waits on the bus.
+ * the relay publishes after commit, so a transaction never waits on the bus. An event without trace headers
+ * takes those of the active context (the command's gRPC call), so its trace continues across the relay.
  */
 export async function appendToOutbox<DB extends KitTables>(
   trx: Transaction<DB>,
@@ -15,8 +17,15 @@ export async function appendToOutbox<DB extends KitTables>(
   if (events.length === 0) return;
   await (trx as unknown as Transaction<KitTables>)
     .insertInto('outbox')
-    .values(events.map((event) => ({ id: event.id, event: JSON.stringify(event) })))
+    .values(events.map((event) => ({ id: event.id, event: JSON.stringify(withTraceHeaders(event)) })))
     .execute();
+}
+
+function withTraceHeaders(event: EventEnvelope): EventEnvelope {
+  if (event.traceHeaders) return event;
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return Object.keys(headers).length > 0 ? { ...event, traceHeaders: headers } : event;
 }
 
 export interface OutboxRelayOptions<DB extends KitTables = KitTables> {
@@ -42,7 +51,8 @@ interface ClaimedRow {
 }
 
 /**
- * Publishes outbox rows in commit order and marks them published.
+ * Publishes outbox rows in the order they were written and marks them published. (Two transactions that
+ * commit out of their insert order may publish in insert order; consumers must not assume more.)
  *
  * At-least-once: a relay that dies after publishing and before marking publishes the row again on restart;
  * the bus drops the copy because the event id is the `Nats-Msg-Id`. Replicas share the table safely: a batch
@@ -150,7 +160,7 @@ export class OutboxRelay<DB extends KitTables = KitTables> {
         await bus.publish(row.event);
         published.push(row.id);
       } catch (error) {
-        // Keep commit order: stop at the first failure and hand the rest back.
+        // Keep the order: stop at the first failure and hand the rest back.
         failure = error;
         break;
       }

@@ -162,6 +162,7 @@ export class OrganisationService {
           updatedAt: this.clock.now(),
         };
         await this.checkHallPlacement(tx, hall);
+        await this.checkChildrenStillFit(tx, hall);
         await tx.saveHall(hall);
         await tx.emit(this.event(OrganisationEvents.hallUpdated, hall));
         return hall;
@@ -178,9 +179,12 @@ export class OrganisationService {
         if (!current.active) return current;
         const children = await tx.listHalls({ parentHallId: id, includeInactive: false });
         const departments = await tx.listDepartments({ hallId: id, includeInactive: false });
-        if (children.length > 0 || departments.length > 0) {
+        const windows = await tx.listWindows({ hallId: id, includeInactive: false });
+        const staff = await tx.listStaff({ hallId: id, includeInactive: false });
+        if (children.length + departments.length + windows.length + staff.length > 0) {
           throw new PreconditionFailedError(
-            `hall ${id} still has ${children.length} active sub-halls and ${departments.length} active departments`,
+            `hall ${id} still has ${children.length} active sub-halls, ${departments.length} departments, ` +
+              `${windows.length} windows and ${staff.length} staff; deactivate those first`,
           );
         }
         const hall: Hall = { ...current, active: false, version: current.version + 1, updatedAt: this.clock.now() };
@@ -220,6 +224,18 @@ export class OrganisationService {
       throw ValidationError.single('hall.parent_hall_id', `would make a loop in the hall tree: ${cycle.join(' → ')}`);
     }
     invalidIf(validateHallParent(hall, parent));
+  }
+
+  /** After a hall's tier or region changes, its sub-halls must still sit one tier below and inside it. */
+  private async checkChildrenStillFit(tx: OrganisationTransaction, hall: Hall): Promise<void> {
+    for (const child of await tx.listHalls({ parentHallId: hall.id, includeInactive: false })) {
+      const problems = validateHallParent(child, hall);
+      if (problems.length > 0) {
+        throw new PreconditionFailedError(
+          `sub-hall ${child.id} (${child.name}) would no longer fit: ${problems[0]!.description}; move it first`,
+        );
+      }
+    }
   }
 
   // ---- departments -------------------------------------------------------------------------------------
@@ -288,6 +304,12 @@ export class OrganisationService {
         if (windows.length > 0) {
           throw new PreconditionFailedError(
             `department ${id} is still served by windows ${windows.map((w) => w.number).join(', ')}; change those windows first`,
+          );
+        }
+        const staff = await tx.listStaff({ departmentId: id, includeInactive: false });
+        if (staff.length > 0) {
+          throw new PreconditionFailedError(
+            `department ${id} still has ${staff.length} active staff; move or deactivate them first`,
           );
         }
         const department: Department = {
@@ -522,32 +544,28 @@ export class OrganisationService {
     return staff;
   }
 
+  /** Hall, department and window exist and sit together; a working (active) placement needs them active. */
   private async checkStaffPlacement(tx: OrganisationTransaction, staff: Staff): Promise<void> {
     const hall = await tx.getHall(staff.hallId);
     if (!hall) throw ValidationError.single('staff.hall_id', `hall ${staff.hallId} does not exist`);
     const violations: FieldViolation[] = [];
+    const violate = (field: string, description: string): number => violations.push({ field, description });
+    if (staff.active && !hall.active) violate('staff.hall_id', `hall ${staff.hallId} is deactivated`);
     if (staff.departmentId) {
       const department = await tx.getDepartment(staff.departmentId);
-      if (!department)
-        violations.push({
-          field: 'staff.department_id',
-          description: `department ${staff.departmentId} does not exist`,
-        });
+      const field = 'staff.department_id';
+      if (!department) violate(field, `department ${staff.departmentId} does not exist`);
       else if (department.hallId !== staff.hallId)
-        violations.push({
-          field: 'staff.department_id',
-          description: `department ${staff.departmentId} is not in hall ${staff.hallId}`,
-        });
+        violate(field, `department ${staff.departmentId} is not in hall ${staff.hallId}`);
+      else if (staff.active && !department.active) violate(field, `department ${staff.departmentId} is deactivated`);
     }
     if (staff.windowId) {
       const window = await tx.getWindow(staff.windowId);
-      if (!window)
-        violations.push({ field: 'staff.window_id', description: `window ${staff.windowId} does not exist` });
+      const field = 'staff.window_id';
+      if (!window) violate(field, `window ${staff.windowId} does not exist`);
       else if (window.hallId !== staff.hallId)
-        violations.push({
-          field: 'staff.window_id',
-          description: `window ${staff.windowId} is not in hall ${staff.hallId}`,
-        });
+        violate(field, `window ${staff.windowId} is not in hall ${staff.hallId}`);
+      else if (staff.active && !window.active) violate(field, `window ${staff.windowId} is deactivated`);
     }
     invalidIf(violations);
     const sameNo = await tx.findStaffByEmployeeNo(staff.hallId, staff.employeeNo);
@@ -577,7 +595,8 @@ export class OrganisationService {
       { requestId: meta.requestId, operation: 'SetLeaderChain', request: input },
       entityCodec<LeaderChain>(),
       async (tx) => {
-        await this.requireDepartment(tx, input.departmentId);
+        const department = await this.requireDepartment(tx, input.departmentId);
+        if (!department.active) throw new PreconditionFailedError(`department ${department.id} is deactivated`);
         const named = new Map((await tx.getStaffMany(namedIn(input))).map((s) => [s.id, s]));
         invalidIf(validateLeaderChain(input, named));
         const current = await tx.getLeaderChain(input.departmentId);

@@ -254,9 +254,54 @@ class PgOrganisationReads implements OrganisationReads {
   }
 }
 
+/**
+ * A command's reads lock the rows they read (FOR UPDATE) until commit: two updates from the same version, or a
+ * check against a parent another command is changing, serialise instead of both passing and the second
+ * silently overwriting the first.
+ */
 class PgOrganisationTransaction extends PgOrganisationReads implements OrganisationTransaction {
   constructor(private readonly trx: Transaction<CatalogueTables>) {
     super(trx);
+  }
+
+  override async getHall(id: string): Promise<Hall | undefined> {
+    const row = await this.trx.selectFrom('halls').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    return row && toHall(row);
+  }
+
+  override async getDepartment(id: string): Promise<Department | undefined> {
+    const row = await this.trx
+      .selectFrom('departments')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    return row && toDepartment(row);
+  }
+
+  override async getWindow(id: string): Promise<Window | undefined> {
+    const locked = await this.trx
+      .selectFrom('windows')
+      .select('id')
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    return locked ? super.getWindow(id) : undefined;
+  }
+
+  override async getStaff(id: string): Promise<Staff | undefined> {
+    const row = await this.trx.selectFrom('staff').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    return row && toStaff(row);
+  }
+
+  override async getLeaderChain(departmentId: string): Promise<LeaderChain | undefined> {
+    const row = await this.trx
+      .selectFrom('leader_chains')
+      .selectAll()
+      .where('department_id', '=', departmentId)
+      .forUpdate()
+      .executeTakeFirst();
+    return row && toLeaderChain(row);
   }
 
   async hallParents(): Promise<Map<string, string | null>> {
