@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { catalogueV1 as pb } from '@govhall/contracts';
+import { catalogueItemsV1 as items, catalogueV1 as pb } from '@govhall/contracts';
 import { callUnary } from '@govhall/kit';
 import { freePort, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
@@ -19,10 +19,9 @@ function startPlatform(env: Record<string, string>): Started {
   const [command, args] = nodeWithTsx('packages/launcher/src/start.ts');
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -46,6 +45,19 @@ describe('the embedded start (pnpm start)', () => {
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
   });
+
+  /** The demo catalogue answers the applicant's guide search. */
+  async function searchGuide(query: string): Promise<items.SearchGuideResponse> {
+    const client = new items.ItemServiceClient(
+      `127.0.0.1:${env['CATALOGUE_GRPC_PORT']}`,
+      grpc.credentials.createInsecure(),
+    );
+    try {
+      return await callUnary(client, 'searchGuide', items.SearchGuideRequest.fromPartial({ query }));
+    } finally {
+      client.close();
+    }
+  }
 
   async function listDemo(): Promise<{ halls: pb.Hall[]; windows: pb.Window[] }> {
     const client = new pb.OrganisationServiceClient(
@@ -86,6 +98,8 @@ describe('the embedded start (pnpm start)', () => {
       throw new Error(`not ready: ${String(error)}\n${platform.output()}`);
     }
     const demo = await listDemo();
+    const guide = await searchGuide('营业执照');
+    expect(guide.hits[0]?.name).toContain('营业执照');
     platform.child.kill('SIGINT');
     expect(await platform.exit).toBe(0);
     expect(platform.output()).toContain('govhall stopped');

@@ -1,7 +1,13 @@
 // Tracing first: the gRPC instrumentation must patch grpc-js before anything loads it.
 import { shutdownTelemetry } from '@govhall/kit/telemetry';
 import { join, resolve } from 'node:path';
-import { loadCatalogueConfig, startCatalogue, loadDemoOrganisation, type RunningCatalogue } from '@govhall/catalogue';
+import {
+  loadCatalogueConfig,
+  loadDemoItems,
+  loadDemoOrganisation,
+  startCatalogue,
+  type RunningCatalogue,
+} from '@govhall/catalogue';
 import { InProcessBus, createLogger, loadConfig, type EventBus } from '@govhall/kit';
 import { z } from 'zod';
 import { startEmbeddedNats, natsServerOnPath, type EmbeddedNats } from './embedded-nats';
@@ -69,12 +75,14 @@ async function main(): Promise<void> {
     stops.push(() => catalogue.stop());
 
     const demo = await loadDemoOrganisation(catalogue.organisation);
+    const demoItems = await loadDemoItems(catalogue.items, catalogue.organisation);
     printBanner(env, {
       postgresUrl: postgres.url,
       busLine: useNats
         ? `nats-server (JetStream) at ${nats!.url}`
         : `in-process bus (${env.GOVHALL_BUS === 'in-process' ? 'GOVHALL_BUS=in-process' : 'no nats-server on the PATH'})`,
       demo,
+      demoItems,
     });
   } catch (error) {
     await stopAll();
@@ -111,6 +119,7 @@ function printBanner(
     postgresUrl: string;
     busLine: string;
     demo: { halls: number; departments: number; windows: number; staff: number };
+    demoItems: { items: number; departments: number; delegated: number; bundles: number };
   },
 ): void {
   const grpc = `127.0.0.1:${env.CATALOGUE_GRPC_PORT}`;
@@ -123,11 +132,13 @@ function printBanner(
       `  postgres    ${info.postgresUrl} (embedded PGlite)`,
       `  bus         ${info.busLine}`,
       `  demo        Weifang 370700: ${info.demo.halls} halls, ${info.demo.departments} departments, ${info.demo.windows} windows, ${info.demo.staff} staff`,
+      `              ${info.demoItems.items} published items (事项) of ${info.demoItems.departments} departments, ${info.demoItems.delegated} delegated to the township, ${info.demoItems.bundles} bundle(s)`,
       '',
       '  catalogue   gRPC   ' + grpc + '   (reflection on: grpcurl -plaintext ' + grpc + ' list)',
       `              health ${http}/readyz   metrics ${http}/metrics`,
       '',
       `  try:  grpcurl -plaintext -d '{"tier":"HALL_TIER_CITY"}' ${grpc} govhall.catalogue.v1.OrganisationService/ListHalls`,
+      `        grpcurl -plaintext -d '{"query":"营业执照"}' ${grpc} govhall.catalogue.v1.ItemService/SearchGuide`,
       '',
       'Ctrl-C stops everything.',
     ].join('\n'),

@@ -8,3 +8,4 @@ export {
 } from './main';
 export { loadCatalogueConfig, catalogueEnv, type CatalogueConfig } from './config';
 export { loadDemoOrganisation, DEMO_HALLS, type DemoSummary } from './demo/organisation-demo';
+export { loadDemoItems, DEMO_ITEMS, DEMO_BUNDLES, type DemoItemsSummary } from './demo/item-demo';

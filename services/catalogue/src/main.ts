@@ -21,10 +21,13 @@ import {
   type IdGenerator,
   type Logger,
 } from '@govhall/kit';
+import { CalendarService } from './app/calendar-service';
 import { ItemService } from './app/item-service';
 import { OrganisationService } from './app/organisation-service';
+import { PgCalendarStore } from './adapters/store/pg-calendar-store';
 import { PgItemStore } from './adapters/store/pg-item-store';
 import { PgOrganisationStore, type CatalogueTables } from './adapters/store/pg-organisation-store';
+import { calendarGrpcService } from './adapters/grpc/calendar-handlers';
 import { itemGrpcService } from './adapters/grpc/item-handlers';
 import { organisationHandlers } from './adapters/grpc/organisation-handlers';
 import { loadCatalogueConfig, type CatalogueConfig } from './config';
@@ -45,6 +48,7 @@ export interface RunningCatalogue {
   readonly httpPort: number;
   readonly organisation: OrganisationService;
   readonly items: ItemService;
+  readonly calendar: CalendarService;
   /** Stops taking calls, lets in-flight calls finish, stops the relay, closes what it opened. */
   stop(): Promise<void>;
 }
@@ -101,11 +105,21 @@ export async function startCatalogue(
     deps.ids ?? uuidV7Ids,
     config.REGION_CODE,
   );
+  // Guide search: index published versions that predate the index, and follow department renames.
+  const reindexed = await items.refreshGuideIndex();
+  if (reindexed > 0) logger.info({ reindexed }, 'guide index refreshed');
+  const calendar = new CalendarService(
+    new PgCalendarStore(database.db, () => relay.kick()),
+    deps.clock ?? systemClock,
+    deps.ids ?? uuidV7Ids,
+    config.REGION_CODE,
+  );
   const grpcServer = await startGrpcServer({
     port: config.GRPC_PORT,
     services: [
       { definition: catalogueV1.OrganisationServiceService, implementation: organisationHandlers(organisation) },
       itemGrpcService(items),
+      calendarGrpcService(calendar),
     ],
     protoFiles: CATALOGUE_PROTO_FILES.map((file) => join(PROTO_ROOT, file)),
     protoIncludeDirs: [PROTO_ROOT],
@@ -131,6 +145,7 @@ export async function startCatalogue(
     httpPort: sidePort.port,
     organisation,
     items,
+    calendar,
     stop: () =>
       (stopping ??= (async () => {
         await grpcServer.shutdown();

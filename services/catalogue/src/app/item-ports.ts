@@ -8,6 +8,7 @@ import type {
   ItemVersion,
   ItemVersionSummary,
 } from '../domain/items';
+import type { GuideFieldDocument, GuideFilter, GuideQuery } from '../domain/items-search';
 import type { BodyNature, HallTier } from '../domain/organisation';
 
 /**
@@ -42,10 +43,46 @@ export interface BundleFilter {
 /** What an item checks about a department of the directory. */
 export interface DirectoryDepartment {
   readonly id: string;
+  readonly name: string;
   readonly active: boolean;
   readonly nature: BodyNature;
+  readonly hallId: string;
   /** Tier of the hall the department sits in: the tier that exercises its items. */
   readonly hallTier: HallTier;
+}
+
+/** What the guide index holds for one published version: where it is handled, and its fields. */
+export interface GuideEntry {
+  readonly itemId: string;
+  readonly version: number;
+  readonly departmentId: string;
+  /** The implementing department's hall (filters by hall). */
+  readonly hallId: string;
+  readonly acceptTiers: readonly HallTier[];
+  readonly fields: readonly GuideFieldDocument[];
+}
+
+/** One page of a guide search as the store ranks it (see `GUIDE_SCORING`), before excerpts are cut. */
+export interface GuideSearchRow {
+  readonly version: ItemVersion;
+  readonly departmentName: string;
+  readonly score: number;
+  /** Fields that matched, best first. */
+  readonly matchedFields: readonly string[];
+}
+export interface GuideSearchPage {
+  readonly rows: readonly GuideSearchRow[];
+  /** Answers over all pages. */
+  readonly total: number;
+}
+
+/** A published version and how the guide index holds it. */
+export interface GuideIndexState {
+  readonly itemId: string;
+  readonly version: number;
+  readonly departmentName: string;
+  /** The department text the index holds for it (`indexedGuideText`); null when the version is not indexed. */
+  readonly indexedDepartmentText: string | null;
 }
 
 /** The identity row of an item: codes are fixed once a version has been published. */
@@ -70,6 +107,15 @@ export interface ItemReads {
   listCleanupRecords(filter: CleanupFilter): Promise<CleanupRecord[]>;
   getBundle(id: string): Promise<ItemBundle | undefined>;
   listBundles(filter: BundleFilter): Promise<ItemBundle[]>;
+  /**
+   * Published versions sharing a term with the query, holding at least `minCovered` of its terms over all
+   * their fields, best first (ties by item id); `total` counts them all.
+   */
+  searchGuide(
+    query: GuideQuery,
+    filter: GuideFilter,
+    page: { minCovered: number; limit: number; offset: number },
+  ): Promise<GuideSearchPage>;
 }
 
 /** One item command's transaction: reads, writes, and events that leave through the outbox on commit. */
@@ -93,6 +139,14 @@ export interface ItemTransaction extends ItemReads {
   deleteDraft(itemId: string, version: number): Promise<void>;
   saveCleanupRecord(record: CleanupRecord): Promise<void>;
   saveBundle(bundle: ItemBundle): Promise<void>;
+  /** Makes `entry` the item's only entry in the guide index (earlier versions' rows go). */
+  replaceGuideEntry(entry: GuideEntry): Promise<void>;
+  /** Takes the item out of the guide index. */
+  removeGuideEntry(itemId: string): Promise<void>;
+  /** Every published version with its department's current name and what the index holds for it. */
+  guideIndexStates(): Promise<GuideIndexState[]>;
+  /** Items with index rows of a version that is not published (none, unless someone wrote behind us). */
+  strayGuideEntries(): Promise<string[]>;
   emit(event: EventEnvelope): Promise<void>;
 }
 
@@ -100,4 +154,6 @@ export interface ItemStore {
   readonly reads: ItemReads;
   /** Runs a command once per request id, in one transaction, then lets the outbox relay publish. */
   command<T>(key: IdempotencyKey, codec: ResponseCodec<T>, work: (tx: ItemTransaction) => Promise<T>): Promise<T>;
+  /** Upkeep that is no one's command (no request id; raises no events): one transaction. */
+  maintain<T>(work: (tx: ItemTransaction) => Promise<T>): Promise<T>;
 }

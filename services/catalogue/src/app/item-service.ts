@@ -31,6 +31,18 @@ import {
   type Material,
   type Unchecked,
 } from '../domain/items';
+import {
+  excerptField,
+  guideDocument,
+  guideExcerpt,
+  guideFieldTexts,
+  indexedGuideText,
+  minimumCoveredTerms,
+  parseGuideQuery,
+  type GuideField,
+  type GuideFilter,
+  type GuideHit,
+} from '../domain/items-search';
 import type {
   BundleFilter,
   CleanupFilter,
@@ -93,8 +105,21 @@ export interface MaterialList {
   readonly unansweredGroups: readonly string[];
 }
 
+/** A page of guide search answers. */
+export interface GuidePage {
+  readonly hits: readonly GuideHit[];
+  /** Answers over all pages. */
+  readonly totalMatches: number;
+  /** Empty on the last page. */
+  readonly nextPageToken: string;
+}
+
 const MAX_PAGE_SIZE = 500;
 const DEFAULT_PAGE_SIZE = 100;
+const MAX_GUIDE_PAGE_SIZE = 50;
+const DEFAULT_GUIDE_PAGE_SIZE = 20;
+/** Guide answers beyond this rank are not paged to: refine the query instead. */
+const MAX_GUIDE_OFFSET = 1000;
 
 /** Stored command results keep their Date fields (`...At`) through the JSON round trip. */
 function reviveDates(value: unknown): unknown {
@@ -316,6 +341,8 @@ export class ItemService {
         }
         const published: ItemVersion = { ...draft, status: 'published', publishedAt: now, updatedAt: now };
         await tx.saveVersion(published);
+        // The guide shows the version in service from the moment it is: same transaction as the publish.
+        await this.indexForGuide(tx, published);
         const answer = view(published);
         await tx.emit(this.event(ItemEvents.published, { ...answer, supersededVersion }));
         return answer;
@@ -379,6 +406,7 @@ export class ItemService {
           updatedAt: now,
         };
         await tx.saveVersion(retired);
+        await tx.removeGuideEntry(itemId);
         const record: CleanupRecord = {
           ...cleanup,
           id: this.ids.next(),
@@ -515,6 +543,83 @@ export class ItemService {
     };
   }
 
+  // ---- guide search (办事指南) ---------------------------------------------------------------------------
+
+  /**
+   * Published items matching Chinese keywords (or latin words and numbers) in their name, codes, department,
+   * the eight disclosures and material names, best first: a name hit above a disclosure hit, the exact phrase
+   * above its bigrams scattered (see `GUIDE_SCORING`). Filtered by the department's hall, an accepting tier
+   * and the department. INVALID_ARGUMENT for an empty or overlong query or a bad page.
+   */
+  async searchGuide(rawQuery: string, filter: GuideFilter, page: { size: number; token: string }): Promise<GuidePage> {
+    const { query, violations } = parseGuideQuery(rawQuery);
+    const size = page.size === 0 ? DEFAULT_GUIDE_PAGE_SIZE : page.size;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_GUIDE_PAGE_SIZE) {
+      violations.push({ field: 'page_size', description: `must be 1 to ${MAX_GUIDE_PAGE_SIZE}` });
+    }
+    const offset = page.token === '' ? 0 : Number(page.token);
+    if (!/^\d{0,4}$/.test(page.token) || offset > MAX_GUIDE_OFFSET) {
+      violations.push({ field: 'page_token', description: 'is not a token this service gave out' });
+    }
+    invalidIf(violations);
+    const found = await this.store.reads.searchGuide(query, filter, {
+      minCovered: minimumCoveredTerms(query),
+      limit: size,
+      offset,
+    });
+    const hits = found.rows.map((row): GuideHit => {
+      const { content } = row.version;
+      const matchedFields = row.matchedFields as GuideField[];
+      const field = excerptField(matchedFields);
+      return {
+        itemId: row.version.itemId,
+        version: row.version.version,
+        name: content.name,
+        implementationCode: content.implementationCode,
+        departmentId: content.departmentId,
+        departmentName: row.departmentName,
+        caseType: content.caseType,
+        promisedLimit: content.promisedLimit,
+        statutoryLimit: content.statutoryLimit,
+        matchedFields,
+        excerpt: { field, text: guideExcerpt(guideFieldTexts(content, row.departmentName)[field], query) },
+        score: row.score,
+      };
+    });
+    const next = offset + hits.length;
+    return {
+      hits,
+      totalMatches: found.total,
+      nextPageToken: next < found.total && next <= MAX_GUIDE_OFFSET ? String(next) : '',
+    };
+  }
+
+  /**
+   * Brings the guide index in line with the catalogue: indexes published versions it lacks (a database that
+   * predates the index), re-indexes those whose department was renamed since, drops rows of versions no
+   * longer in service. Returns how many items it re-indexed or dropped; 0 when all was in order. Safe to run
+   * at any time, e.g. at start-up and after a department rename.
+   */
+  refreshGuideIndex(): Promise<number> {
+    return this.store.maintain(async (tx) => {
+      let changed = 0;
+      for (const itemId of await tx.strayGuideEntries()) {
+        await tx.removeGuideEntry(itemId);
+        changed += 1;
+      }
+      for (const state of await tx.guideIndexStates()) {
+        if (state.indexedDepartmentText === indexedGuideText(state.departmentName)) continue;
+        // Locked and read again: a publish or retirement since the listing wins.
+        await tx.lockItem(state.itemId);
+        const current = await tx.getCurrentVersion(state.itemId);
+        if (current?.status === 'published') await this.indexForGuide(tx, current);
+        else await tx.removeGuideEntry(state.itemId);
+        changed += 1;
+      }
+      return changed;
+    });
+  }
+
   // ---- bundles -----------------------------------------------------------------------------------------
 
   createBundle(meta: CommandMeta, input: ItemBundleInput): Promise<ItemBundle> {
@@ -606,6 +711,21 @@ export class ItemService {
       retiredReason: null,
       mergedIntoItemId: null,
     };
+  }
+
+  /** Makes `version` (published) the item's entry in the guide index, under its department's current name. */
+  private async indexForGuide(tx: ItemTransaction, version: ItemVersion): Promise<void> {
+    const { content } = version;
+    const [department] = await tx.departments([content.departmentId]);
+    if (!department) throw new NotFoundError('department', content.departmentId);
+    await tx.replaceGuideEntry({
+      itemId: version.itemId,
+      version: version.version,
+      departmentId: department.id,
+      hallId: department.hallId,
+      acceptTiers: content.acceptTiers,
+      fields: guideDocument(content, department.name),
+    });
   }
 
   private drafted(draft: ItemVersion, basedOnVersion: number | null): EventEnvelope {

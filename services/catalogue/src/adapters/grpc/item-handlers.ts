@@ -1,6 +1,6 @@
 import { catalogueItemsV1 as pb, type catalogueV1 as org } from '@govhall/contracts';
 import { unary, ValidationError, type GrpcServiceRegistration } from '@govhall/kit';
-import type { ItemService, ItemView, MaterialList } from '../../app/item-service';
+import type { GuidePage, ItemService, ItemView, MaterialList } from '../../app/item-service';
 import {
   CaseTypes,
   CleanupActions,
@@ -29,6 +29,7 @@ import {
   type TimeLimit,
   type Unchecked,
 } from '../../domain/items';
+import type { GuideHit } from '../../domain/items-search';
 import { BodyNatures, HallTiers } from '../../domain/organisation';
 
 /**
@@ -327,6 +328,27 @@ const materialsOut = (list: MaterialList): pb.ListMaterialsResponse => ({
   unansweredGroups: [...list.unansweredGroups],
 });
 
+const guideHitOut = (h: GuideHit): pb.GuideHit => ({
+  itemId: h.itemId,
+  version: h.version,
+  name: h.name,
+  implementationCode: h.implementationCode,
+  departmentId: h.departmentId,
+  departmentName: h.departmentName,
+  caseType: toProtoEnum<pb.CaseType>('CASE_TYPE_', h.caseType),
+  promisedLimit: limitOut(h.promisedLimit),
+  statutoryLimit: h.statutoryLimit ? limitOut(h.statutoryLimit) : undefined,
+  matchedFields: h.matchedFields.map((f) => toProtoEnum<pb.GuideField>('GUIDE_FIELD_', f)),
+  excerpt: { field: toProtoEnum<pb.GuideField>('GUIDE_FIELD_', h.excerpt.field), text: h.excerpt.text },
+  score: h.score,
+});
+
+const guidePageOut = (page: GuidePage): pb.SearchGuideResponse => ({
+  hits: page.hits.map(guideHitOut),
+  totalMatches: page.totalMatches,
+  nextPageToken: page.nextPageToken,
+});
+
 // ---- handlers --------------------------------------------------------------------------------------------
 
 /** Thin gRPC handlers of `govhall.catalogue.v1.ItemService`: decode, call one use case, encode. */
@@ -428,6 +450,20 @@ export function itemHandlers(service: ItemService): pb.ItemServiceServer {
     listMaterials: unary('ListMaterials', async (r: pb.ListMaterialsRequest) =>
       materialsOut(await service.listMaterials(r.itemId, r.version, r.situationCodes)),
     ),
+    searchGuide: unary('SearchGuide', async (r: pb.SearchGuideRequest) => {
+      const acceptTier = fromProtoEnum('HALL_TIER_', HallTiers, r.acceptTier);
+      return guidePageOut(
+        await service.searchGuide(
+          r.query,
+          {
+            ...(r.hallId ? { hallId: r.hallId } : {}),
+            ...(r.departmentId ? { departmentId: r.departmentId } : {}),
+            ...(acceptTier ? { acceptTier } : {}),
+          },
+          { size: r.pageSize, token: r.pageToken },
+        ),
+      );
+    }),
 
     createItemBundle: unary('CreateItemBundle', async (r: pb.CreateItemBundleRequest) => ({
       bundle: bundleOut(await service.createBundle({ requestId: r.requestId }, bundleIn(required(r.bundle, 'bundle')))),

@@ -18,11 +18,16 @@ import type {
   ItemVersionSummary,
   RetiredReason,
 } from '../../domain/items';
+import type { GuideFilter, GuideQuery } from '../../domain/items-search';
+import { GUIDE_SCORING } from '../../domain/items-search';
 import type { BodyNature, HallTier } from '../../domain/organisation';
 import type {
   BundleFilter,
   CleanupFilter,
   DirectoryDepartment,
+  GuideEntry,
+  GuideIndexState,
+  GuideSearchPage,
   ItemFilter,
   ItemReads,
   ItemRecord,
@@ -83,6 +88,18 @@ export interface ItemTables extends CatalogueTables {
     updated_at: Date;
   };
   item_bundle_members: { bundle_id: string; item_id: string; position: number };
+  /** migrations/0003_guide_search.sql: one row per field of each published version. */
+  item_search_fields: {
+    item_id: string;
+    version: number;
+    field: string;
+    weight: number;
+    text: string;
+    terms: string[];
+    department_id: string;
+    hall_id: string;
+    accept_tiers: string[];
+  };
 }
 
 type Executor = Kysely<ItemTables> | Transaction<ItemTables>;
@@ -238,6 +255,110 @@ class PgItemReads implements ItemReads {
     return this.bundles((await query.execute()).map((r) => r.id));
   }
 
+  async searchGuide(
+    query: GuideQuery,
+    filter: GuideFilter,
+    page: { minCovered: number; limit: number; offset: number },
+  ): Promise<GuideSearchPage> {
+    // node-postgres sends a JS array as a PostgreSQL array.
+    const terms = sql<string[]>`${[...query.terms]}::text[]`;
+    const termCount = Math.max(1, query.terms.length);
+    const phraseCount = Math.max(1, query.phrases.length);
+    // How many of the query's phrases a row holds verbatim (strpos: plain substring, no pattern syntax).
+    const phraseHits =
+      query.phrases.length === 0
+        ? sql<number>`0`
+        : sql<number>`${sql.join(
+            query.phrases.map((phrase) => sql`(strpos(s.text, ${phrase}) > 0)::int`),
+            sql` + `,
+          )}`;
+    const rows = await this.db
+      .with('q', (db) => db.selectNoFrom(sql<string>`unnest(${terms})`.as('term')))
+      // One row per (field row, query term it holds): one GIN lookup per term (`@>` needs no recheck), so
+      // no term array is scanned per row.
+      .with('pairs', (db) => {
+        let pairs = db
+          .selectFrom('q')
+          .innerJoin('item_search_fields as s', (join) => join.on(sql<boolean>`s.terms @> array[q.term]`))
+          .select([
+            's.item_id',
+            's.version',
+            's.field',
+            's.weight',
+            'q.term',
+            phraseHits.as('phrases'),
+            sql<number>`cardinality(s.terms)`.as('size'),
+          ]);
+        if (filter.hallId) pairs = pairs.where('s.hall_id', '=', filter.hallId);
+        if (filter.departmentId) pairs = pairs.where('s.department_id', '=', filter.departmentId);
+        if (filter.acceptTier) pairs = pairs.where(sql<boolean>`${filter.acceptTier} = any(s.accept_tiers)`);
+        return pairs;
+      })
+      // Field score: weight × (coverage + phrases + precision × density), see GUIDE_SCORING.
+      .with('scored', (db) => {
+        let scored = db
+          .selectFrom('pairs')
+          .groupBy(['item_id', 'version', 'field', 'weight'])
+          .select([
+            'item_id',
+            'version',
+            'field',
+            sql<number>`weight * (count(*)::float8 / ${termCount} + max(phrases)::float8 / ${phraseCount}
+              + ${GUIDE_SCORING.precision}::float8 * count(*) / greatest(max(size), 1))`.as('score'),
+          ]);
+        if (page.minCovered > 1) {
+          // Items holding enough of the query's terms over all their fields.
+          scored = scored.where('item_id', 'in', (eb) =>
+            eb
+              .selectFrom((inner) => inner.selectFrom('pairs').select(['item_id', 'term']).distinct().as('d'))
+              .select('d.item_id')
+              .groupBy('d.item_id')
+              .having(sql<number>`count(*)`, '>=', page.minCovered),
+          );
+        }
+        return scored;
+      })
+      .with('ranked', (db) =>
+        db
+          .selectFrom('scored')
+          .groupBy(['item_id', 'version'])
+          .select([
+            'item_id',
+            'version',
+            sql<number>`max(score) + ${GUIDE_SCORING.others}::float8 * (sum(score) - max(score))`.as('score'),
+            sql<string[]>`array_agg(field order by score desc, field)`.as('fields'),
+          ]),
+      )
+      .with('page', (db) =>
+        db
+          .selectFrom('ranked')
+          .select(['item_id', 'version', 'score', 'fields', sql<number>`(count(*) over ())::int`.as('total')])
+          .orderBy('score', 'desc')
+          .orderBy('item_id')
+          .limit(page.limit)
+          .offset(page.offset),
+      )
+      .selectFrom('page')
+      .innerJoin('item_versions as v', (join) =>
+        join.onRef('v.item_id', '=', 'page.item_id').onRef('v.version', '=', 'page.version'),
+      )
+      .innerJoin('departments as d', 'd.id', 'v.department_id')
+      .selectAll('v')
+      .select(['page.score', 'page.fields', 'page.total', 'd.name as department_name'])
+      .orderBy('page.score', 'desc')
+      .orderBy('page.item_id')
+      .execute();
+    return {
+      rows: rows.map((row) => ({
+        version: toVersion(row),
+        departmentName: row.department_name,
+        score: row.score,
+        matchedFields: row.fields,
+      })),
+      total: rows[0]?.total ?? 0,
+    };
+  }
+
   /** Bundles with their items in issue order, in the order of `ids`. */
   private async bundles(ids: readonly string[]): Promise<ItemBundle[]> {
     if (ids.length === 0) return [];
@@ -294,13 +415,15 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
     const rows = await this.trx
       .selectFrom('departments as d')
       .innerJoin('halls as h', 'h.id', 'd.hall_id')
-      .select(['d.id', 'd.active', 'd.nature', 'h.tier'])
+      .select(['d.id', 'd.name', 'd.active', 'd.nature', 'd.hall_id', 'h.tier'])
       .where('d.id', 'in', wanted)
       .execute();
     return rows.map((row) => ({
       id: row.id,
+      name: row.name,
       active: row.active,
       nature: row.nature as BodyNature,
+      hallId: row.hall_id,
       hallTier: row.tier as HallTier,
     }));
   }
@@ -444,6 +567,63 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
       .execute();
   }
 
+  async replaceGuideEntry(entry: GuideEntry): Promise<void> {
+    await this.removeGuideEntry(entry.itemId);
+    if (entry.fields.length === 0) return;
+    await this.trx
+      .insertInto('item_search_fields')
+      .values(
+        entry.fields.map((f) => ({
+          item_id: entry.itemId,
+          version: entry.version,
+          field: f.field,
+          weight: f.weight,
+          text: f.text,
+          terms: [...f.terms],
+          department_id: entry.departmentId,
+          hall_id: entry.hallId,
+          accept_tiers: [...entry.acceptTiers],
+        })),
+      )
+      .execute();
+  }
+
+  async removeGuideEntry(itemId: string): Promise<void> {
+    await this.trx.deleteFrom('item_search_fields').where('item_id', '=', itemId).execute();
+  }
+
+  async guideIndexStates(): Promise<GuideIndexState[]> {
+    const rows = await this.trx
+      .selectFrom('item_versions as v')
+      .innerJoin('departments as d', 'd.id', 'v.department_id')
+      .leftJoin('item_search_fields as s', (join) =>
+        join.onRef('s.item_id', '=', 'v.item_id').onRef('s.version', '=', 'v.version').on('s.field', '=', 'department'),
+      )
+      .select(['v.item_id', 'v.version', 'd.name', 's.text'])
+      .where('v.status', '=', 'published')
+      .orderBy('v.item_id')
+      .execute();
+    return rows.map((row) => ({
+      itemId: row.item_id,
+      version: row.version,
+      departmentName: row.name,
+      indexedDepartmentText: row.text,
+    }));
+  }
+
+  async strayGuideEntries(): Promise<string[]> {
+    const rows = await this.trx
+      .selectFrom('item_search_fields as s')
+      .innerJoin('item_versions as v', (join) =>
+        join.onRef('v.item_id', '=', 's.item_id').onRef('v.version', '=', 's.version'),
+      )
+      .select('s.item_id')
+      .distinct()
+      .where('v.status', '<>', 'published')
+      .execute();
+    return rows.map((row) => row.item_id);
+  }
+
   async emit(event: EventEnvelope): Promise<void> {
     await appendToOutbox(this.trx, [event]);
   }
@@ -477,5 +657,9 @@ export class PgItemStore implements ItemStore {
     const result = await runIdempotent(this.db, key, codec, (trx) => work(new PgItemTransaction(trx)));
     this.afterCommit();
     return result;
+  }
+
+  maintain<T>(work: (tx: ItemTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new PgItemTransaction(trx)));
   }
 }

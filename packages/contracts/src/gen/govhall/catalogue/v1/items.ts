@@ -1046,6 +1046,151 @@ export function cleanupActionToNumber(object: CleanupAction): number {
   }
 }
 
+/** A part of an item that guide search reads. */
+export enum GuideField {
+  GUIDE_FIELD_UNSPECIFIED = "GUIDE_FIELD_UNSPECIFIED",
+  GUIDE_FIELD_NAME = "GUIDE_FIELD_NAME",
+  /** GUIDE_FIELD_CODE - base and implementation codes */
+  GUIDE_FIELD_CODE = "GUIDE_FIELD_CODE",
+  /** GUIDE_FIELD_DEPARTMENT - the implementing department's name */
+  GUIDE_FIELD_DEPARTMENT = "GUIDE_FIELD_DEPARTMENT",
+  /** GUIDE_FIELD_DUTIES - 工作职责 */
+  GUIDE_FIELD_DUTIES = "GUIDE_FIELD_DUTIES",
+  /** GUIDE_FIELD_LEGAL_BASIS - 办事依据 */
+  GUIDE_FIELD_LEGAL_BASIS = "GUIDE_FIELD_LEGAL_BASIS",
+  /** GUIDE_FIELD_CONDITIONS - 前置条件: acceptance conditions and prerequisites */
+  GUIDE_FIELD_CONDITIONS = "GUIDE_FIELD_CONDITIONS",
+  /** GUIDE_FIELD_PROCEDURE - 办事程序 */
+  GUIDE_FIELD_PROCEDURE = "GUIDE_FIELD_PROCEDURE",
+  /** GUIDE_FIELD_LIMITS - 时限要求 */
+  GUIDE_FIELD_LIMITS = "GUIDE_FIELD_LIMITS",
+  /** GUIDE_FIELD_COMMITMENT - 服务承诺 */
+  GUIDE_FIELD_COMMITMENT = "GUIDE_FIELD_COMMITMENT",
+  /** GUIDE_FIELD_FEES - 收费标准 */
+  GUIDE_FIELD_FEES = "GUIDE_FIELD_FEES",
+  /** GUIDE_FIELD_RESULT - 办结结果 */
+  GUIDE_FIELD_RESULT = "GUIDE_FIELD_RESULT",
+  /** GUIDE_FIELD_MATERIALS - names of the materials */
+  GUIDE_FIELD_MATERIALS = "GUIDE_FIELD_MATERIALS",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export function guideFieldFromJSON(object: any): GuideField {
+  switch (object) {
+    case 0:
+    case "GUIDE_FIELD_UNSPECIFIED":
+      return GuideField.GUIDE_FIELD_UNSPECIFIED;
+    case 1:
+    case "GUIDE_FIELD_NAME":
+      return GuideField.GUIDE_FIELD_NAME;
+    case 2:
+    case "GUIDE_FIELD_CODE":
+      return GuideField.GUIDE_FIELD_CODE;
+    case 3:
+    case "GUIDE_FIELD_DEPARTMENT":
+      return GuideField.GUIDE_FIELD_DEPARTMENT;
+    case 4:
+    case "GUIDE_FIELD_DUTIES":
+      return GuideField.GUIDE_FIELD_DUTIES;
+    case 5:
+    case "GUIDE_FIELD_LEGAL_BASIS":
+      return GuideField.GUIDE_FIELD_LEGAL_BASIS;
+    case 6:
+    case "GUIDE_FIELD_CONDITIONS":
+      return GuideField.GUIDE_FIELD_CONDITIONS;
+    case 7:
+    case "GUIDE_FIELD_PROCEDURE":
+      return GuideField.GUIDE_FIELD_PROCEDURE;
+    case 8:
+    case "GUIDE_FIELD_LIMITS":
+      return GuideField.GUIDE_FIELD_LIMITS;
+    case 9:
+    case "GUIDE_FIELD_COMMITMENT":
+      return GuideField.GUIDE_FIELD_COMMITMENT;
+    case 10:
+    case "GUIDE_FIELD_FEES":
+      return GuideField.GUIDE_FIELD_FEES;
+    case 11:
+    case "GUIDE_FIELD_RESULT":
+      return GuideField.GUIDE_FIELD_RESULT;
+    case 12:
+    case "GUIDE_FIELD_MATERIALS":
+      return GuideField.GUIDE_FIELD_MATERIALS;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return GuideField.UNRECOGNIZED;
+  }
+}
+
+export function guideFieldToJSON(object: GuideField): string {
+  switch (object) {
+    case GuideField.GUIDE_FIELD_UNSPECIFIED:
+      return "GUIDE_FIELD_UNSPECIFIED";
+    case GuideField.GUIDE_FIELD_NAME:
+      return "GUIDE_FIELD_NAME";
+    case GuideField.GUIDE_FIELD_CODE:
+      return "GUIDE_FIELD_CODE";
+    case GuideField.GUIDE_FIELD_DEPARTMENT:
+      return "GUIDE_FIELD_DEPARTMENT";
+    case GuideField.GUIDE_FIELD_DUTIES:
+      return "GUIDE_FIELD_DUTIES";
+    case GuideField.GUIDE_FIELD_LEGAL_BASIS:
+      return "GUIDE_FIELD_LEGAL_BASIS";
+    case GuideField.GUIDE_FIELD_CONDITIONS:
+      return "GUIDE_FIELD_CONDITIONS";
+    case GuideField.GUIDE_FIELD_PROCEDURE:
+      return "GUIDE_FIELD_PROCEDURE";
+    case GuideField.GUIDE_FIELD_LIMITS:
+      return "GUIDE_FIELD_LIMITS";
+    case GuideField.GUIDE_FIELD_COMMITMENT:
+      return "GUIDE_FIELD_COMMITMENT";
+    case GuideField.GUIDE_FIELD_FEES:
+      return "GUIDE_FIELD_FEES";
+    case GuideField.GUIDE_FIELD_RESULT:
+      return "GUIDE_FIELD_RESULT";
+    case GuideField.GUIDE_FIELD_MATERIALS:
+      return "GUIDE_FIELD_MATERIALS";
+    case GuideField.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export function guideFieldToNumber(object: GuideField): number {
+  switch (object) {
+    case GuideField.GUIDE_FIELD_UNSPECIFIED:
+      return 0;
+    case GuideField.GUIDE_FIELD_NAME:
+      return 1;
+    case GuideField.GUIDE_FIELD_CODE:
+      return 2;
+    case GuideField.GUIDE_FIELD_DEPARTMENT:
+      return 3;
+    case GuideField.GUIDE_FIELD_DUTIES:
+      return 4;
+    case GuideField.GUIDE_FIELD_LEGAL_BASIS:
+      return 5;
+    case GuideField.GUIDE_FIELD_CONDITIONS:
+      return 6;
+    case GuideField.GUIDE_FIELD_PROCEDURE:
+      return 7;
+    case GuideField.GUIDE_FIELD_LIMITS:
+      return 8;
+    case GuideField.GUIDE_FIELD_COMMITMENT:
+      return 9;
+    case GuideField.GUIDE_FIELD_FEES:
+      return 10;
+    case GuideField.GUIDE_FIELD_RESULT:
+      return 11;
+    case GuideField.GUIDE_FIELD_MATERIALS:
+      return 12;
+    case GuideField.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /**
  * An amount of time in one unit. Amounts are whole or half units (半天 is the finest step seen in halls).
  * Two limits are compared only in like units: the same unit, or natural hours with natural days (×24).
@@ -1568,6 +1713,70 @@ export interface DeactivateItemBundleRequest {
 
 export interface DeactivateItemBundleResponse {
   bundle?: ItemBundle | undefined;
+}
+
+/**
+ * Guide search over the items in service (published versions only; a retired item disappears at once).
+ * Chinese is matched by character bigrams (one character alone for a one-character query), other letters and
+ * digits as whole words, case- and width-insensitively (ＩＣＰ = icp). Ranking: a hit in the name counts most,
+ * then the result, department, materials and the disclosures; a field holding the query's exact phrase ranks
+ * above one holding its bigrams scattered. An item must hold more than half of the query's terms (not all: a
+ * query may run words together, 办理营业执照, and the bigram across the junction is in no item).
+ */
+export interface SearchGuideRequest {
+  /** What the applicant typed: 1 to 64 characters, e.g. 营业执照, 办理 食品经营许可, B2C平台, 税. */
+  query: string;
+  /** Items whose implementing department sits in this hall (as ListItems). */
+  hallId: string;
+  /** Items a hall of this tier may accept. */
+  acceptTier: HallTier;
+  departmentId: string;
+  /** 1 to 50; default 20. */
+  pageSize: number;
+  pageToken: string;
+}
+
+/** What the text of one field says around the match. */
+export interface GuideExcerpt {
+  /** The best-matching field; DUTIES when that is the name, codes or department (the answer shows those). */
+  field: GuideField;
+  /** About 60 characters of the field around the first match, with … where cut. */
+  text: string;
+}
+
+/** One answer, as the applicant-facing guide shows it. */
+export interface GuideHit {
+  itemId: string;
+  /** The published version. */
+  version: number;
+  name: string;
+  implementationCode: string;
+  departmentId: string;
+  /** The department's current name. */
+  departmentName: string;
+  caseType: CaseType;
+  promisedLimit?:
+    | TimeLimit
+    | undefined;
+  /** Absent where the law sets none. */
+  statutoryLimit?:
+    | TimeLimit
+    | undefined;
+  /** Fields that matched, best first. */
+  matchedFields: GuideField[];
+  excerpt?:
+    | GuideExcerpt
+    | undefined;
+  /** Relevance; higher is better. Comparable within one query only. */
+  score: number;
+}
+
+export interface SearchGuideResponse {
+  hits: GuideHit[];
+  /** Answers over all pages (0 on a page past the last). */
+  totalMatches: number;
+  /** Empty on the last page. Paging stops after 1000 answers: refine the query instead. */
+  nextPageToken: string;
 }
 
 function createBaseTimeLimit(): TimeLimit {
@@ -8877,6 +9086,686 @@ export const DeactivateItemBundleResponse: MessageFns<DeactivateItemBundleRespon
   },
 };
 
+function createBaseSearchGuideRequest(): SearchGuideRequest {
+  return {
+    query: "",
+    hallId: "",
+    acceptTier: HallTier.HALL_TIER_UNSPECIFIED,
+    departmentId: "",
+    pageSize: 0,
+    pageToken: "",
+  };
+}
+
+export const SearchGuideRequest: MessageFns<SearchGuideRequest> = {
+  encode(message: SearchGuideRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.query !== "") {
+      writer.uint32(10).string(message.query);
+    }
+    if (message.hallId !== "") {
+      writer.uint32(18).string(message.hallId);
+    }
+    if (message.acceptTier !== HallTier.HALL_TIER_UNSPECIFIED) {
+      writer.uint32(24).int32(hallTierToNumber(message.acceptTier));
+    }
+    if (message.departmentId !== "") {
+      writer.uint32(34).string(message.departmentId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(40).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(50).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchGuideRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchGuideRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.hallId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.acceptTier = hallTierFromJSON(reader.int32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.departmentId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchGuideRequest {
+    return {
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      hallId: isSet(object.hallId)
+        ? globalThis.String(object.hallId)
+        : isSet(object.hall_id)
+        ? globalThis.String(object.hall_id)
+        : "",
+      acceptTier: isSet(object.acceptTier)
+        ? hallTierFromJSON(object.acceptTier)
+        : isSet(object.accept_tier)
+        ? hallTierFromJSON(object.accept_tier)
+        : HallTier.HALL_TIER_UNSPECIFIED,
+      departmentId: isSet(object.departmentId)
+        ? globalThis.String(object.departmentId)
+        : isSet(object.department_id)
+        ? globalThis.String(object.department_id)
+        : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: SearchGuideRequest): unknown {
+    const obj: any = {};
+    if (message.query !== "") {
+      obj.query = message.query;
+    }
+    if (message.hallId !== "") {
+      obj.hallId = message.hallId;
+    }
+    if (message.acceptTier !== HallTier.HALL_TIER_UNSPECIFIED) {
+      obj.acceptTier = hallTierToJSON(message.acceptTier);
+    }
+    if (message.departmentId !== "") {
+      obj.departmentId = message.departmentId;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchGuideRequest>, I>>(base?: I): SearchGuideRequest {
+    return SearchGuideRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchGuideRequest>, I>>(object: I): SearchGuideRequest {
+    const message = createBaseSearchGuideRequest();
+    message.query = object.query ?? "";
+    message.hallId = object.hallId ?? "";
+    message.acceptTier = object.acceptTier ?? HallTier.HALL_TIER_UNSPECIFIED;
+    message.departmentId = object.departmentId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseGuideExcerpt(): GuideExcerpt {
+  return { field: GuideField.GUIDE_FIELD_UNSPECIFIED, text: "" };
+}
+
+export const GuideExcerpt: MessageFns<GuideExcerpt> = {
+  encode(message: GuideExcerpt, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.field !== GuideField.GUIDE_FIELD_UNSPECIFIED) {
+      writer.uint32(8).int32(guideFieldToNumber(message.field));
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GuideExcerpt {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGuideExcerpt();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.field = guideFieldFromJSON(reader.int32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GuideExcerpt {
+    return {
+      field: isSet(object.field) ? guideFieldFromJSON(object.field) : GuideField.GUIDE_FIELD_UNSPECIFIED,
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+    };
+  },
+
+  toJSON(message: GuideExcerpt): unknown {
+    const obj: any = {};
+    if (message.field !== GuideField.GUIDE_FIELD_UNSPECIFIED) {
+      obj.field = guideFieldToJSON(message.field);
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GuideExcerpt>, I>>(base?: I): GuideExcerpt {
+    return GuideExcerpt.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GuideExcerpt>, I>>(object: I): GuideExcerpt {
+    const message = createBaseGuideExcerpt();
+    message.field = object.field ?? GuideField.GUIDE_FIELD_UNSPECIFIED;
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseGuideHit(): GuideHit {
+  return {
+    itemId: "",
+    version: 0,
+    name: "",
+    implementationCode: "",
+    departmentId: "",
+    departmentName: "",
+    caseType: CaseType.CASE_TYPE_UNSPECIFIED,
+    promisedLimit: undefined,
+    statutoryLimit: undefined,
+    matchedFields: [],
+    excerpt: undefined,
+    score: 0,
+  };
+}
+
+export const GuideHit: MessageFns<GuideHit> = {
+  encode(message: GuideHit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.itemId !== "") {
+      writer.uint32(10).string(message.itemId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.implementationCode !== "") {
+      writer.uint32(34).string(message.implementationCode);
+    }
+    if (message.departmentId !== "") {
+      writer.uint32(42).string(message.departmentId);
+    }
+    if (message.departmentName !== "") {
+      writer.uint32(50).string(message.departmentName);
+    }
+    if (message.caseType !== CaseType.CASE_TYPE_UNSPECIFIED) {
+      writer.uint32(56).int32(caseTypeToNumber(message.caseType));
+    }
+    if (message.promisedLimit !== undefined) {
+      TimeLimit.encode(message.promisedLimit, writer.uint32(66).fork()).join();
+    }
+    if (message.statutoryLimit !== undefined) {
+      TimeLimit.encode(message.statutoryLimit, writer.uint32(74).fork()).join();
+    }
+    if (message.matchedFields.length !== 0) {
+      writer.uint32(82).fork();
+      for (const v of message.matchedFields) {
+        writer.int32(guideFieldToNumber(v));
+      }
+      writer.join();
+    }
+    if (message.excerpt !== undefined) {
+      GuideExcerpt.encode(message.excerpt, writer.uint32(90).fork()).join();
+    }
+    if (message.score !== 0) {
+      writer.uint32(97).double(message.score);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GuideHit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGuideHit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.itemId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.implementationCode = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.departmentId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.departmentName = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.caseType = caseTypeFromJSON(reader.int32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.promisedLimit = TimeLimit.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.statutoryLimit = TimeLimit.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag === 80) {
+              message.matchedFields.push(guideFieldFromJSON(reader.int32()));
+
+              continue;
+            }
+
+            if (tag === 82) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.matchedFields.push(guideFieldFromJSON(reader.int32()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.excerpt = GuideExcerpt.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 97) {
+              break;
+            }
+
+            message.score = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GuideHit {
+    return {
+      itemId: isSet(object.itemId)
+        ? globalThis.String(object.itemId)
+        : isSet(object.item_id)
+        ? globalThis.String(object.item_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      implementationCode: isSet(object.implementationCode)
+        ? globalThis.String(object.implementationCode)
+        : isSet(object.implementation_code)
+        ? globalThis.String(object.implementation_code)
+        : "",
+      departmentId: isSet(object.departmentId)
+        ? globalThis.String(object.departmentId)
+        : isSet(object.department_id)
+        ? globalThis.String(object.department_id)
+        : "",
+      departmentName: isSet(object.departmentName)
+        ? globalThis.String(object.departmentName)
+        : isSet(object.department_name)
+        ? globalThis.String(object.department_name)
+        : "",
+      caseType: isSet(object.caseType)
+        ? caseTypeFromJSON(object.caseType)
+        : isSet(object.case_type)
+        ? caseTypeFromJSON(object.case_type)
+        : CaseType.CASE_TYPE_UNSPECIFIED,
+      promisedLimit: isSet(object.promisedLimit)
+        ? TimeLimit.fromJSON(object.promisedLimit)
+        : isSet(object.promised_limit)
+        ? TimeLimit.fromJSON(object.promised_limit)
+        : undefined,
+      statutoryLimit: isSet(object.statutoryLimit)
+        ? TimeLimit.fromJSON(object.statutoryLimit)
+        : isSet(object.statutory_limit)
+        ? TimeLimit.fromJSON(object.statutory_limit)
+        : undefined,
+      matchedFields: globalThis.Array.isArray(object?.matchedFields)
+        ? object.matchedFields.map((e: any) => guideFieldFromJSON(e))
+        : globalThis.Array.isArray(object?.matched_fields)
+        ? object.matched_fields.map((e: any) => guideFieldFromJSON(e))
+        : [],
+      excerpt: isSet(object.excerpt) ? GuideExcerpt.fromJSON(object.excerpt) : undefined,
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+    };
+  },
+
+  toJSON(message: GuideHit): unknown {
+    const obj: any = {};
+    if (message.itemId !== "") {
+      obj.itemId = message.itemId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.implementationCode !== "") {
+      obj.implementationCode = message.implementationCode;
+    }
+    if (message.departmentId !== "") {
+      obj.departmentId = message.departmentId;
+    }
+    if (message.departmentName !== "") {
+      obj.departmentName = message.departmentName;
+    }
+    if (message.caseType !== CaseType.CASE_TYPE_UNSPECIFIED) {
+      obj.caseType = caseTypeToJSON(message.caseType);
+    }
+    if (message.promisedLimit !== undefined) {
+      obj.promisedLimit = TimeLimit.toJSON(message.promisedLimit);
+    }
+    if (message.statutoryLimit !== undefined) {
+      obj.statutoryLimit = TimeLimit.toJSON(message.statutoryLimit);
+    }
+    if (message.matchedFields?.length) {
+      obj.matchedFields = message.matchedFields.map((e) => guideFieldToJSON(e));
+    }
+    if (message.excerpt !== undefined) {
+      obj.excerpt = GuideExcerpt.toJSON(message.excerpt);
+    }
+    if (message.score !== 0) {
+      obj.score = floatToJson(message.score);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GuideHit>, I>>(base?: I): GuideHit {
+    return GuideHit.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GuideHit>, I>>(object: I): GuideHit {
+    const message = createBaseGuideHit();
+    message.itemId = object.itemId ?? "";
+    message.version = object.version ?? 0;
+    message.name = object.name ?? "";
+    message.implementationCode = object.implementationCode ?? "";
+    message.departmentId = object.departmentId ?? "";
+    message.departmentName = object.departmentName ?? "";
+    message.caseType = object.caseType ?? CaseType.CASE_TYPE_UNSPECIFIED;
+    message.promisedLimit = (object.promisedLimit !== undefined && object.promisedLimit !== null)
+      ? TimeLimit.fromPartial(object.promisedLimit)
+      : undefined;
+    message.statutoryLimit = (object.statutoryLimit !== undefined && object.statutoryLimit !== null)
+      ? TimeLimit.fromPartial(object.statutoryLimit)
+      : undefined;
+    message.matchedFields = object.matchedFields?.map((e) => e) || [];
+    message.excerpt = (object.excerpt !== undefined && object.excerpt !== null)
+      ? GuideExcerpt.fromPartial(object.excerpt)
+      : undefined;
+    message.score = object.score ?? 0;
+    return message;
+  },
+};
+
+function createBaseSearchGuideResponse(): SearchGuideResponse {
+  return { hits: [], totalMatches: 0, nextPageToken: "" };
+}
+
+export const SearchGuideResponse: MessageFns<SearchGuideResponse> = {
+  encode(message: SearchGuideResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.hits) {
+      GuideHit.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.totalMatches !== 0) {
+      writer.uint32(16).int32(message.totalMatches);
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(26).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchGuideResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchGuideResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hits.push(GuideHit.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.totalMatches = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchGuideResponse {
+    return {
+      hits: globalThis.Array.isArray(object?.hits) ? object.hits.map((e: any) => GuideHit.fromJSON(e)) : [],
+      totalMatches: isSet(object.totalMatches)
+        ? globalThis.Number(object.totalMatches)
+        : isSet(object.total_matches)
+        ? globalThis.Number(object.total_matches)
+        : 0,
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: SearchGuideResponse): unknown {
+    const obj: any = {};
+    if (message.hits?.length) {
+      obj.hits = message.hits.map((e) => GuideHit.toJSON(e));
+    }
+    if (message.totalMatches !== 0) {
+      obj.totalMatches = Math.round(message.totalMatches);
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchGuideResponse>, I>>(base?: I): SearchGuideResponse {
+    return SearchGuideResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchGuideResponse>, I>>(object: I): SearchGuideResponse {
+    const message = createBaseSearchGuideResponse();
+    message.hits = object.hits?.map((e) => GuideHit.fromPartial(e)) || [];
+    message.totalMatches = object.totalMatches ?? 0;
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 /**
  * The catalogue of service items (事项目录): what a hall handles, under which law, with which materials,
  * fees, time limits, case type, review mode and tiers; joint items with their dependency graph; bundles of
@@ -9028,6 +9917,19 @@ export const ItemServiceService = {
       Buffer.from(ListMaterialsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListMaterialsResponse => ListMaterialsResponse.decode(value),
   },
+  /**
+   * 办事指南: published items found by keywords in their name, codes, department, the eight disclosures and
+   * material names, best first. See SearchGuideRequest.
+   */
+  searchGuide: {
+    path: "/govhall.catalogue.v1.ItemService/SearchGuide" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SearchGuideRequest): Buffer => Buffer.from(SearchGuideRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SearchGuideRequest => SearchGuideRequest.decode(value),
+    responseSerialize: (value: SearchGuideResponse): Buffer => Buffer.from(SearchGuideResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SearchGuideResponse => SearchGuideResponse.decode(value),
+  },
   createItemBundle: {
     path: "/govhall.catalogue.v1.ItemService/CreateItemBundle" as const,
     requestStream: false as const,
@@ -9105,6 +10007,11 @@ export interface ItemServiceServer extends UntypedServiceImplementation {
   listItemVersions: handleUnaryCall<ListItemVersionsRequest, ListItemVersionsResponse>;
   /** The materials an applicant must bring for the situations (情形) that apply to them. */
   listMaterials: handleUnaryCall<ListMaterialsRequest, ListMaterialsResponse>;
+  /**
+   * 办事指南: published items found by keywords in their name, codes, department, the eight disclosures and
+   * material names, best first. See SearchGuideRequest.
+   */
+  searchGuide: handleUnaryCall<SearchGuideRequest, SearchGuideResponse>;
   createItemBundle: handleUnaryCall<CreateItemBundleRequest, CreateItemBundleResponse>;
   updateItemBundle: handleUnaryCall<UpdateItemBundleRequest, UpdateItemBundleResponse>;
   getItemBundle: handleUnaryCall<GetItemBundleRequest, GetItemBundleResponse>;
@@ -9300,6 +10207,25 @@ export interface ItemServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListMaterialsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * 办事指南: published items found by keywords in their name, codes, department, the eight disclosures and
+   * material names, best first. See SearchGuideRequest.
+   */
+  searchGuide(
+    request: SearchGuideRequest,
+    callback: (error: ServiceError | null, response: SearchGuideResponse) => void,
+  ): ClientUnaryCall;
+  searchGuide(
+    request: SearchGuideRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SearchGuideResponse) => void,
+  ): ClientUnaryCall;
+  searchGuide(
+    request: SearchGuideRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SearchGuideResponse) => void,
   ): ClientUnaryCall;
   createItemBundle(
     request: CreateItemBundleRequest,

@@ -1,0 +1,213 @@
+import { join } from 'node:path';
+import { createDatabase, createLogger, migrate, systemClock, uuidV7Ids, type Database } from '@govhall/kit';
+import { createTestDatabase, uniqueRegionCode, type TestDatabase } from '@govhall/testing';
+import { sql } from 'kysely';
+import { PgItemStore } from '../src/adapters/store/pg-item-store';
+import { PgOrganisationStore, type CatalogueTables } from '../src/adapters/store/pg-organisation-store';
+import { ItemService, type ItemView } from '../src/app/item-service';
+import { OrganisationService } from '../src/app/organisation-service';
+import { loadDemoItems, type DemoItemsSummary } from '../src/demo/item-demo';
+import { loadDemoOrganisation } from '../src/demo/organisation-demo';
+import { compareLimits } from '../src/domain/items';
+import type { HallTier } from '../src/domain/organisation';
+
+/** The demo catalogue the embedded start loads, on a real PostgreSQL: every promise of issue 3 holds. */
+describe('demo catalogue (real PostgreSQL)', () => {
+  let testDatabase: TestDatabase;
+  let database: Database<CatalogueTables>;
+  let items: ItemService;
+  let organisation: OrganisationService;
+  let summary: DemoItemsSummary;
+  let published: ItemView[];
+  /** Tier of each department's hall, and its code. */
+  const departments = new Map<string, { tier: HallTier; code: string }>();
+
+  const named = (fragment: string): ItemView => {
+    const found = published.find((i) => i.content.name.includes(fragment));
+    if (!found) throw new Error(`no demo item named with ${fragment}`);
+    return found;
+  };
+
+  const TABLES = [
+    'items',
+    'item_versions',
+    'item_cleanup_records',
+    'item_bundles',
+    'item_bundle_members',
+    'item_search_fields',
+    'idempotency_keys',
+    'outbox',
+  ] as const;
+  const counts = async (): Promise<Record<string, number>> => {
+    const out: Record<string, number> = {};
+    for (const table of TABLES) {
+      const { rows } = await sql<{
+        n: number;
+      }>`select count(*)::int as n from ${sql.table(`catalogue.${table}`)}`.execute(database.db);
+      out[table] = rows[0]!.n;
+    }
+    return out;
+  };
+
+  beforeAll(async () => {
+    const logger = createLogger({ service: 'item-demo-test', level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
+    testDatabase = await createTestDatabase();
+    database = createDatabase<CatalogueTables>({ url: testDatabase.url, schema: 'catalogue' });
+    await migrate({ pool: database.pool, schema: 'catalogue', folder: join(__dirname, '..', 'migrations'), logger });
+    const region = uniqueRegionCode();
+    organisation = new OrganisationService(new PgOrganisationStore(database.db), systemClock, uuidV7Ids, region);
+    items = new ItemService(new PgItemStore(database.db), systemClock, uuidV7Ids, region);
+    await loadDemoOrganisation(organisation);
+    summary = await loadDemoItems(items, organisation);
+    published = (await items.listItems({ status: 'published' }, { size: 500, token: '' })).items;
+    for (const hall of await organisation.listHalls({ includeInactive: false })) {
+      for (const d of await organisation.listDepartments({ hallId: hall.id, includeInactive: false })) {
+        departments.set(d.id, { tier: hall.tier, code: d.code });
+      }
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await database.close();
+    await testDatabase.drop();
+  });
+
+  it('publishes at least 15 items over at least 8 departments of the city, district and township', () => {
+    expect(summary.items).toBeGreaterThanOrEqual(15);
+    expect(published).toHaveLength(summary.items);
+    const used = new Set(published.map((i) => i.content.departmentId));
+    expect(used.size).toBeGreaterThanOrEqual(8);
+    expect(summary.departments).toBe(used.size);
+    expect(new Set([...used].map((id) => departments.get(id)!.tier))).toEqual(
+      new Set(['city', 'district', 'township']),
+    );
+    expect([...used].map((id) => departments.get(id)!.code)).toEqual(
+      expect.arrayContaining(['SCJG', 'FGW', 'ZRZY', 'ZJJ', 'STHJ', 'GAJ', 'RSJ', 'SWJ', 'BDC', 'WJW', 'QSCJ', 'SHSW']),
+    );
+  });
+
+  it('has real items by their Chinese names', () => {
+    for (const name of [
+      '营业执照',
+      '食品经营许可',
+      '建设工程规划许可证',
+      '施工许可',
+      '不动产',
+      '户口迁移',
+      '社会保障卡',
+    ]) {
+      expect(named(name).status).toBe('published');
+    }
+  });
+
+  it('covers every case type, both review modes, 容缺 materials and situation groups', async () => {
+    expect(new Set(published.map((i) => i.content.caseType))).toEqual(new Set(['immediate', 'promised', 'joint']));
+    expect(new Set(published.map((i) => i.content.reviewMode))).toEqual(new Set(['single', 'review_verify']));
+    expect(published.filter((i) => i.derived.acceptsMissingMaterials).length).toBeGreaterThanOrEqual(3);
+
+    const grouped = published.filter((i) => {
+      const groups = i.content.situations.map((s) => s.group).filter((g) => g !== '');
+      return groups.length > new Set(groups).size; // some group offers a choice
+    });
+    expect(grouped.length).toBeGreaterThanOrEqual(3);
+    // The applicant sees only what applies to their situation.
+    const company = named('企业设立登记');
+    const llc = await items.listMaterials(company.itemId, 0, ['LLC']);
+    const sole = await items.listMaterials(company.itemId, 0, ['SOLE']);
+    expect(llc.materials.map((m) => m.name)).toContain('公司章程');
+    expect(sole.materials.map((m) => m.name)).not.toContain('公司章程');
+    expect((await items.listMaterials(company.itemId, 0, [])).unansweredGroups).toEqual(['企业类型']);
+  });
+
+  it('has a joint investment project: approval → site selection ∥ land pre-review → EIA → construction permit', () => {
+    const joint = published.filter((i) => i.content.caseType === 'joint');
+    expect(joint).toHaveLength(1);
+    const project = joint[0]!;
+    const graph = project.content.joint!;
+    expect(project.derived.jointLayers).toEqual([['LX'], ['XZ', 'YD'], ['HP'], ['SG']]);
+    const part = (code: string) => graph.subItems.find((s) => s.code === code)!;
+    const codeOf = (code: string): string => departments.get(part(code).departmentId)!.code;
+    expect(['LX', 'XZ', 'YD', 'HP', 'SG'].map(codeOf)).toEqual(['FGW', 'ZRZY', 'ZRZY', 'STHJ', 'ZJJ']);
+    expect(departments.get(graph.leadDepartmentId)!.code).toBe('FGW');
+    // Parts that are catalogue items point at them.
+    expect(part('SG').itemId).toBe(named('建筑工程施工许可证').itemId);
+    expect(compareLimits(project.derived.jointCriticalPath!, project.content.promisedLimit)).toBeLessThanOrEqual(0);
+  });
+
+  it('charges one project fees of at least three departments', () => {
+    const project = published.find((i) => i.content.caseType === 'joint')!;
+    expect(project.content.free).toBe(false);
+    const receivers = new Set(project.content.feeItems.map((f) => departments.get(f.receivingDepartmentId)!.code));
+    expect(receivers.size).toBeGreaterThanOrEqual(3);
+    expect(project.content.feeItems.map((f) => f.kind)).toEqual(expect.arrayContaining(['fixed', 'per_unit']));
+  });
+
+  it('issues the property and land certificates together (两证齐发)', async () => {
+    const bundles = await items.listBundles({ includeInactive: false });
+    expect(bundles).toHaveLength(summary.bundles);
+    const [bundle] = bundles;
+    expect(bundle!.itemIds).toHaveLength(2);
+    const results = bundle!.itemIds.map((id) => published.find((i) => i.itemId === id)!.content.result);
+    expect(results.map((r) => r.kind)).toEqual(['certificate', 'certificate']);
+    expect(results.map((r) => r.name)).toEqual(['房屋所有权证', '国有土地使用证']);
+  });
+
+  it('has an item the district accepts and the city approves', () => {
+    const linked = published.filter(
+      (i) => i.content.acceptTiers.includes('district') && i.content.approveTier === 'city',
+    );
+    expect(linked.length).toBeGreaterThanOrEqual(1);
+    expect(linked.every((i) => i.derived.crossTierLinkage)).toBe(true);
+  });
+
+  it('delegates items to the township in a clean-up round, keeping the first version', async () => {
+    const delegated = published.filter((i) => i.content.delegation?.tier === 'township');
+    expect(delegated.length).toBeGreaterThanOrEqual(2);
+    expect(delegated).toHaveLength(summary.delegated);
+    for (const item of delegated) {
+      expect(item).toMatchObject({ version: 2, content: { approveTier: 'township', acceptTiers: ['township'] } });
+      expect((await items.getItem({ itemId: item.itemId, version: 1 })).retiredReason).toBe('superseded');
+      const records = await items.listCleanupRecords({ itemId: item.itemId });
+      expect(records.map((r) => r.action)).toEqual(['delegated']);
+    }
+  });
+
+  it('promises much less than the law allows (承诺提速)', () => {
+    const limited = published.filter(
+      (i) => i.content.statutoryLimit && i.content.statutoryLimit.unit === i.content.promisedLimit.unit,
+    );
+    const statutory = limited.reduce((sum, i) => sum + i.content.statutoryLimit!.amount, 0);
+    const promised = limited.reduce((sum, i) => sum + i.content.promisedLimit.amount, 0);
+    expect(limited.length).toBeGreaterThanOrEqual(10);
+    expect(promised / statutory).toBeLessThan(0.5);
+    expect(limited.some((i) => i.content.statutoryLimit!.amount === 20 && i.content.promisedLimit.amount === 5)).toBe(
+      true,
+    );
+    for (const i of limited) expect(compareLimits(i.content.promisedLimit, i.content.statutoryLimit!)).toBeLessThan(1);
+  });
+
+  it('answers the guide search: 营业执照 finds the items named with it first', async () => {
+    const { hits } = await items.searchGuide('营业执照', {}, { size: 0, token: '' });
+    expect(hits.slice(0, 3).map((h) => h.name)).toEqual(
+      expect.arrayContaining(['企业设立登记（营业执照核发）', '个体工商户设立登记（营业执照核发）']),
+    );
+    expect(hits[0]!.name).toContain('营业执照');
+    // What applicants type: 社保卡 for 社会保障卡.
+    expect((await items.searchGuide('社保卡', {}, { size: 0, token: '' })).hits[0]!.name).toBe(
+      '社会保障卡申领（即时制卡）',
+    );
+    const township = await items.searchGuide('参保登记', { acceptTier: 'township' }, { size: 0, token: '' });
+    expect(township.hits.map((h) => h.name)).toEqual(
+      expect.arrayContaining(['城乡居民基本养老保险参保登记', '城乡居民基本医疗保险参保登记']),
+    );
+  });
+
+  it('changes nothing when loaded again', async () => {
+    const before = await counts();
+    const again = await loadDemoItems(items, organisation);
+    expect(again).toEqual(summary);
+    expect(await counts()).toEqual(before);
+    const after = (await items.listItems({ status: 'published' }, { size: 500, token: '' })).items;
+    expect(after).toEqual(published);
+  });
+});
