@@ -1,14 +1,5 @@
 import { NATIONAL_REGION_CODE, regionLookupChain, type WorkingPeriod, type YearSchedule } from '@govhall/calendar';
-import {
-  NotFoundError,
-  PreconditionFailedError,
-  ValidationError,
-  type Clock,
-  type EventEnvelope,
-  type FieldViolation,
-  type IdGenerator,
-  type ResponseCodec,
-} from '@govhall/kit';
+import { NotFoundError, PreconditionFailedError, type Clock, type EventEnvelope, type IdGenerator } from '@govhall/kit';
 import {
   chineseDaysDefault,
   defaultScheduleView,
@@ -33,6 +24,7 @@ import {
   type YearScheduleInput,
 } from '../domain/calendar-admin';
 import type { CalendarStore } from './calendar-ports';
+import { invalidIf, newEvent, storedResultCodec } from './command-support';
 
 /** Event types of the calendar data (subjects `hall.<region>.catalogue.calendar.<verb>`). */
 export const CalendarEvents = {
@@ -76,27 +68,6 @@ export interface CalendarCommandMeta {
   requestId: string;
 }
 
-/** Stored command results keep their Date fields (`...At`) through the JSON round trip. */
-function reviveDates(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reviveDates);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, v]) => [
-        key,
-        key.endsWith('At') && typeof v === 'string' ? new Date(v) : reviveDates(v),
-      ]),
-    );
-  }
-  return value;
-}
-function codec<T>(): ResponseCodec<T> {
-  return { encode: (value) => value, decode: (stored) => reviveDates(stored) as T };
-}
-
-function invalidIf(violations: readonly FieldViolation[]): void {
-  if (violations.length > 0) throw new ValidationError(violations);
-}
-
 /**
  * Use cases of the calendar data: administrators load or correct a year per region (stored as a new version,
  * evented) and set a hall's working hours (versioned, evented); other services read a hall's whole calendar.
@@ -117,14 +88,7 @@ export class CalendarService {
   ) {}
 
   private event(type: CalendarEventType, data: unknown): EventEnvelope {
-    return {
-      id: this.ids.next(),
-      type,
-      schemaVersion: 1,
-      occurredAt: this.clock.now().toISOString(),
-      regionCode: this.regionCode,
-      data,
-    };
+    return newEvent({ clock: this.clock, ids: this.ids, regionCode: this.regionCode }, type, data);
   }
 
   // ---- year schedules ----------------------------------------------------------------------------------
@@ -139,7 +103,7 @@ export class CalendarService {
     const schedule = normaliseYearSchedule(input);
     return this.store.command(
       { requestId: meta.requestId, operation: 'LoadYearSchedule', request: input },
-      codec<YearLoadResult>(),
+      storedResultCodec<YearLoadResult>(),
       async (tx) => {
         await tx.lockYear(schedule.regionCode, schedule.year);
         const current = await tx.getYearSchedule(schedule.regionCode, schedule.year);
@@ -229,7 +193,7 @@ export class CalendarService {
     invalidIf(violations);
     return this.store.command(
       { requestId: meta.requestId, operation: 'SetHallWorkingHours', request: { hallId, periods, expectedVersion } },
-      codec<HallHoursResult>(),
+      storedResultCodec<HallHoursResult>(),
       async (tx) => {
         const hall = await tx.getHall(hallId);
         if (!hall) throw new NotFoundError('hall', hallId);

@@ -6,7 +6,6 @@ import {
   type EventEnvelope,
   type FieldViolation,
   type IdGenerator,
-  type ResponseCodec,
 } from '@govhall/kit';
 import {
   delegatedContent,
@@ -52,6 +51,7 @@ import type {
   ItemStore,
   ItemTransaction,
 } from './item-ports';
+import { invalidIf, newEvent, storedResultCodec } from './command-support';
 
 /** Event types of the item catalogue (subjects `hall.<region>.catalogue.<entity>.<verb>`). */
 export const ItemEvents = {
@@ -121,27 +121,6 @@ const DEFAULT_GUIDE_PAGE_SIZE = 20;
 /** Guide answers beyond this rank are not paged to: refine the query instead. */
 const MAX_GUIDE_OFFSET = 1000;
 
-/** Stored command results keep their Date fields (`...At`) through the JSON round trip. */
-function reviveDates(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reviveDates);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, v]) => [
-        key,
-        key.endsWith('At') && typeof v === 'string' ? new Date(v) : reviveDates(v),
-      ]),
-    );
-  }
-  return value;
-}
-function codec<T>(): ResponseCodec<T> {
-  return { encode: (value) => value, decode: (stored) => reviveDates(stored) as T };
-}
-
-function invalidIf(violations: readonly FieldViolation[]): void {
-  if (violations.length > 0) throw new ValidationError(violations);
-}
-
 function view(version: ItemVersion): ItemView {
   return { ...version, derived: deriveProcess(version.content) };
 }
@@ -163,14 +142,7 @@ export class ItemService {
   ) {}
 
   private event(type: ItemEventType, data: unknown): EventEnvelope {
-    return {
-      id: this.ids.next(),
-      type,
-      schemaVersion: 1,
-      occurredAt: this.clock.now().toISOString(),
-      regionCode: this.regionCode,
-      data,
-    };
+    return newEvent({ clock: this.clock, ids: this.ids, regionCode: this.regionCode }, type, data);
   }
 
   // ---- drafting ----------------------------------------------------------------------------------------
@@ -181,7 +153,7 @@ export class ItemService {
     invalidIf(validateItemInput(prepared));
     return this.store.command(
       { requestId: meta.requestId, operation: 'CreateItem', request: input },
-      codec<ItemView>(),
+      storedResultCodec<ItemView>(),
       async (tx) => {
         const content = await this.checkAgainstCatalogue(tx, prepared);
         const now = this.clock.now();
@@ -216,7 +188,7 @@ export class ItemService {
     invalidIf(validateItemInput(prepared));
     return this.store.command(
       { requestId: meta.requestId, operation: 'UpdateItem', request: { itemId, version, expectedRevision, input } },
-      codec<ItemView>(),
+      storedResultCodec<ItemView>(),
       async (tx) => {
         const record = await this.lock(tx, itemId);
         const current = await this.requireVersion(tx, itemId, version);
@@ -256,7 +228,7 @@ export class ItemService {
     if (prepared) invalidIf(validateItemInput(prepared));
     return this.store.command(
       { requestId: meta.requestId, operation: 'ReviseItem', request: { itemId, baseVersion, input } },
-      codec<ItemView>(),
+      storedResultCodec<ItemView>(),
       async (tx) => {
         const record = await this.lock(tx, itemId);
         const { published, nextVersion } = await this.requireRevisable(tx, itemId, baseVersion);
@@ -282,7 +254,7 @@ export class ItemService {
   discardItemDraft(meta: CommandMeta, itemId: string, version: number): Promise<{ itemRemoved: boolean }> {
     return this.store.command(
       { requestId: meta.requestId, operation: 'DiscardItemDraft', request: { itemId, version } },
-      codec<{ itemRemoved: boolean }>(),
+      storedResultCodec<{ itemRemoved: boolean }>(),
       async (tx) => {
         await this.lock(tx, itemId);
         const current = await this.requireVersion(tx, itemId, version);
@@ -313,7 +285,7 @@ export class ItemService {
   publishItem(meta: CommandMeta, itemId: string, version: number, expectedRevision: number): Promise<ItemView> {
     return this.store.command(
       { requestId: meta.requestId, operation: 'PublishItem', request: { itemId, version, expectedRevision } },
-      codec<ItemView>(),
+      storedResultCodec<ItemView>(),
       async (tx) => {
         await this.lock(tx, itemId);
         const draft = await this.requireVersion(tx, itemId, version);
@@ -383,7 +355,7 @@ export class ItemService {
         operation: 'RetireItem',
         request: { itemId, version, action, mergedIntoItemId, cleanup },
       },
-      codec<{ item: ItemView; record: CleanupRecord }>(),
+      storedResultCodec<{ item: ItemView; record: CleanupRecord }>(),
       async (tx) => {
         await this.lock(tx, itemId);
         const { published } = await this.requireRevisable(tx, itemId, version);
@@ -440,7 +412,7 @@ export class ItemService {
     invalidIf(validateCleanupInput(cleanup));
     return this.store.command(
       { requestId: meta.requestId, operation: 'DelegateItem', request: { itemId, version, delegation, cleanup } },
-      codec<{ item: ItemView; record: CleanupRecord }>(),
+      storedResultCodec<{ item: ItemView; record: CleanupRecord }>(),
       async (tx) => {
         await this.lock(tx, itemId);
         const { published, nextVersion } = await this.requireRevisable(tx, itemId, version);
@@ -626,7 +598,7 @@ export class ItemService {
     invalidIf(validateBundleInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'CreateItemBundle', request: input },
-      codec<ItemBundle>(),
+      storedResultCodec<ItemBundle>(),
       async (tx) => {
         await this.checkBundleItems(tx, input);
         const now = this.clock.now();
@@ -649,7 +621,7 @@ export class ItemService {
     invalidIf(validateBundleInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'UpdateItemBundle', request: { id, expectedVersion, input } },
-      codec<ItemBundle>(),
+      storedResultCodec<ItemBundle>(),
       async (tx) => {
         const current = await this.requireBundle(tx, id);
         if (current.version !== expectedVersion) {
@@ -670,7 +642,7 @@ export class ItemService {
   deactivateBundle(meta: CommandMeta, id: string): Promise<ItemBundle> {
     return this.store.command(
       { requestId: meta.requestId, operation: 'DeactivateItemBundle', request: { id } },
-      codec<ItemBundle>(),
+      storedResultCodec<ItemBundle>(),
       async (tx) => {
         const current = await this.requireBundle(tx, id);
         if (!current.active) return current;

@@ -7,7 +7,6 @@ import {
   type EventEnvelope,
   type FieldViolation,
   type IdGenerator,
-  type ResponseCodec,
   maskMobile,
 } from '@govhall/kit';
 import {
@@ -37,6 +36,7 @@ import type {
   StaffFilter,
   WindowFilter,
 } from './ports';
+import { invalidIf, newEvent, storedResultCodec } from './command-support';
 
 /** Event types this service publishes for the directory (subjects `hall.<region>.catalogue.<entity>.<verb>`). */
 export const OrganisationEvents = {
@@ -61,24 +61,6 @@ export interface CommandMeta {
 }
 export interface UpdateMeta extends CommandMeta {
   expectedVersion: number;
-}
-
-/** Stored command results keep their Date fields through the JSON round trip. */
-function entityCodec<T extends object>(): ResponseCodec<T> {
-  return {
-    encode: (value) => value,
-    decode: (stored) => {
-      const value = { ...(stored as Record<string, unknown>) };
-      for (const key of ['createdAt', 'updatedAt']) {
-        if (typeof value[key] === 'string') value[key] = new Date(value[key]);
-      }
-      return value as T;
-    },
-  };
-}
-
-function invalidIf(violations: readonly FieldViolation[]): void {
-  if (violations.length > 0) throw new ValidationError(violations);
 }
 
 function checkVersion(entity: string, current: { version: number }, expected: number): void {
@@ -110,14 +92,7 @@ export class OrganisationService {
   ) {}
 
   private event(type: OrganisationEventType, data: unknown): EventEnvelope {
-    return {
-      id: this.ids.next(),
-      type,
-      schemaVersion: 1,
-      occurredAt: this.clock.now().toISOString(),
-      regionCode: this.regionCode,
-      data,
-    };
+    return newEvent({ clock: this.clock, ids: this.ids, regionCode: this.regionCode }, type, data);
   }
 
   // ---- halls -------------------------------------------------------------------------------------------
@@ -126,7 +101,7 @@ export class OrganisationService {
     invalidIf(validateHallInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'CreateHall', request: input },
-      entityCodec<Hall>(),
+      storedResultCodec<Hall>(),
       async (tx) => {
         const now = this.clock.now();
         const hall: Hall = {
@@ -150,7 +125,7 @@ export class OrganisationService {
     invalidIf(validateHallInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'UpdateHall', request: { id, input, v: meta.expectedVersion } },
-      entityCodec<Hall>(),
+      storedResultCodec<Hall>(),
       async (tx) => {
         const current = await this.requireHall(tx, id);
         checkVersion('hall', current, meta.expectedVersion);
@@ -173,7 +148,7 @@ export class OrganisationService {
   deactivateHall(meta: CommandMeta, id: string): Promise<Hall> {
     return this.store.command(
       { requestId: meta.requestId, operation: 'DeactivateHall', request: { id } },
-      entityCodec<Hall>(),
+      storedResultCodec<Hall>(),
       async (tx) => {
         const current = await this.requireHall(tx, id);
         if (!current.active) return current;
@@ -244,7 +219,7 @@ export class OrganisationService {
     invalidIf(validateDepartmentInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'CreateDepartment', request: input },
-      entityCodec<Department>(),
+      storedResultCodec<Department>(),
       async (tx) => {
         const now = this.clock.now();
         const department: Department = {
@@ -268,7 +243,7 @@ export class OrganisationService {
     invalidIf(validateDepartmentInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'UpdateDepartment', request: { id, input, v: meta.expectedVersion } },
-      entityCodec<Department>(),
+      storedResultCodec<Department>(),
       async (tx) => {
         const current = await this.requireDepartment(tx, id);
         checkVersion('department', current, meta.expectedVersion);
@@ -296,7 +271,7 @@ export class OrganisationService {
   deactivateDepartment(meta: CommandMeta, id: string): Promise<Department> {
     return this.store.command(
       { requestId: meta.requestId, operation: 'DeactivateDepartment', request: { id } },
-      entityCodec<Department>(),
+      storedResultCodec<Department>(),
       async (tx) => {
         const current = await this.requireDepartment(tx, id);
         if (!current.active) return current;
@@ -358,7 +333,7 @@ export class OrganisationService {
     invalidIf(validateWindowInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'CreateWindow', request: input },
-      entityCodec<Window>(),
+      storedResultCodec<Window>(),
       async (tx) => {
         const now = this.clock.now();
         const window: Window = {
@@ -382,7 +357,7 @@ export class OrganisationService {
     invalidIf(validateWindowInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'UpdateWindow', request: { id, input, v: meta.expectedVersion } },
-      entityCodec<Window>(),
+      storedResultCodec<Window>(),
       async (tx) => {
         const current = await this.requireWindow(tx, id);
         checkVersion('window', current, meta.expectedVersion);
@@ -407,7 +382,7 @@ export class OrganisationService {
   deactivateWindow(meta: CommandMeta, id: string): Promise<Window> {
     return this.store.command(
       { requestId: meta.requestId, operation: 'DeactivateWindow', request: { id } },
-      entityCodec<Window>(),
+      storedResultCodec<Window>(),
       async (tx) => {
         const current = await this.requireWindow(tx, id);
         if (!current.active) return current;
@@ -464,7 +439,7 @@ export class OrganisationService {
     invalidIf(validateStaffInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'CreateStaff', request: input },
-      entityCodec<PublicStaff>(),
+      storedResultCodec<PublicStaff>(),
       async (tx) => {
         const now = this.clock.now();
         const staff: Staff = {
@@ -488,7 +463,7 @@ export class OrganisationService {
     invalidIf(validateStaffInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'UpdateStaff', request: { id, input, v: meta.expectedVersion } },
-      entityCodec<PublicStaff>(),
+      storedResultCodec<PublicStaff>(),
       async (tx) => {
         const current = await this.requireStaff(tx, id);
         checkVersion('staff', current, meta.expectedVersion);
@@ -511,7 +486,7 @@ export class OrganisationService {
   deactivateStaff(meta: CommandMeta, id: string): Promise<PublicStaff> {
     return this.store.command(
       { requestId: meta.requestId, operation: 'DeactivateStaff', request: { id } },
-      entityCodec<PublicStaff>(),
+      storedResultCodec<PublicStaff>(),
       async (tx) => {
         const current = await this.requireStaff(tx, id);
         if (!current.active) return publicStaff(current);
@@ -593,7 +568,7 @@ export class OrganisationService {
   setLeaderChain(meta: CommandMeta, input: LeaderChainInput): Promise<LeaderChain> {
     return this.store.command(
       { requestId: meta.requestId, operation: 'SetLeaderChain', request: input },
-      entityCodec<LeaderChain>(),
+      storedResultCodec<LeaderChain>(),
       async (tx) => {
         const department = await this.requireDepartment(tx, input.departmentId);
         if (!department.active) throw new PreconditionFailedError(`department ${department.id} is deactivated`);

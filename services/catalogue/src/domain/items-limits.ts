@@ -3,20 +3,11 @@
  * without a calendar. Pure, no I/O.
  */
 
-/** Units of a time limit; working time follows the hall's calendar, natural time the clock. */
-export const LimitUnits = {
-  workingDays: 'working_days',
-  naturalDays: 'natural_days',
-  workingHours: 'working_hours',
-  naturalHours: 'natural_hours',
-} as const;
-export type LimitUnit = (typeof LimitUnits)[keyof typeof LimitUnits];
-
-/** An amount of time in one unit; whole or half units (半天 is the finest step halls promise). */
-export interface TimeLimit {
-  readonly amount: number;
-  readonly unit: LimitUnit;
-}
+// One definition of units and limits for the catalogue and the calendar that computes with them.
+// Items allow half units (半天 for a review step); the calendar computes whole days only, so a half working
+// day must be turned into working time by whoever computes its due instant.
+import { LimitUnits, type LimitUnit, type TimeLimit } from '@govhall/calendar';
+export { LimitUnits, type LimitUnit, type TimeLimit };
 
 /** The acceptance countdown when an item names none: 4 working hours from front-desk registration. */
 export const DEFAULT_ACCEPTANCE_LIMIT: TimeLimit = { amount: 4, unit: 'working_hours' };

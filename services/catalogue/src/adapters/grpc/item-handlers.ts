@@ -31,23 +31,7 @@ import {
 } from '../../domain/items';
 import type { GuideHit } from '../../domain/items-search';
 import { BodyNatures, HallTiers } from '../../domain/organisation';
-
-/**
- * Proto enum values are the domain values upper-cased behind a prefix (`LIMIT_UNIT_WORKING_DAYS` ↔
- * `working_days`); UNSPECIFIED and anything unknown become undefined, which validation reports by field.
- */
-function fromProtoEnum<T extends string>(
-  prefix: string,
-  allowed: Record<string, T>,
-  value: string | undefined,
-): T | undefined {
-  if (!value?.startsWith(prefix)) return undefined;
-  const candidate = value.slice(prefix.length).toLowerCase();
-  return (Object.values(allowed) as string[]).includes(candidate) ? (candidate as T) : undefined;
-}
-function toProtoEnum<P extends string>(prefix: string, value: string | null | undefined): P {
-  return `${prefix}${(value ?? 'unspecified').toUpperCase()}` as P;
-}
+import { fromProtoEnum, toProtoEnum } from './proto-enums';
 
 function required<T>(message: T | undefined, field: string): T {
   if (message === undefined) throw ValidationError.single(field, 'is required');

@@ -15,23 +15,7 @@ import {
   type Window,
   type WindowInput,
 } from '../../domain/organisation';
-
-/**
- * Proto enum values are the domain values upper-cased behind a prefix (`HALL_TIER_CITY` ↔ `city`);
- * UNSPECIFIED and anything unknown become undefined, which validation reports by field.
- */
-function fromProtoEnum<T extends string>(
-  prefix: string,
-  allowed: Record<string, T>,
-  value: string | undefined,
-): T | undefined {
-  if (!value?.startsWith(prefix)) return undefined;
-  const candidate = value.slice(prefix.length).toLowerCase();
-  return (Object.values(allowed) as string[]).includes(candidate) ? (candidate as T) : undefined;
-}
-function toProtoEnum<P extends string>(prefix: string, value: string): P {
-  return `${prefix}${value.toUpperCase()}` as P;
-}
+import { fromProtoEnum, toProtoEnum } from './proto-enums';
 
 function required<T>(message: T | undefined, field: string): T {
   if (message === undefined) throw ValidationError.single(field, 'is required');
