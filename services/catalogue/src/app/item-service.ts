@@ -530,7 +530,7 @@ export class ItemService {
       violations.push({ field: 'page_size', description: `must be 1 to ${MAX_GUIDE_PAGE_SIZE}` });
     }
     const offset = page.token === '' ? 0 : Number(page.token);
-    if (!/^\d{0,4}$/.test(page.token) || offset > MAX_GUIDE_OFFSET) {
+    if (!/^\d{0,4}$/.test(page.token) || offset >= MAX_GUIDE_OFFSET) {
       violations.push({ field: 'page_token', description: 'is not a token this service gave out' });
     }
     invalidIf(violations);
@@ -562,7 +562,7 @@ export class ItemService {
     return {
       hits,
       totalMatches: found.total,
-      nextPageToken: next < found.total && next <= MAX_GUIDE_OFFSET ? String(next) : '',
+      nextPageToken: next < found.total && next < MAX_GUIDE_OFFSET ? String(next) : '',
     };
   }
 
