@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import {
   LimitUnits,
   NATIONAL_REGION_CODE,
@@ -6,55 +5,17 @@ import {
   WorkingCalendar,
   type YearSchedule,
 } from '@govhall/calendar';
-import { CATALOGUE_PROTO_FILES, PROTO_ROOT, catalogueCalendarV1 as pb, catalogueV1 as org } from '@govhall/contracts';
-import {
-  JetStreamBus,
-  OutboxRelay,
-  callUnary,
-  createDatabase,
-  createLogger,
-  fieldViolationsOf,
-  migrate,
-  startGrpcServer,
-  streamFor,
-  systemClock,
-  uuidV7Ids,
-  type Database,
-  type EventEnvelope,
-  type RunningGrpcServer,
-} from '@govhall/kit';
-import {
-  createTestDatabase,
-  readStream,
-  sharedNatsUrl,
-  uniqueRegionCode,
-  waitFor,
-  type TestDatabase,
-} from '@govhall/testing';
+import { catalogueCalendarV1 as pb, catalogueV1 as org } from '@govhall/contracts';
+import { callUnary, fieldViolationsOf, type EventEnvelope } from '@govhall/kit';
+import { readStream, sharedNatsUrl, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
-import { calendarGrpcService } from '../src/adapters/grpc/calendar-handlers';
-import { organisationHandlers } from '../src/adapters/grpc/organisation-handlers';
-import { PgCalendarStore } from '../src/adapters/store/pg-calendar-store';
-import { PgOrganisationStore, type CatalogueTables } from '../src/adapters/store/pg-organisation-store';
-import { CalendarService } from '../src/app/calendar-service';
-import { OrganisationService } from '../src/app/organisation-service';
+import { expectGrpcError } from './grpc-assertions';
+import { startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
 import { aCityHall, aDistrictHall, requestId } from './builders';
 
 type CalendarClient = InstanceType<typeof pb.CalendarServiceClient>;
 type OrganisationClient = InstanceType<typeof org.OrganisationServiceClient>;
-
-function expectGrpcError(promise: Promise<unknown>, code: grpc.status): Promise<grpc.ServiceError> {
-  return promise.then(
-    () => {
-      throw new Error(`expected gRPC status ${grpc.status[code]}, got a response`);
-    },
-    (error: grpc.ServiceError) => {
-      expect(grpc.status[error.code]).toBe(grpc.status[code]);
-      return error;
-    },
-  );
-}
 
 /** A LoadYearSchedule request; override what the test is about. */
 const aYearLoad = (overrides: Partial<pb.LoadYearScheduleRequest> = {}): pb.LoadYearScheduleRequest => ({
@@ -94,17 +55,12 @@ function workingCalendarOf(answer: pb.GetHallCalendarResponse): WorkingCalendar 
 }
 
 /**
- * The catalogue's calendar data over gRPC against real PostgreSQL and NATS, wired here the way main.ts wires
- * it (migrations, outbox relay onto the region's stream, the directory and the calendar on one server).
+ * The catalogue's calendar data over gRPC against real PostgreSQL and NATS, started by
+ * `startCatalogue` as in production (migrations, outbox relay onto the region's stream, every catalogue service).
  */
 describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
-  const region = uniqueRegionCode();
-  const stream = `CATALOGUE_${region}`;
-  let testDatabase: TestDatabase;
-  let database: Database<CatalogueTables>;
-  let bus: JetStreamBus;
-  let relay: OutboxRelay<CatalogueTables>;
-  let server: RunningGrpcServer;
+  const stream = (): string => `CATALOGUE_${catalogue.region}`;
+  let catalogue: CatalogueUnderTest;
   let calendar: CalendarClient;
   let directory: OrganisationClient;
 
@@ -112,41 +68,8 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
   let districtHallId: string; // 奎文区 370705
 
   beforeAll(async () => {
-    const logger = createLogger({
-      service: 'catalogue-calendar-test',
-      level: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-    });
-    testDatabase = await createTestDatabase();
-    database = createDatabase<CatalogueTables>({ url: testDatabase.url, schema: 'catalogue' });
-    await migrate({ pool: database.pool, schema: 'catalogue', folder: join(__dirname, '..', 'migrations'), logger });
-    bus = await JetStreamBus.connect({ servers: sharedNatsUrl(), name: 'catalogue-calendar-test' });
-    await bus.ensureStream(streamFor('catalogue', region));
-    relay = new OutboxRelay({ db: database.db, bus, logger, pollMs: 50 });
-    relay.start();
-    const organisation = new OrganisationService(
-      new PgOrganisationStore(database.db, () => relay.kick()),
-      systemClock,
-      uuidV7Ids,
-      region,
-    );
-    const calendarService = new CalendarService(
-      new PgCalendarStore(database.db, () => relay.kick()),
-      systemClock,
-      uuidV7Ids,
-      region,
-    );
-    server = await startGrpcServer({
-      port: 0,
-      host: '127.0.0.1',
-      services: [
-        { definition: org.OrganisationServiceService, implementation: organisationHandlers(organisation) },
-        calendarGrpcService(calendarService),
-      ],
-      protoFiles: CATALOGUE_PROTO_FILES.map((file) => join(PROTO_ROOT, file)),
-      protoIncludeDirs: [PROTO_ROOT],
-      logger,
-    });
-    const address = `127.0.0.1:${server.port}`;
+    catalogue = await startCatalogueForTest();
+    const { address } = catalogue;
     calendar = new pb.CalendarServiceClient(address, grpc.credentials.createInsecure());
     directory = new org.OrganisationServiceClient(address, grpc.credentials.createInsecure());
 
@@ -159,15 +82,11 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
   afterAll(async () => {
     calendar.close();
     directory.close();
-    await server.shutdown();
-    await relay.stop();
-    await bus.close();
-    await database.close();
-    await testDatabase.drop();
+    await catalogue.stop();
   });
 
   const eventsOf = async (type: string): Promise<EventEnvelope[]> =>
-    (await readStream(sharedNatsUrl(), stream)).map((m) => m.json as EventEnvelope).filter((e) => e.type === type);
+    (await readStream(sharedNatsUrl(), stream())).map((m) => m.json as EventEnvelope).filter((e) => e.type === type);
   const hallCalendar = (hallId: string, years: number[]): Promise<pb.GetHallCalendarResponse> =>
     callUnary(calendar, 'getHallCalendar', { hallId, years });
 
@@ -225,7 +144,7 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
     );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      regionCode: region,
+      regionCode: catalogue.region,
       schemaVersion: 1,
       data: {
         regionCode: '370700',
@@ -309,7 +228,9 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
     ).toEqual([1, 2]);
     // The store refuses to rewrite history, whoever writes.
     await expect(
-      sql`update catalogue.calendar_year_schedules set note = 'x' where region_code = '370700'`.execute(database.db),
+      sql`update catalogue.calendar_year_schedules set note = 'x' where region_code = '370700'`.execute(
+        catalogue.database.db,
+      ),
     ).rejects.toThrow(/keeps history/);
   });
 

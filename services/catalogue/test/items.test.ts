@@ -1,67 +1,23 @@
-import { join } from 'node:path';
-import { CATALOGUE_PROTO_FILES, PROTO_ROOT, catalogueItemsV1 as pb, catalogueV1 as org } from '@govhall/contracts';
-import {
-  JetStreamBus,
-  OutboxRelay,
-  callUnary,
-  createDatabase,
-  createLogger,
-  fieldViolationsOf,
-  migrate,
-  startGrpcServer,
-  streamFor,
-  systemClock,
-  uuidV7Ids,
-  type Database,
-  type EventEnvelope,
-  type RunningGrpcServer,
-} from '@govhall/kit';
-import {
-  createTestDatabase,
-  readStream,
-  sharedNatsUrl,
-  uniqueRegionCode,
-  waitFor,
-  type TestDatabase,
-} from '@govhall/testing';
+import { catalogueItemsV1 as pb, catalogueV1 as org } from '@govhall/contracts';
+import { callUnary, fieldViolationsOf, type EventEnvelope } from '@govhall/kit';
+import { readStream, sharedNatsUrl, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
-import { itemGrpcService } from '../src/adapters/grpc/item-handlers';
-import { organisationHandlers } from '../src/adapters/grpc/organisation-handlers';
-import { PgItemStore } from '../src/adapters/store/pg-item-store';
-import { PgOrganisationStore, type CatalogueTables } from '../src/adapters/store/pg-organisation-store';
-import { ItemService } from '../src/app/item-service';
-import { OrganisationService } from '../src/app/organisation-service';
+import { expectGrpcError } from './grpc-assertions';
+import { startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
 import { aCityHall, aDepartment, aDistrictHall, requestId } from './builders';
 import { aFee, aJointItem, aMaterial, anItem, aProjectGraph, days, type ProjectDepartments } from './item-builders';
 
 type ItemClient = InstanceType<typeof pb.ItemServiceClient>;
 type OrganisationClient = InstanceType<typeof org.OrganisationServiceClient>;
 
-function expectGrpcError(promise: Promise<unknown>, code: grpc.status): Promise<grpc.ServiceError> {
-  return promise.then(
-    () => {
-      throw new Error(`expected gRPC status ${grpc.status[code]}, got a response`);
-    },
-    (error: grpc.ServiceError) => {
-      expect(grpc.status[error.code]).toBe(grpc.status[code]);
-      return error;
-    },
-  );
-}
-
 /**
- * The catalogue's item service over gRPC against real PostgreSQL and NATS, wired here the way main.ts wires
- * it (migrations, outbox relay onto the region's stream, both catalogue services on one server).
+ * The catalogue's item service over gRPC against real PostgreSQL and NATS, started by
+ * `startCatalogue` as in production (migrations, outbox relay onto the region's stream, every catalogue service).
  */
 describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
-  const region = uniqueRegionCode();
-  const stream = `CATALOGUE_${region}`;
-  let testDatabase: TestDatabase;
-  let database: Database<CatalogueTables>;
-  let bus: JetStreamBus;
-  let relay: OutboxRelay<CatalogueTables>;
-  let server: RunningGrpcServer;
+  const stream = (): string => `CATALOGUE_${catalogue.region}`;
+  let catalogue: CatalogueUnderTest;
   let items: ItemClient;
   let directory: OrganisationClient;
 
@@ -71,38 +27,8 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
   let districtDepartment: string;
 
   beforeAll(async () => {
-    const logger = createLogger({ service: 'catalogue-items-test', level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
-    testDatabase = await createTestDatabase();
-    database = createDatabase<CatalogueTables>({ url: testDatabase.url, schema: 'catalogue' });
-    await migrate({ pool: database.pool, schema: 'catalogue', folder: join(__dirname, '..', 'migrations'), logger });
-    bus = await JetStreamBus.connect({ servers: sharedNatsUrl(), name: 'catalogue-items-test' });
-    await bus.ensureStream(streamFor('catalogue', region));
-    relay = new OutboxRelay({ db: database.db, bus, logger, pollMs: 50 });
-    relay.start();
-    const organisation = new OrganisationService(
-      new PgOrganisationStore(database.db, () => relay.kick()),
-      systemClock,
-      uuidV7Ids,
-      region,
-    );
-    const itemService = new ItemService(
-      new PgItemStore(database.db, () => relay.kick()),
-      systemClock,
-      uuidV7Ids,
-      region,
-    );
-    server = await startGrpcServer({
-      port: 0,
-      host: '127.0.0.1',
-      services: [
-        { definition: org.OrganisationServiceService, implementation: organisationHandlers(organisation) },
-        itemGrpcService(itemService),
-      ],
-      protoFiles: CATALOGUE_PROTO_FILES.map((file) => join(PROTO_ROOT, file)),
-      protoIncludeDirs: [PROTO_ROOT],
-      logger,
-    });
-    const address = `127.0.0.1:${server.port}`;
+    catalogue = await startCatalogueForTest();
+    const { address } = catalogue;
     items = new pb.ItemServiceClient(address, grpc.credentials.createInsecure());
     directory = new org.OrganisationServiceClient(address, grpc.credentials.createInsecure());
 
@@ -132,11 +58,7 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
   afterAll(async () => {
     items.close();
     directory.close();
-    await server.shutdown();
-    await relay.stop();
-    await bus.close();
-    await database.close();
-    await testDatabase.drop();
+    await catalogue.stop();
   });
 
   const create = async (content: pb.ItemContent): Promise<pb.Item> =>
@@ -151,7 +73,7 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
       })
     ).item!;
   const eventsOf = async (type: string): Promise<EventEnvelope[]> =>
-    (await readStream(sharedNatsUrl(), stream)).map((m) => m.json as EventEnvelope).filter((e) => e.type === type);
+    (await readStream(sharedNatsUrl(), stream())).map((m) => m.json as EventEnvelope).filter((e) => e.type === type);
 
   it('creates a draft, publishes it, and puts catalogue.item.published on the stream', async () => {
     const draft = await create(anItem(market));
@@ -183,7 +105,7 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
     );
     const event = events.find((e) => (e.data as { itemId: string }).itemId === draft.id)!;
     expect(event).toMatchObject({
-      regionCode: region,
+      regionCode: catalogue.region,
       schemaVersion: 1,
       data: {
         itemId: draft.id,
@@ -228,7 +150,9 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
     );
     // The store refuses it too, whoever writes: a published row cannot be edited behind the service's back.
     await expect(
-      sql`update catalogue.item_versions set name = 'x' where item_id = ${v1.id} and version = 1`.execute(database.db),
+      sql`update catalogue.item_versions set name = 'x' where item_id = ${v1.id} and version = 1`.execute(
+        catalogue.database.db,
+      ),
     ).rejects.toThrow(/never changes/);
   });
 

@@ -1,59 +1,27 @@
 import { catalogueV1 as pb } from '@govhall/contracts';
 import { callUnary, fieldViolationsOf, type EventEnvelope } from '@govhall/kit';
-import {
-  createTestDatabase,
-  readStream,
-  sharedNatsUrl,
-  uniqueRegionCode,
-  waitFor,
-  type TestDatabase,
-} from '@govhall/testing';
+import { readStream, sharedNatsUrl, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
-import { startCatalogue, type RunningCatalogue } from '../src/main';
-import { loadCatalogueConfig } from '../src/config';
+import { expectGrpcError } from './grpc-assertions';
+import { startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
 import { aCityHall, aDepartment, aDistrictHall, aStaff, aWindow, requestId } from './builders';
 
 type Client = InstanceType<typeof pb.OrganisationServiceClient>;
 
-function expectGrpcError(promise: Promise<unknown>, code: grpc.status): Promise<grpc.ServiceError> {
-  return promise.then(
-    () => {
-      throw new Error(`expected gRPC status ${grpc.status[code]}, got a response`);
-    },
-    (error: grpc.ServiceError) => {
-      expect(grpc.status[error.code]).toBe(grpc.status[code]);
-      return error;
-    },
-  );
-}
-
 describe('catalogue organisation directory over gRPC (real PostgreSQL and NATS)', () => {
-  const region = uniqueRegionCode();
-  let database: TestDatabase;
-  let catalogue: RunningCatalogue;
+  let catalogue: CatalogueUnderTest;
   let client: Client;
+  const region = (): string => catalogue.region;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    catalogue = await startCatalogue(
-      loadCatalogueConfig({
-        REGION_CODE: region,
-        DATABASE_URL: database.url,
-        NATS_URL: sharedNatsUrl(),
-        GRPC_PORT: '0',
-        HTTP_PORT: '0',
-        LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-        OUTBOX_POLL_MS: '50',
-      }),
-    );
-    client = new pb.OrganisationServiceClient(`127.0.0.1:${catalogue.grpcPort}`, grpc.credentials.createInsecure());
+    catalogue = await startCatalogueForTest();
+    client = new pb.OrganisationServiceClient(catalogue.address, grpc.credentials.createInsecure());
   });
 
   afterAll(async () => {
     client.close();
     await catalogue.stop();
-    await database.drop();
   });
 
   let city: pb.Hall;
@@ -71,14 +39,14 @@ describe('catalogue organisation directory over gRPC (real PostgreSQL and NATS)'
     let events: EventEnvelope[] = [];
     await waitFor(
       async () => {
-        events = (await readStream(sharedNatsUrl(), `CATALOGUE_${region}`)).map((m) => m.json as EventEnvelope);
+        events = (await readStream(sharedNatsUrl(), `CATALOGUE_${region()}`)).map((m) => m.json as EventEnvelope);
         return events.some((e) => e.type === 'catalogue.hall.created');
       },
       { what: 'hall.created on the stream' },
     );
     const created = events.find((e) => e.type === 'catalogue.hall.created')!;
     expect(created).toMatchObject({
-      regionCode: region,
+      regionCode: region(),
       schemaVersion: 1,
       data: { id: city.id, regionCode: '370700' },
     });
@@ -182,11 +150,11 @@ describe('catalogue organisation directory over gRPC (real PostgreSQL and NATS)'
     const contact = await callUnary(client, 'getStaffContact', { id: staff!.id });
     expect(contact.mobile).toBe('13912345678');
     await waitFor(async () =>
-      (await readStream(sharedNatsUrl(), `CATALOGUE_${region}`)).some(
+      (await readStream(sharedNatsUrl(), `CATALOGUE_${region()}`)).some(
         (m) => (m.json as EventEnvelope).type === 'catalogue.staff.created',
       ),
     );
-    const stream = JSON.stringify(await readStream(sharedNatsUrl(), `CATALOGUE_${region}`));
+    const stream = JSON.stringify(await readStream(sharedNatsUrl(), `CATALOGUE_${region()}`));
     expect(stream).not.toContain('13912345678');
   });
 
@@ -285,7 +253,7 @@ describe('catalogue organisation directory over gRPC (real PostgreSQL and NATS)'
 
   it('answers the standard health check', async () => {
     const HealthClient = grpc.makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
-    const health = new HealthClient(`127.0.0.1:${catalogue.grpcPort}`, grpc.credentials.createInsecure());
+    const health = new HealthClient(catalogue.address, grpc.credentials.createInsecure());
     const answer = await new Promise<{ status: string }>((resolve, reject) =>
       health.makeUnaryRequest(
         '/grpc.health.v1.Health/Check',
@@ -300,9 +268,9 @@ describe('catalogue organisation directory over gRPC (real PostgreSQL and NATS)'
   });
 
   it('reports readiness and RED metrics on the side port', async () => {
-    const ready = await fetch(`http://127.0.0.1:${catalogue.httpPort}/readyz`);
+    const ready = await fetch(`http://127.0.0.1:${catalogue.running.httpPort}/readyz`);
     expect(ready.status).toBe(200);
-    const metrics = await (await fetch(`http://127.0.0.1:${catalogue.httpPort}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${catalogue.running.httpPort}/metrics`)).text();
     expect(metrics).toMatch(/grpc_server_requests_total\{[^}]*method="CreateHall"[^}]*code="OK"/);
     expect(metrics).toMatch(/grpc_server_requests_total\{[^}]*method="GetHall"[^}]*code="NOT_FOUND"/);
   });
