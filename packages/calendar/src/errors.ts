@@ -2,10 +2,12 @@
  * Errors of the working-time calendar. Each failure has its own class; all extend {@link CalendarError}
  * (and so `Error`), set `name` to the class name and accept a `cause`.
  *
- * None of them is retryable as such: the same input fails the same way until an administrator loads or
- * corrects data. A service maps them to its own domain errors (FAILED_PRECONDITION for a missing schedule,
- * INVALID_ARGUMENT for the others).
+ * They are the kit's domain errors (`@govhall/kit/errors`, a file with no imports), so every service maps
+ * them the same way without knowing them: a missing schedule is FAILED_PRECONDITION, the others are
+ * INVALID_ARGUMENT with their field violations. None is retryable: the same input fails the same way until an
+ * administrator loads or corrects data, so an event handler that hits one dead-letters at once.
  */
+import { DomainError, ErrorKinds } from '@govhall/kit/errors';
 
 /** One bad field, shaped like `@govhall/kit`'s `FieldViolation` so a service can pass it on unchanged. */
 export interface CalendarViolation {
@@ -15,12 +17,7 @@ export interface CalendarViolation {
 }
 
 /** Base class of every error thrown by `@govhall/calendar`. */
-export abstract class CalendarError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class CalendarError extends DomainError {}
 
 /**
  * A computation needed a year for which no schedule (holidays and make-up working days) is loaded for the
@@ -29,6 +26,7 @@ export abstract class CalendarError extends Error {
  * shifts every deadline that crosses a holiday.
  */
 export class ScheduleMissingError extends CalendarError {
+  readonly kind = ErrorKinds.precondition;
   constructor(
     /** The Gregorian year with no schedule. */
     readonly year: number,
@@ -46,8 +44,9 @@ export class ScheduleMissingError extends CalendarError {
 
 /** A {@link YearSchedule} (or a set of them) is malformed; every problem is listed. */
 export class InvalidScheduleError extends CalendarError {
+  readonly kind = ErrorKinds.invalid;
   constructor(
-    readonly violations: readonly CalendarViolation[],
+    override readonly violations: readonly CalendarViolation[],
     options?: { cause?: unknown },
   ) {
     super(describe('invalid year schedule', violations), options);
@@ -56,8 +55,9 @@ export class InvalidScheduleError extends CalendarError {
 
 /** A hall's {@link WorkingHours} are malformed (format, order, overlap); every problem is listed. */
 export class InvalidWorkingHoursError extends CalendarError {
+  readonly kind = ErrorKinds.invalid;
   constructor(
-    readonly violations: readonly CalendarViolation[],
+    override readonly violations: readonly CalendarViolation[],
     options?: { cause?: unknown },
   ) {
     super(describe('invalid working hours', violations), options);
@@ -66,8 +66,9 @@ export class InvalidWorkingHoursError extends CalendarError {
 
 /** An argument of a calendar operation is out of its domain (invalid date, negative or fractional amount, ...). */
 export class InvalidCalendarArgumentError extends CalendarError {
+  readonly kind = ErrorKinds.invalid;
   constructor(
-    readonly violations: readonly CalendarViolation[],
+    override readonly violations: readonly CalendarViolation[],
     options?: { cause?: unknown },
   ) {
     super(describe('invalid argument', violations), options);

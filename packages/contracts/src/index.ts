@@ -1,7 +1,32 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createFileRegistry, fromBinary, type FileRegistry } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 
-/** Folder holding the .proto sources (for gRPC reflection, which serves descriptors at run time). */
+/** Folder holding the .proto sources. */
 export const PROTO_ROOT = join(__dirname, '..', '..', '..', 'proto');
+
+/**
+ * Every contract as one `google.protobuf.FileDescriptorSet`, built by `buf build` in `pnpm generate` (imports and
+ * comments included, so reflection clients see the well-known types and the docs). It is the run-time source for
+ * server reflection, for decoding diagnostics and for validating event payloads.
+ */
+export const DESCRIPTOR_SET_PATH = join(__dirname, 'gen', 'descriptors.binpb');
+
+let descriptorSet: FileDescriptorSet | undefined;
+let registry: FileRegistry | undefined;
+
+/** The descriptor set of every contract, read once. */
+export function contractDescriptors(): FileDescriptorSet {
+  descriptorSet ??= fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTOR_SET_PATH));
+  return descriptorSet;
+}
+
+/** A protobuf-es registry over `contractDescriptors()`: look up any message, enum or service by full name. */
+export function contractRegistry(): FileRegistry {
+  registry ??= createFileRegistry(contractDescriptors());
+  return registry;
+}
 
 /** The catalogue service's organisation directory contract (package govhall.catalogue.v1). */
 export * as catalogueV1 from './gen/govhall/catalogue/v1/organisation';
@@ -9,8 +34,3 @@ export * as catalogueV1 from './gen/govhall/catalogue/v1/organisation';
 export * as catalogueItemsV1 from './gen/govhall/catalogue/v1/items';
 /** The catalogue service's working-time calendar data (year schedules per region, hall working hours; same package). */
 export * as catalogueCalendarV1 from './gen/govhall/catalogue/v1/calendar';
-export const CATALOGUE_PROTO_FILES = [
-  'govhall/catalogue/v1/organisation.proto',
-  'govhall/catalogue/v1/items.proto',
-  'govhall/catalogue/v1/calendar.proto',
-] as const;

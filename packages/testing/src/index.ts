@@ -9,3 +9,4 @@ export {
 export { sharedNatsUrl, privateNatsServer } from './nats';
 export { uniqueRegionCode } from './region';
 export { readStream, type StoredMessage } from './streams';
+export { buildDescriptors, bufBinary } from './descriptors';

@@ -1,7 +1,7 @@
 // Tracing first: the gRPC instrumentation must patch grpc-js before anything loads it.
 import { shutdownTelemetry } from '@govhall/kit/telemetry';
 import { join } from 'node:path';
-import { CATALOGUE_PROTO_FILES, PROTO_ROOT, catalogueV1 } from '@govhall/contracts';
+import { catalogueV1, contractDescriptors } from '@govhall/contracts';
 import {
   JetStreamBus,
   OutboxRelay,
@@ -121,8 +121,7 @@ export async function startCatalogue(
       itemGrpcService(items),
       calendarGrpcService(calendar),
     ],
-    protoFiles: CATALOGUE_PROTO_FILES.map((file) => join(PROTO_ROOT, file)),
-    protoIncludeDirs: [PROTO_ROOT],
+    descriptors: contractDescriptors(),
     logger,
     metrics,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CATALOGUE_PROTO_FILES, PROTO_ROOT, catalogueItemsV1 as pb, catalogueV1 as org } from '@govhall/contracts';
+import { catalogueItemsV1 as pb, catalogueV1 as org, contractDescriptors } from '@govhall/contracts';
 import {
   callUnary,
   createDatabase,
@@ -84,8 +84,7 @@ describe('guide search (real PostgreSQL)', () => {
         { definition: org.OrganisationServiceService, implementation: organisationHandlers(organisation) },
         itemGrpcService(itemService),
       ],
-      protoFiles: CATALOGUE_PROTO_FILES.map((file) => join(PROTO_ROOT, file)),
-      protoIncludeDirs: [PROTO_ROOT],
+      descriptors: contractDescriptors(),
       logger,
     });
     items = new pb.ItemServiceClient(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());

@@ -1,14 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import {
-  AlreadyExistsError,
-  NotFoundError,
-  PermissionDeniedError,
-  PreconditionFailedError,
-  UnavailableError,
-  ValidationError,
-  type FieldViolation,
-} from '../errors';
+import { DomainError, ErrorKinds, type ErrorKind, type FieldViolation } from '../errors';
 
 /** Trailer that carries a serialized `google.rpc.Status` (the gRPC "richer error model"). */
 export const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
@@ -23,28 +15,35 @@ interface MappedStatus {
   readonly violations?: readonly FieldViolation[];
 }
 
+const STATUS_OF_KIND: Record<ErrorKind, grpc.status> = {
+  [ErrorKinds.invalid]: grpc.status.INVALID_ARGUMENT,
+  [ErrorKinds.notFound]: grpc.status.NOT_FOUND,
+  [ErrorKinds.precondition]: grpc.status.FAILED_PRECONDITION,
+  [ErrorKinds.alreadyExists]: grpc.status.ALREADY_EXISTS,
+  [ErrorKinds.permissionDenied]: grpc.status.PERMISSION_DENIED,
+  [ErrorKinds.unauthenticated]: grpc.status.UNAUTHENTICATED,
+  [ErrorKinds.unavailable]: grpc.status.UNAVAILABLE,
+};
+
 function mapError(error: unknown): MappedStatus {
-  if (error instanceof ValidationError) {
-    return { code: grpc.status.INVALID_ARGUMENT, message: error.message, violations: error.violations };
+  if (error instanceof DomainError) {
+    const code = STATUS_OF_KIND[error.kind];
+    return error.kind === ErrorKinds.invalid
+      ? { code, message: error.message, violations: error.violations }
+      : { code, message: error.message };
   }
-  if (error instanceof NotFoundError) return { code: grpc.status.NOT_FOUND, message: error.message };
-  if (error instanceof PreconditionFailedError)
-    return { code: grpc.status.FAILED_PRECONDITION, message: error.message };
-  if (error instanceof AlreadyExistsError) return { code: grpc.status.ALREADY_EXISTS, message: error.message };
-  if (error instanceof PermissionDeniedError) return { code: grpc.status.PERMISSION_DENIED, message: error.message };
-  if (error instanceof UnavailableError) return { code: grpc.status.UNAVAILABLE, message: error.message };
   return { code: grpc.status.INTERNAL, message: INTERNAL_MESSAGE };
 }
 
 /**
  * Maps any thrown value to the status a gRPC handler answers with. This is the only place domain errors meet
  * gRPC:
- * - `ValidationError` → INVALID_ARGUMENT; the message names every field (`window.number: must be 1-4 digits`)
+ * - a `DomainError` of kind `invalid` (`ValidationError`) → INVALID_ARGUMENT; the message names every field (`window.number: must be 1-4 digits`)
  *   and the violations travel as a `google.rpc.BadRequest` inside `grpc-status-details-bin`, so clients in any
  *   language can read them (see `fieldViolationsOf`);
- * - `NotFoundError` → NOT_FOUND, `PreconditionFailedError` → FAILED_PRECONDITION, `AlreadyExistsError` →
- *   ALREADY_EXISTS, `PermissionDeniedError` → PERMISSION_DENIED, `UnavailableError` → UNAVAILABLE, each with
- *   the domain error's own message;
+ * - any other `DomainError` by its kind: NOT_FOUND, FAILED_PRECONDITION, ALREADY_EXISTS, PERMISSION_DENIED,
+ *   UNAUTHENTICATED, UNAVAILABLE, each with the domain error's own message (so the calendar's errors, which
+ *   declare their kinds, map here too);
  * - anything else, including a `ServiceError` from a downstream call that no port adapter translated, →
  *   INTERNAL with the message `internal error`. Its cause is logged at error level when a `logger` is given
  *   and never crosses the wire.
@@ -110,6 +109,7 @@ const CALLER_MESSAGE_CODES: ReadonlySet<grpc.status> = new Set([
   grpc.status.FAILED_PRECONDITION,
   grpc.status.ALREADY_EXISTS,
   grpc.status.PERMISSION_DENIED,
+  grpc.status.UNAUTHENTICATED,
 ]);
 
 function isServiceError(error: unknown): error is grpc.ServiceError {

@@ -1,8 +1,9 @@
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { toBinary } from '@bufbuild/protobuf';
+import { FileDescriptorProtoSchema, type FileDescriptorSet } from '@bufbuild/protobuf/wkt';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics';
 import { toGrpcError } from './errors';
@@ -139,10 +140,11 @@ export interface GrpcServerOptions {
   /** Interface to bind; default `0.0.0.0`. */
   readonly host?: string;
   readonly services: readonly GrpcServiceRegistration[];
-  /** Absolute paths of the .proto files that define `services`, for the reflection service. */
-  readonly protoFiles: readonly string[];
-  /** Import roots for `protoFiles`. */
-  readonly protoIncludeDirs?: readonly string[];
+  /**
+   * Descriptors of `services`, their imports and `grpc.health.v1` (`contractDescriptors()` of
+   * `@govhall/contracts`, which `buf build` writes), served by reflection exactly as buf compiled them.
+   */
+  readonly descriptors: FileDescriptorSet;
   readonly logger: Logger;
   /** Where `unary` handlers record RED metrics; none when omitted. */
   readonly metrics?: GrpcMetrics;
@@ -180,7 +182,7 @@ function serviceNameOf(definition: grpc.ServiceDefinition): string {
 
 /**
  * Starts a gRPC server with `services`, the standard health service (everything SERVING once bound) and
- * server reflection (v1 and v1alpha, for grpcurl and similar tools) over `protoFiles` and the health proto.
+ * server reflection (v1 and v1alpha, for grpcurl and similar tools) over `descriptors`.
  * Handlers made with `unary` are bound to this server's logger, metrics and default deadline.
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
@@ -207,16 +209,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   healthStatus.addToServer(server);
   const health: GrpcHealth = { setServing: (name, status) => healthStatus.setStatus(name, status) };
 
-  // The health proto is reflected too, so grpcurl can call it; its root is two folders above the file.
-  const includeDirs = [...(options.protoIncludeDirs ?? []), resolve(dirname(healthProtoPath), '../..')];
-  // Files are named relative to their import root, as `import` lines name them, so that reflection clients
-  // can match a file's dependencies to the files they are given.
-  const relativeToRoot = (file: string): string => {
-    const root = includeDirs.find((dir) => !relative(dir, file).startsWith('..') && !isAbsolute(relative(dir, file)));
-    return root ? relative(root, file).split(sep).join('/') : file;
-  };
-  const reflected = protoLoader.loadSync([...options.protoFiles, healthProtoPath].map(relativeToRoot), { includeDirs });
-  new ReflectionService(reflected).addToServer(server);
+  addReflection(server, options.descriptors);
 
   const host = options.host ?? '0.0.0.0';
   const address = host.includes(':') ? `[${host}]:${options.port}` : `${host}:${options.port}`;
@@ -248,4 +241,20 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     return stopping;
   };
   return { port, health, shutdown };
+}
+
+/**
+ * Server reflection over descriptors compiled by buf. `@grpc/reflection` is handed the serialized files
+ * directly: built through proto-loader, they would be re-derived by protobufjs, which loses the imports of
+ * well-known types (grpcurl: `cannot resolve type "*.google.protobuf.Timestamp"`) and misnames map entries
+ * (`invalid map: incorrect implicit map entry name`). The library reads nothing of a package definition but
+ * `fileDescriptorProtos`.
+ */
+function addReflection(server: grpc.Server, descriptors: FileDescriptorSet): void {
+  const files = descriptors.file.map((file) => toBinary(FileDescriptorProtoSchema, file));
+  if (!descriptors.file.some((file) => file.package === 'grpc.health.v1')) {
+    throw new Error('the descriptor set lacks grpc.health.v1 (proto/grpc/health/v1/health.proto)');
+  }
+  const definition = { descriptors: { fileDescriptorProtos: files } } as unknown as PackageDefinition;
+  new ReflectionService(definition).addToServer(server);
 }
