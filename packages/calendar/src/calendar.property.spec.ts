@@ -242,6 +242,86 @@ describe('WorkingCalendar properties (national data 2004–2026)', () => {
     );
   });
 
+  describe('half working days', () => {
+    /** Half of the hours' working time per day, summed here from the periods, not taken from the calendar. */
+    const halfDayOf = (hours: WorkingHours): number =>
+      hours.periods.reduce((sum, p) => sum + (toMinutes(p.end) - toMinutes(p.start)) * MINUTE, 0) / 2;
+    const due = (calendar: WorkingCalendar, start: Date, amount: number): Date =>
+      calendar.dueInstant(start, { amount, unit: 'working_days' });
+    /** 0 to 199 whole working days. */
+    const wholeArb = fc.integer({ min: 0, max: 199 });
+
+    it('N + 0.5 and another half day make N + 1; N (≥ 1) and a half day make N + 0.5', () => {
+      fc.assert(
+        fc.property(hoursArb, instantArb, wholeArb, (hours, start, n) => {
+          const calendar = calendarFor(hours);
+          const half = halfDayOf(hours);
+          const withHalf = due(calendar, start, n + 0.5);
+          expect(calendar.addWorkingTime(withHalf, half).getTime()).toBe(due(calendar, start, n + 1).getTime());
+          expect(calendar.workingTimeBetween(withHalf, due(calendar, start, n + 1))).toBe(half);
+          if (n >= 1) expect(calendar.addWorkingTime(due(calendar, start, n), half).getTime()).toBe(withHalf.getTime());
+        }),
+      );
+    });
+
+    it('is strictly monotonic in the amount from 0.5 up; 0 is earlier than 0.5 exactly when the hall is open', () => {
+      fc.assert(
+        fc.property(
+          hoursArb,
+          instantArb,
+          fc.integer({ min: 1, max: 399 }),
+          // Often the next half or whole day, where a slip of one day would show.
+          fc.oneof(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 399 })),
+          (hours, start, halves, more) => {
+            const calendar = calendarFor(hours);
+            const [low, high] = [halves / 2, Math.min(halves + more, 400) / 2];
+            expect(due(calendar, start, low).getTime()).toBeLessThan(due(calendar, start, high).getTime());
+            const periods = hours.periods;
+            const open =
+              isWorkday(isoOf(localDay(start))) &&
+              timeOfDay(start) < toMinutes(periods[periods.length - 1]!.end) * MINUTE;
+            expect(due(calendar, start, 0).getTime() < due(calendar, start, 0.5).getTime()).toBe(open);
+          },
+        ),
+      );
+    });
+
+    it('N + 0.5 ends inside the working hours of the (N + 1)-th working day, after half its working time', () => {
+      fc.assert(
+        fc.property(hoursArb, instantArb, wholeArb, (hours, start, n) => {
+          const calendar = calendarFor(hours);
+          const half = halfDayOf(hours);
+          const result = due(calendar, start, n + 0.5);
+          // The millisecond before the result is working time on a working day (chinese-days' own answer).
+          const lastMs = new Date(result.getTime() - 1);
+          expect(isWorkday(isoOf(localDay(lastMs)))).toBe(true);
+          expect(isWorkingTimeOfDay(calendar, lastMs)).toBe(true);
+          expect(calendar.workingDaysBetween(start, lastMs)).toBe(n + 1);
+          // Day-by-day oracle: half of that day's working time before the result, half after it.
+          const midnight = localDay(lastMs) * DAY - OFFSET;
+          expect(naiveWorkingMs(hours, midnight, result.getTime())).toBe(half);
+          expect(naiveWorkingMs(hours, result.getTime(), midnight + DAY)).toBe(half);
+        }),
+      );
+    });
+
+    it('only the local date of the start matters, not its time of day', () => {
+      fc.assert(
+        fc.property(
+          hoursArb,
+          instantArb,
+          fc.integer({ min: 0, max: DAY - 1 }),
+          fc.integer({ min: 1, max: 400 }),
+          (hours, start, otherTime, halves) => {
+            const calendar = calendarFor(hours);
+            const sameDay = new Date(localDay(start) * DAY - OFFSET + otherTime);
+            expect(due(calendar, sameDay, halves / 2).getTime()).toBe(due(calendar, start, halves / 2).getTime());
+          },
+        ),
+      );
+    });
+  });
+
   it('working-hour limits equal addWorkingHours; natural-hour limits are plain arithmetic', () => {
     fc.assert(
       fc.property(instantArb, fc.integer({ min: 0, max: 2000 }), (start, quarterHours) => {

@@ -12,6 +12,13 @@ const HALL_HOURS = {
     { start: '14:00', end: '17:30' },
   ],
 };
+/** A hall whose half day does not end at the lunch break: 3 h + 4 h, so half (3.5 h) ends at 14:00. */
+const LATE_LUNCH_HOURS = {
+  periods: [
+    { start: '09:00', end: '12:00' },
+    { start: '13:30', end: '17:30' },
+  ],
+};
 const HOUR = 3_600_000;
 
 /** A Wuhu (340200) hall on the national schedules 2004–2026. */
@@ -234,6 +241,176 @@ describe('WorkingCalendar on the national 2026 schedule', () => {
   });
 });
 
+describe("half working days (半天): N whole working days, then half of the next working day's working time", () => {
+  const hall = aCalendar();
+  const lateLunch = aCalendar({ workingHours: LATE_LUNCH_HOURS });
+  const halls = { hall, lateLunch } as const;
+
+  const cases: readonly [string, keyof typeof halls, string, number, string][] = [
+    // Weekends.
+    [
+      'a half-day due instant across a weekend: Friday afternoon → Monday, half of 7 h',
+      'hall',
+      '2026-03-06T15:00',
+      0.5,
+      '2026-03-09T12:00',
+    ],
+    [
+      'a half-day due instant across a weekend, lunch break 12:00–13:30 skipped',
+      'lateLunch',
+      '2026-03-06T15:00',
+      0.5,
+      '2026-03-09T14:00',
+    ],
+    ['accepted on a Saturday: the half day is Monday morning', 'hall', '2026-03-07T10:00', 0.5, '2026-03-09T12:00'],
+    // A start inside, before or after the working hours of a working day: that day never counts.
+    [
+      'accepted at opening time: the half day is the next day, not this morning',
+      'hall',
+      '2026-03-02T08:30',
+      0.5,
+      '2026-03-03T12:00',
+    ],
+    ['accepted before opening', 'hall', '2026-03-02T07:00', 0.5, '2026-03-03T12:00'],
+    ['accepted in the lunch break', 'lateLunch', '2026-03-02T12:45', 0.5, '2026-03-03T14:00'],
+    ['accepted after closing', 'hall', '2026-03-02T19:00', 0.5, '2026-03-03T12:00'],
+    // 1.5 and 2.5: whole days first, then half of the next working day.
+    ['1.5 working days: Tuesday whole, Wednesday half', 'hall', '2026-03-02T10:00', 1.5, '2026-03-04T12:00'],
+    ['1.5 working days, lunch break skipped on the half day', 'lateLunch', '2026-03-02T10:00', 1.5, '2026-03-04T14:00'],
+    ['1.5 working days over a weekend: Friday whole, Monday half', 'hall', '2026-03-05T10:00', 1.5, '2026-03-09T12:00'],
+    ['2.5 working days', 'lateLunch', '2026-03-02T16:00', 2.5, '2026-03-05T14:00'],
+    // 2026 Spring Festival: holidays 02-15..02-23, make-up working Saturdays 02-14 and 02-28.
+    [
+      'a half day from Friday 02-13 falls on make-up Saturday 02-14',
+      'hall',
+      '2026-02-13T16:00',
+      0.5,
+      '2026-02-14T12:00',
+    ],
+    [
+      'a half day from make-up Saturday 02-14 jumps the whole holiday',
+      'lateLunch',
+      '2026-02-14T10:00',
+      0.5,
+      '2026-02-24T14:00',
+    ],
+    [
+      '1.5 days from Friday 02-13: make-up Saturday whole, 02-24 half',
+      'hall',
+      '2026-02-13T10:00',
+      1.5,
+      '2026-02-24T12:00',
+    ],
+    [
+      '2.5 days from Thursday 02-12: Friday, make-up Saturday, then half of 02-24',
+      'hall',
+      '2026-02-12T10:00',
+      2.5,
+      '2026-02-24T12:00',
+    ],
+    [
+      '1.5 days from Thursday 02-26: Friday whole, make-up Saturday 02-28 half',
+      'lateLunch',
+      '2026-02-26T10:00',
+      1.5,
+      '2026-02-28T14:00',
+    ],
+    ['a half day accepted on the holiday itself', 'hall', '2026-02-18T10:00', 0.5, '2026-02-24T12:00'],
+    // National Day; New Year 2026 across the year boundary (make-up Sunday 2026-01-04).
+    ['a half day from 16:30 before National Day', 'hall', '2026-09-30T16:30', 0.5, '2026-10-08T12:00'],
+    [
+      "a half day from New Year's Eve 2025 lands on make-up Sunday 2026-01-04",
+      'lateLunch',
+      '2025-12-31T10:00',
+      0.5,
+      '2026-01-04T14:00',
+    ],
+  ];
+  it.each(cases)('%s', (_title, which, start, amount, due) => {
+    expect(halls[which].dueInstant(cst(start), { amount, unit: 'working_days' }).toISOString()).toBe(
+      cst(due).toISOString(),
+    );
+  });
+
+  it('half a working day is half of workingDayLength of working time, and the other half is left that day', () => {
+    for (const calendar of [hall, lateLunch]) {
+      const start = cst('2026-03-06T15:00');
+      const half = calendar.dueInstant(start, { amount: 0.5, unit: 'working_days' });
+      const whole = calendar.dueInstant(start, { amount: 1, unit: 'working_days' });
+      expect(calendar.workingDayLength).toBe(7 * HOUR);
+      expect(calendar.workingTimeBetween(cst('2026-03-09T00:00'), half)).toBe(3.5 * HOUR);
+      expect(calendar.workingTimeBetween(half, whole)).toBe(3.5 * HOUR);
+    }
+  });
+
+  it('0 (即办件) keeps its same-day rule, so 0.5 is earlier than 0 when the hall is closed at the start', () => {
+    const due = (start: string, amount: number) =>
+      hall.dueInstant(cst(start), { amount, unit: 'working_days' }).toISOString();
+    // Open at the start: 0 is today's close, 0.5 tomorrow's half.
+    expect(due('2026-03-02T10:00', 0)).toBe(cst('2026-03-02T17:30').toISOString());
+    expect(due('2026-03-02T10:00', 0.5)).toBe(cst('2026-03-03T12:00').toISOString());
+    // Closed (a Saturday): both run on Monday, 0 to its close, 0.5 to its half.
+    expect(due('2026-03-07T10:00', 0)).toBe(cst('2026-03-09T17:30').toISOString());
+    expect(due('2026-03-07T10:00', 0.5)).toBe(cst('2026-03-09T12:00').toISOString());
+  });
+
+  it('follows a regional schedule like whole days do', () => {
+    const national2026 = defaultNationalSchedule(2026);
+    const regional: YearSchedule = {
+      ...national2026,
+      regionCode: '450000',
+      holidays: [
+        ...national2026.holidays,
+        { date: '2026-04-20', name: '壮族三月三' },
+        { date: '2026-04-21', name: '壮族三月三' },
+      ],
+    };
+    const schedules = [...defaultNationalSchedules(), regional];
+    const friday = cst('2026-04-17T10:00');
+    const limit: TimeLimit = { amount: 0.5, unit: 'working_days' };
+    expect(aCalendar({ regionCode: '450102', schedules }).dueInstant(friday, limit).toISOString()).toBe(
+      cst('2026-04-22T12:00').toISOString(),
+    );
+    expect(aCalendar({ regionCode: '340200', schedules }).dueInstant(friday, limit).toISOString()).toBe(
+      cst('2026-04-20T12:00').toISOString(),
+    );
+  });
+
+  it("needs the schedule of the half day's year, and only that", () => {
+    expect(hall.dueInstant(cst('2026-12-30T10:00'), { amount: 0.5, unit: 'working_days' }).toISOString()).toBe(
+      cst('2026-12-31T12:00').toISOString(),
+    );
+    expect(caught(() => hall.dueInstant(cst('2026-12-30T10:00'), { amount: 1.5, unit: 'working_days' }))).toMatchObject(
+      { name: 'ScheduleMissingError', year: 2027 },
+    );
+  });
+
+  it.each([
+    ['0.3 working days', 0.3, 'working_days'],
+    ['0.25 working days', 0.25, 'working_days'],
+    ['-1 working days', -1, 'working_days'],
+    ['-0.5 working days', -0.5, 'working_days'],
+    ['NaN working days', Number.NaN, 'working_days'],
+    ['infinitely many working days', Number.POSITIVE_INFINITY, 'working_days'],
+    ['a working-day amount that is not a number', '1' as unknown as number, 'working_days'],
+    ['0.5 natural days (no rule for half natural days)', 0.5, 'natural_days'],
+    ['1.5 natural days', 1.5, 'natural_days'],
+  ] as const)('refuses %s, naming limit.amount', (_title, amount, unit) => {
+    const error = caught(() => hall.dueInstant(cst('2026-03-02T10:00'), { amount, unit }));
+    expect(error).toBeInstanceOf(InvalidCalendarArgumentError);
+    expect(error).toMatchObject({ violations: [{ field: 'limit.amount' }] });
+  });
+
+  it('takes halves (and any other fraction) of hours as working or natural time', () => {
+    expect(hall.dueInstant(cst('2026-03-02T11:45'), { amount: 0.5, unit: 'working_hours' }).toISOString()).toBe(
+      cst('2026-03-02T14:15').toISOString(),
+    );
+    expect(hall.dueInstant(cst('2026-03-02T11:45'), { amount: 0.5, unit: 'natural_hours' }).toISOString()).toBe(
+      cst('2026-03-02T12:15').toISOString(),
+    );
+  });
+});
+
 describe('a year with no schedule', () => {
   const calendar = aCalendar();
 
@@ -353,7 +530,10 @@ describe('arguments', () => {
   const calendar = aCalendar();
   it.each([
     ['negative days', () => calendar.addWorkingDays(cst('2026-03-02T10:00'), -1)],
-    ['fractional days', () => calendar.dueInstant(cst('2026-03-02T10:00'), { amount: 1.5, unit: 'working_days' })],
+    [
+      'a quarter working day',
+      () => calendar.dueInstant(cst('2026-03-02T10:00'), { amount: 1.25, unit: 'working_days' }),
+    ],
     ['negative hours', () => calendar.addWorkingHours(cst('2026-03-02T10:00'), -1)],
     ['an invalid Date', () => calendar.addWorkingHours(new Date('not a date'), 1)],
     [

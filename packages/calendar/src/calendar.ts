@@ -27,8 +27,9 @@ export const LimitUnits = {
 export type LimitUnit = (typeof LimitUnits)[keyof typeof LimitUnits];
 
 /**
- * A statutory or committed time limit, e.g. `{ amount: 20, unit: 'working_days' }`. Day amounts are whole
- * numbers (a "half day" commitment is expressed in working hours); hour amounts may be fractional.
+ * A statutory or committed time limit, e.g. `{ amount: 20, unit: 'working_days' }`. Working-day amounts are
+ * whole or half numbers (0.5 for a 半天 review step, 2.5, ...), natural-day amounts whole numbers, hour
+ * amounts any finite number; all ≥ 0. See {@link WorkingCalendar.dueInstant}.
  */
 export interface TimeLimit {
   readonly amount: number;
@@ -224,18 +225,32 @@ export class WorkingCalendar {
    *   opening hours or on a weekend; the case is due at the close of the last working period of working day
    *   N (民法典 art. 203: where there are business hours, the last day ends when business closes). E.g.
    *   accepted Monday 10:00, 3 working days → Thursday 17:30.
+   * - `working_days` N + 0.5 (0.5, 1.5, 2.5, ...): N whole working days as above, then half a working day:
+   *   {@link workingDayLength} / 2 of working time counted from the opening of working day N + 1, inside its
+   *   working periods (a lunch break is skipped); due when that half has elapsed, at the close of a period
+   *   when it ends exactly there. The start day never counts, so 0.5 is not "same day": accepted Monday at
+   *   08:30 or at 10:00, 0.5 working days → Tuesday 12:00 (half of 7 h, 08:30–12:00, 14:00–17:30), and
+   *   1.5 → Wednesday 12:00; with 09:00–12:00, 13:30–17:30, 0.5 → Tuesday 14:00. Only the start's local
+   *   date matters, never its time of day.
    * - `natural_days` N: the N-th calendar day after the start's local date; when that day is not a working
    *   day (a weekend or holiday), the first working day after it (民法典 art. 203: the period ends the day after
    *   the holiday); due at that day's close of business. Only the last day's year needs a schedule.
    * - N = 0 in either day unit (即办件, same day): the close of the start day when it is a working day and the
-   *   hall has not yet closed, otherwise the close of the next working day.
+   *   hall has not yet closed, otherwise the close of the next working day. So 0 can be later than 0.5: from
+   *   Saturday, 0 → Monday 17:30 but 0.5 → Monday 12:00. From 0.5 up, a larger amount always gives a later
+   *   instant.
    * - `working_hours` H: {@link addWorkingHours}: counting starts at once (民法典 art. 201: periods in hours
    *   run from the stated time), only inside working periods. The 4-hour acceptance countdown.
    * - `natural_hours` H: exactly H × 3 600 000 ms later, around the clock; no schedule is consulted and a
    *   deadline in the night or on a holiday is not moved.
    *
-   * Day amounts must be whole and ≥ 0, hour amounts finite and ≥ 0. Pauses are not applied here; see
+   * Accepted amounts, all ≥ 0: `working_days` whole or half (0.3, 0.25 are refused), `natural_days` whole
+   * (a half natural day has no rule here and is refused), hours any finite number (rounded to the ms, so
+   * 0.5 working hours is 30 minutes of working time). Pauses are not applied here; see
    * {@link remainingWorkingTime}.
+   * @throws InvalidCalendarArgumentError naming `limit.amount` when the amount is not accepted for its unit
+   *   (negative, NaN, infinite, a fraction other than a half of a working day), `limit.unit` when the unit is
+   *   unknown, `start` when the start is not a valid Date.
    * @throws ScheduleMissingError when a needed year has no schedule (e.g. a 2027 deadline on 2026 data).
    */
   dueInstant(start: Date, limit: TimeLimit): Date {
@@ -243,9 +258,12 @@ export class WorkingCalendar {
     const unit = limit.unit;
     switch (unit) {
       case LimitUnits.workingDays: {
-        wholeNonNegative(limit.amount, 'limit.amount');
-        const day = limit.amount === 0 ? this.sameDay(from) : this.nthWorkingDayAfter(dayOfInstant(from), limit.amount);
-        return new Date(this.closeOf(day));
+        const halves = wholeOrHalfNonNegative(limit.amount, 'limit.amount');
+        if (halves === 0) return new Date(this.closeOf(this.sameDay(from)));
+        const day = this.nthWorkingDayAfter(dayOfInstant(from), Math.ceil(halves / 2));
+        if (halves % 2 === 0) return new Date(this.closeOf(day));
+        // Periods lie on minute marks, so half a working day is a whole number of ms (a multiple of 30 s).
+        return new Date(startOfDay(day) + this.timeOfDayAfter(this.workingDayLength / 2));
       }
       case LimitUnits.naturalDays: {
         wholeNonNegative(limit.amount, 'limit.amount');
@@ -444,6 +462,15 @@ function wholeNonNegative(value: number, field: string): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw InvalidCalendarArgumentError.single(field, `must be a whole number ≥ 0, got ${value}`);
   }
+}
+
+/** `value` × 2 when `value` is a whole or half number ≥ 0 (0, 0.5, 1, 1.5, ...); otherwise throws naming `field`. */
+function wholeOrHalfNonNegative(value: number, field: string): number {
+  const halves = typeof value === 'number' ? value * 2 : Number.NaN;
+  if (!Number.isSafeInteger(halves) || halves < 0) {
+    throw InvalidCalendarArgumentError.single(field, `must be a whole or half number ≥ 0 (e.g. 0.5), got ${value}`);
+  }
+  return halves;
 }
 
 function hoursToMs(hours: number, field: string): number {
