@@ -115,6 +115,33 @@ Argument: dict root, name, out.
 {{- default (printf "%s-database" (include "govhall.fullname" .)) .Values.database.secretName -}}
 {{- end -}}
 
+{{- define "govhall.natsSecretName" -}}
+{{- default (printf "%s-nats" (include "govhall.fullname" .)) .Values.nats.auth.existingSecret -}}
+{{- end -}}
+
+{{- define "govhall.natsTlsSecretName" -}}
+{{- default (printf "%s-nats-tls" (include "govhall.fullname" .)) .Values.nats.tls.existingSecret -}}
+{{- end -}}
+
+{{- define "govhall.authSecretName" -}}
+{{- default (printf "%s-auth" (include "govhall.fullname" .)) .Values.auth.existingSecret -}}
+{{- end -}}
+
+{{/* Where the Secrets are mounted in every pod. */}}
+{{- define "govhall.natsCredentialsDir" -}}/etc/govhall/nats{{- end -}}
+{{- define "govhall.natsTlsDir" -}}/etc/govhall/nats-tls{{- end -}}
+{{- define "govhall.authDir" -}}/etc/govhall/auth{{- end -}}
+
+{{/* The NATS credential file of a service for the nkey and creds methods, else empty. Argument: dict root, s. */}}
+{{- define "govhall.natsCredentialsFile" -}}
+{{- $method := .root.Values.nats.auth.method -}}
+{{- if eq $method "nkey" -}}
+{{ printf "%s.nk" .s.name }}
+{{- else if eq $method "creds" -}}
+{{ printf "%s.creds" .s.name }}
+{{- end -}}
+{{- end -}}
+
 {{- define "govhall.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "govhall.fullname" .) .Values.serviceAccount.name -}}
@@ -125,7 +152,7 @@ Argument: dict root, name, out.
 
 {{/* Variables the chart sets itself; `env` entries with these names are ignored. */}}
 {{- define "govhall.reservedEnv" -}}
-{{- list "SERVICE_NAME" "REGION_CODE" "GRPC_PORT" "HTTP_PORT" "NATS_URL" "DATABASE_URL" "OTEL_SERVICE_NAME" "OTEL_EXPORTER_OTLP_ENDPOINT" "OTEL_RESOURCE_ATTRIBUTES" "POD_NAME" "POD_NAMESPACE" | toJson -}}
+{{- list "SERVICE_NAME" "REGION_CODE" "GRPC_PORT" "HTTP_PORT" "NATS_URL" "NATS_USER" "NATS_PASSWORD" "NATS_TOKEN" "NATS_NKEY_SEED_FILE" "NATS_CREDS_FILE" "NATS_TLS_CA_FILE" "NATS_TLS_CERT_FILE" "NATS_TLS_KEY_FILE" "AUTH_TRUSTED_KEYS_FILE" "AUTH_SIGNING_KEY_FILE" "AUTH_SIGNING_KEY_ID" "DATABASE_URL" "OTEL_SERVICE_NAME" "OTEL_EXPORTER_OTLP_ENDPOINT" "OTEL_RESOURCE_ATTRIBUTES" "POD_NAME" "POD_NAMESPACE" | toJson -}}
 {{- end -}}
 
 {{/* The container environment of one service. Argument: dict root, s (the resolved service). */}}
@@ -151,6 +178,46 @@ Argument: dict root, name, out.
 {{- else }}
   value: {{ required "nats.url is required" $root.Values.nats.url | quote }}
 {{- end }}
+{{- $method := $root.Values.nats.auth.method }}
+{{- if eq $method "password" }}
+- name: NATS_USER
+  value: {{ $s.name | quote }}
+- name: NATS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "govhall.natsSecretName" $root }}
+      key: {{ printf "%s-password" $s.name }}
+{{- else if eq $method "token" }}
+- name: NATS_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "govhall.natsSecretName" $root }}
+      key: {{ printf "%s-token" $s.name }}
+{{- else if eq $method "nkey" }}
+- name: NATS_NKEY_SEED_FILE
+  value: {{ printf "%s/%s" (include "govhall.natsCredentialsDir" $root) (include "govhall.natsCredentialsFile" .) | quote }}
+{{- else if eq $method "creds" }}
+- name: NATS_CREDS_FILE
+  value: {{ printf "%s/%s" (include "govhall.natsCredentialsDir" $root) (include "govhall.natsCredentialsFile" .) | quote }}
+{{- else if ne $method "none" }}
+{{- fail (printf "nats.auth.method must be password, token, nkey, creds or none, not %q" $method) }}
+{{- end }}
+{{- if $root.Values.nats.tls.enabled }}
+- name: NATS_TLS_CA_FILE
+  value: {{ printf "%s/ca.crt" (include "govhall.natsTlsDir" $root) | quote }}
+{{- if $root.Values.nats.tls.clientCertificate }}
+- name: NATS_TLS_CERT_FILE
+  value: {{ printf "%s/tls.crt" (include "govhall.natsTlsDir" $root) | quote }}
+- name: NATS_TLS_KEY_FILE
+  value: {{ printf "%s/tls.key" (include "govhall.natsTlsDir" $root) | quote }}
+{{- end }}
+{{- end }}
+- name: AUTH_TRUSTED_KEYS_FILE
+  value: {{ printf "%s/trusted-keys.json" (include "govhall.authDir" $root) | quote }}
+- name: AUTH_SIGNING_KEY_FILE
+  value: {{ printf "%s/%s-signing-key.pem" (include "govhall.authDir" $root) $s.name | quote }}
+- name: AUTH_SIGNING_KEY_ID
+  value: {{ $s.name | quote }}
 - name: DATABASE_URL
   valueFrom:
     secretKeyRef:
@@ -183,4 +250,66 @@ Argument: dict root, name, out.
 {{- end }}
 - name: OTEL_RESOURCE_ATTRIBUTES
   value: {{ join "," $attributes | quote }}
+{{- end -}}
+
+
+{{/* The Secret mounts of one service's container. Argument: dict root, s (the resolved service). */}}
+{{- define "govhall.secretMounts" -}}
+{{- $root := .root -}}
+{{- if include "govhall.natsCredentialsFile" . }}
+- name: nats-credentials
+  mountPath: {{ include "govhall.natsCredentialsDir" $root }}
+  readOnly: true
+{{- end }}
+{{- if $root.Values.nats.tls.enabled }}
+- name: nats-tls
+  mountPath: {{ include "govhall.natsTlsDir" $root }}
+  readOnly: true
+{{- end }}
+- name: auth
+  mountPath: {{ include "govhall.authDir" $root }}
+  readOnly: true
+{{- end -}}
+
+{{/*
+The Secret volumes of one service's pod: only the keys this service needs, so a pod never holds another
+service's credential or private key. Mounted without subPath, so a changed Secret reaches running pods (files
+re-read on use: the TLS files on each NATS reconnect). Argument: dict root, s.
+*/}}
+{{- define "govhall.secretVolumes" -}}
+{{- $root := .root -}}
+{{- $s := .s -}}
+{{- with include "govhall.natsCredentialsFile" . }}
+- name: nats-credentials
+  secret:
+    secretName: {{ include "govhall.natsSecretName" $root }}
+    defaultMode: 0440
+    items:
+      - key: {{ printf "%s-%s" $s.name (ternary "nkey-seed" "creds" (eq $root.Values.nats.auth.method "nkey")) }}
+        path: {{ . }}
+{{- end }}
+{{- if $root.Values.nats.tls.enabled }}
+- name: nats-tls
+  secret:
+    secretName: {{ include "govhall.natsTlsSecretName" $root }}
+    defaultMode: 0440
+    items:
+      - key: ca.crt
+        path: ca.crt
+      {{- if $root.Values.nats.tls.clientCertificate }}
+      - key: tls.crt
+        path: tls.crt
+      - key: tls.key
+        path: tls.key
+      {{- end }}
+{{- end }}
+- name: auth
+  secret:
+    secretName: {{ include "govhall.authSecretName" $root }}
+    defaultMode: 0440
+    items:
+      - key: trusted-keys.json
+        path: trusted-keys.json
+      - key: {{ printf "%s-signing-key.pem" $s.name }}
+        path: {{ printf "%s-signing-key.pem" $s.name }}
 {{- end -}}

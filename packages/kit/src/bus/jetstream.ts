@@ -17,6 +17,7 @@ import {
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import type { NatsConnectionOptions } from './nats-connection';
 import { deadLetterStreamFor, deadLetterSubject, subjectFor, type EventEnvelope, type StreamSpec } from '../events';
 import {
   DeadLetterHeaders,
@@ -54,6 +55,11 @@ export interface JetStreamBusOptions {
   readonly observer?: BusObserver;
   /** Pause between reconnect attempts; default 1000 ms. The client reconnects forever. */
   readonly reconnectTimeWaitMs?: number;
+  /**
+   * How to authenticate and whether to use TLS: `user`/`pass`, `token`, `authenticator` (NKey, creds) and
+   * `tls`, usually `natsConnectionOptions(config)` of the `NATS_*` variables. None: no credentials.
+   */
+  readonly connection?: NatsConnectionOptions;
 }
 
 /**
@@ -88,7 +94,13 @@ export class JetStreamBus implements EventBus {
 
   /** Connects and checks that JetStream is enabled; rejects when the server cannot be reached. */
   static async connect(options: JetStreamBusOptions): Promise<JetStreamBus> {
+    const { user, pass, token, authenticator, tls } = options.connection ?? {};
     const nc = await connect({
+      // only the auth and TLS fields, so a caller cannot override the reconnect policy below by accident
+      ...(user !== undefined && { user, pass }),
+      ...(token !== undefined && { token }),
+      ...(authenticator !== undefined && { authenticator }),
+      ...(tls !== undefined && { tls }),
       servers: typeof options.servers === 'string' ? options.servers : [...options.servers],
       name: options.name,
       // A service waits out a nats-server restart instead of dying; `/readyz` reports it meanwhile.
