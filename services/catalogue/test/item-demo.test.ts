@@ -1,20 +1,21 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabase, createLogger, migrate, systemClock, uuidV7Ids, type Database } from '@govhall/kit';
-import { createTestDatabase, uniqueRegionCode, type TestDatabase } from '@govhall/testing';
+import { ValidationError } from '@govhall/kit';
 import { sql } from 'kysely';
-import { PgItemStore } from '../src/adapters/store/pg-item-store';
-import { PgOrganisationStore, type CatalogueTables } from '../src/adapters/store/pg-organisation-store';
-import { ItemService, type ItemView } from '../src/app/item-service';
-import { OrganisationService } from '../src/app/organisation-service';
-import { loadDemoItems, type DemoItemsSummary } from '../src/demo/item-demo';
-import { loadDemoOrganisation } from '../src/demo/organisation-demo';
+import { parseDocument } from 'yaml';
+import type { ItemService, ItemView } from '../src/app/item-service';
+import type { OrganisationService } from '../src/app/organisation-service';
+import { DEMO_FOLDER, DemoDataError } from '../src/demo/demo-files';
+import { demoItems, loadDemoItems, type DemoItemsSummary } from '../src/demo/demo-items';
+import { loadDemoOrganisation } from '../src/demo/demo-organisation';
 import { compareLimits } from '../src/domain/items';
 import type { HallTier } from '../src/domain/organisation';
+import { startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
 
 /** The demo catalogue the embedded start loads, on a real PostgreSQL: every promise of issue 3 holds. */
 describe('demo catalogue (real PostgreSQL)', () => {
-  let testDatabase: TestDatabase;
-  let database: Database<CatalogueTables>;
+  let catalogue: CatalogueUnderTest;
   let items: ItemService;
   let organisation: OrganisationService;
   let summary: DemoItemsSummary;
@@ -43,20 +44,16 @@ describe('demo catalogue (real PostgreSQL)', () => {
     for (const table of TABLES) {
       const { rows } = await sql<{
         n: number;
-      }>`select count(*)::int as n from ${sql.table(`catalogue.${table}`)}`.execute(database.db);
+      }>`select count(*)::int as n from ${sql.table(`catalogue.${table}`)}`.execute(catalogue.database.db);
       out[table] = rows[0]!.n;
     }
     return out;
   };
 
   beforeAll(async () => {
-    const logger = createLogger({ service: 'item-demo-test', level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
-    testDatabase = await createTestDatabase();
-    database = createDatabase<CatalogueTables>({ url: testDatabase.url, schema: 'catalogue' });
-    await migrate({ pool: database.pool, schema: 'catalogue', folder: join(__dirname, '..', 'migrations'), logger });
-    const region = uniqueRegionCode();
-    organisation = new OrganisationService(new PgOrganisationStore(database.db), systemClock, uuidV7Ids, region);
-    items = new ItemService(new PgItemStore(database.db), systemClock, uuidV7Ids, region);
+    // The service as main.ts wires it; the demo is loaded through its use cases, as the launcher does.
+    catalogue = await startCatalogueForTest();
+    ({ organisation, items } = catalogue.running);
     await loadDemoOrganisation(organisation);
     summary = await loadDemoItems(items, organisation);
     published = (await items.listItems({ status: 'published' }, { size: 500, token: '' })).items;
@@ -68,8 +65,15 @@ describe('demo catalogue (real PostgreSQL)', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await database.close();
-    await testDatabase.drop();
+    await catalogue.stop();
+  });
+
+  it('loads what the files hold: 22 items of 15 departments, 2 delegated, 1 bundle', () => {
+    expect(summary).toEqual({ items: 22, departments: 15, delegated: 2, bundles: 1 });
+    const files = demoItems();
+    expect(published.map((i) => i.content.implementationCode).sort()).toEqual(
+      files.items.map((i) => i.implementationCode).sort(),
+    );
   });
 
   it('publishes at least 15 items over at least 8 departments of the city, district and township', () => {
@@ -200,6 +204,44 @@ describe('demo catalogue (real PostgreSQL)', () => {
     expect(township.hits.map((h) => h.name)).toEqual(
       expect.arrayContaining(['城乡居民基本养老保险参保登记', '城乡居民基本医疗保险参保登记']),
     );
+  });
+
+  it('refuses an item that breaks a domain rule through the use case, naming the file, the line and the field', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'govhall-demo-'));
+    try {
+      cpSync(DEMO_FOLDER, folder, { recursive: true });
+      const file = join(folder, 'items', '06-township.yaml');
+      const doc = parseDocument(readFileSync(file, 'utf8'));
+      // A new item (its own key), 即办件 but promising 5 working days: only the use case knows that is wrong.
+      const copy = doc.createNode({
+        ...(doc.getIn(['items', 1]) as { toJSON(): Record<string, unknown> }).toJSON(),
+        key: 'bad-medical-insurance',
+        implementationCode: '11370705001SBZ000116009099',
+        promisedLimit: { amount: 5, unit: 'working_days' },
+      });
+      doc.addIn(['items'], copy);
+      writeFileSync(file, doc.toString());
+
+      const error: unknown = await loadDemoItems(items, organisation, folder).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DemoDataError);
+      const { problems, cause } = error as DemoDataError;
+      expect(cause).toBeInstanceOf(ValidationError);
+      expect(problems).toEqual([
+        {
+          file,
+          line: expect.any(Number) as number,
+          path: 'items[2].promisedLimit.amount',
+          message: 'an immediate item is completed on the spot: its promised limit is 0',
+        },
+      ]);
+      expect(readFileSync(file, 'utf8').split('\n')[problems[0]!.line - 1]).toContain('5');
+      // The items before it replayed: nothing new was published.
+      expect((await items.listItems({ status: 'published' }, { size: 500, token: '' })).items).toHaveLength(
+        published.length,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('changes nothing when loaded again', async () => {

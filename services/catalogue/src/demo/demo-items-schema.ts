@@ -1,0 +1,149 @@
+/**
+ * The shape of a demo items file (`demo/items/*.yaml`): the fields of an item as the domain names them
+ * (`ItemInput`), with departments named `<hall key>/<code>` (`city/SCJG`) and items by their demo key instead
+ * of generated ids. What an item may leave out defaults to "none" (no situations, no fees, an empty note),
+ * never to a fact: limits, tiers, channels and the handling scope are always written out.
+ */
+import { z } from 'zod';
+import {
+  CaseTypes,
+  DelegationModes,
+  FeeKinds,
+  HandlingScopes,
+  ItemTypes,
+  LimitUnits,
+  MaterialForms,
+  MaterialNecessities,
+  MaterialSources,
+  ResultKinds,
+  ReviewModes,
+  Stages,
+} from '../domain/items';
+import { HallTiers } from '../domain/organisation';
+import { flag, key, list, number, oneOf, optionalText, text } from './demo-schema';
+
+/** A department of the demo organisation: `<hall key>/<department code>`, e.g. `city/SCJG`. */
+export const departmentRef = text.regex(
+  /^[a-z][a-z0-9-]*\/[A-Z][A-Z0-9_]*$/,
+  'must name a department as <hall key>/<code>, e.g. city/SCJG',
+);
+
+const limit = z.strictObject({ amount: number, unit: oneOf(LimitUnits) });
+
+const legalBasis = z.strictObject({ name: text, article: optionalText, text: optionalText });
+
+/** A material; by default a required original the applicant brings, one copy on A4, for every situation. */
+const material = z.strictObject({
+  code: text,
+  name: text,
+  necessity: oneOf(MaterialNecessities).default('required'),
+  form: oneOf(MaterialForms).default('original'),
+  copies: number.default(1),
+  originalForCheck: flag.default(false),
+  source: oneOf(MaterialSources).default('applicant'),
+  sourceDepartment: optionalText,
+  paperSize: text.default('A4'),
+  blankFormRef: optionalText,
+  sampleRef: optionalText,
+  acceptanceStandard: optionalText,
+  basis: optionalText,
+  mayBeAcceptedMissing: flag.default(false),
+  situationCodes: list(text),
+});
+
+/** A fee: a fixed `amountFen`, or a `unitPriceFen` per `unitName`. */
+const fee = z.strictObject({
+  code: text,
+  name: text,
+  kind: oneOf(FeeKinds),
+  amountFen: number.default(0),
+  unitPriceFen: number.default(0),
+  unitName: optionalText,
+  legalBasis: text,
+  receivingDepartment: departmentRef,
+  fiscalAccount: text,
+  reducible: flag.default(false),
+  reductionBasis: optionalText,
+});
+
+const joint = z.strictObject({
+  leadDepartment: departmentRef,
+  subItems: z.array(
+    z.strictObject({
+      code: text,
+      name: text,
+      department: departmentRef,
+      /** The demo item this part is, when it is one (loaded before this item). */
+      item: key.optional(),
+      limit: limit.nullable(),
+    }),
+  ),
+  edges: z.array(z.strictObject({ subItem: text, dependsOn: text })),
+});
+
+export const demoItemSchema = z.strictObject({
+  /** Names the item's request ids (`demo-item-<key>-create`, ...): never change it once loaded. */
+  key,
+  /** The implementing department; the item is exercised (and approved) at its hall's tier. */
+  department: departmentRef,
+  baseCode: text,
+  implementationCode: text,
+  name: text,
+  itemType: oneOf(ItemTypes),
+  duties: text,
+  legalBasis: list(legalBasis),
+  acceptanceConditions: list(text),
+  prerequisites: list(z.strictObject({ description: text, item: key.optional() })),
+  notificationCommitment: flag.default(false),
+  procedure: z.strictObject({
+    description: text,
+    channels: z.strictObject({
+      onlineDepth: number,
+      appointment: flag,
+      expressDelivery: flag,
+      onlinePayment: flag,
+    }),
+  }),
+  /** null: the law sets no limit. */
+  statutoryLimit: limit.nullable(),
+  promisedLimit: limit,
+  /** Left out: 4 working hours. */
+  acceptanceLimit: limit.nullable().default(null),
+  stageBudgets: list(z.strictObject({ stage: oneOf(Stages), limit })),
+  limitNote: optionalText,
+  commitment: z.strictObject({ text, maxVisits: number }),
+  free: flag.default(true),
+  feeItems: list(fee),
+  result: z.strictObject({ name: text, kind: oneOf(ResultKinds), sampleRef: optionalText }),
+  caseType: oneOf(CaseTypes),
+  reviewMode: oneOf(ReviewModes),
+  situations: list(z.strictObject({ code: text, name: text, group: optionalText })),
+  materials: z.array(material),
+  acceptTiers: z.array(oneOf(HallTiers)),
+  handlingScope: oneOf(HandlingScopes),
+  joint: joint.optional(),
+  /** Delegated down in a clean-up round after the first publish; the delegated version is published too. */
+  delegation: z
+    .strictObject({
+      tier: oneOf(HallTiers),
+      mode: oneOf(DelegationModes),
+      basis: text,
+      cleanup: z.strictObject({ round: text, basis: text, note: optionalText }),
+    })
+    .optional(),
+});
+
+/** Items issued together at one window (两证齐发), in issue order. */
+export const demoBundleSchema = z.strictObject({
+  /** Names the bundle's request id (`demo-bundle-<key>`). */
+  key,
+  name: text,
+  description: optionalText,
+  items: z.array(key),
+});
+
+export const demoItemsFileSchema = z.strictObject({ items: list(demoItemSchema), bundles: list(demoBundleSchema) });
+
+export type DemoItem = z.output<typeof demoItemSchema>;
+export type DemoBundle = z.output<typeof demoBundleSchema>;
+export type DemoItemsFile = z.output<typeof demoItemsFileSchema>;
