@@ -40,7 +40,7 @@ describe('outbox survives a killed service process', () => {
   const hallCreatedEvents = async (hallId: string): Promise<EventEnvelope[]> =>
     (await readStream(sharedNatsUrl(), `CATALOGUE_${region}`))
       .map((m) => m.json as EventEnvelope)
-      .filter((e) => e.type === 'catalogue.hall.created' && (e.data as { id: string }).id === hallId);
+      .filter((e) => e.type === 'catalogue.hall.created' && (e.data as { hall?: { id: string } }).hall?.id === hallId);
 
   async function createHall(port: number, regionCode: string): Promise<string> {
     const client = new pb.OrganisationServiceClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
@@ -106,7 +106,7 @@ describe('outbox survives a killed service process', () => {
     await client.connect();
     const reset = await client.query(
       `update catalogue.outbox set published_at = null, claimed_until = null
-        where event->>'type' = 'catalogue.hall.created' and event->'data'->>'id' = $1`,
+        where event->>'type' = 'catalogue.hall.created' and event->'data'->'hall'->>'id' = $1`,
       [hallId],
     );
     expect(reset.rowCount).toBe(1);

@@ -34,3 +34,6 @@ export * as catalogueV1 from './gen/govhall/catalogue/v1/organisation';
 export * as catalogueItemsV1 from './gen/govhall/catalogue/v1/items';
 /** The catalogue service's working-time calendar data (year schedules per region, hall working hours; same package). */
 export * as catalogueCalendarV1 from './gen/govhall/catalogue/v1/calendar';
+/** The catalogue's event payloads (events.proto; same package). */
+export * as catalogueEventsV1 from './gen/govhall/catalogue/v1/events';
+export { CatalogueEvents } from './events';

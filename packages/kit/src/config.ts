@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REGION_CODE_PATTERN } from './events';
+import type { RetentionOptions } from './store/outbox';
 
 /** Every bad environment variable at once, so an operator fixes them in one go. */
 export class ConfigError extends Error {
@@ -25,6 +26,7 @@ export function loadConfig<Shape extends z.ZodRawShape>(
 }
 
 const port = z.coerce.number().int().min(0).max(65_535);
+const hours = z.coerce.number().min(1 / 60).max(24 * 3650);
 const url = (protocols: readonly string[]) =>
   z.string().refine(
     (value) => {
@@ -51,6 +53,23 @@ export const baseServiceEnv = z.object({
   NATS_URL: url(['nats:', 'tls:']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  /** How long committed events stay reserved for the process that wrote them (see OutboxRelay). */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(200).max(60_000).default(3_000),
+  OUTBOX_RETENTION_HOURS: hours.default(7 * 24),
+  /** How long a request id is remembered (a retry after that runs the command again). */
+  IDEMPOTENCY_RETENTION_HOURS: hours.default(7 * 24),
+  /** How long handled event ids are remembered; keep it longer than any consumer may be replayed back. */
+  INBOX_RETENTION_HOURS: hours.default(30 * 24),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 export type BaseServiceEnv = z.infer<typeof baseServiceEnv>;
+
+/** The relay's retention settings from the base variables (`OutboxRelayOptions.retention`). */
+export function retentionFrom(env: BaseServiceEnv): RetentionOptions {
+  const ms = (h: number): number => Math.round(h * 3600 * 1000);
+  return {
+    outboxMs: ms(env.OUTBOX_RETENTION_HOURS),
+    idempotencyMs: ms(env.IDEMPOTENCY_RETENTION_HOURS),
+    inboxMs: ms(env.INBOX_RETENTION_HOURS),
+  };
+}

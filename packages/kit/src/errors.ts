@@ -61,6 +61,10 @@ export class ValidationError extends DomainError {
   static single(field: string, description: string): ValidationError {
     return new ValidationError([{ field, description }]);
   }
+  /** Throws one ValidationError naming every bad field, when there is any. */
+  static throwIfAny(violations: readonly FieldViolation[]): void {
+    if (violations.length > 0) throw new ValidationError(violations);
+  }
 }
 
 /** Maps to NOT_FOUND / HTTP 404. */

@@ -81,3 +81,53 @@ export function deadLetterStreamFor(regionCode: string): StreamSpec {
 export function deadLetterSubject(regionCode: string, stream: string, durable: string): string {
   return `dlq.${regionCode}.${stream}.${durable}`;
 }
+
+// ---- event contracts ------------------------------------------------------------------------------------
+
+/** The JSON methods of a ts-proto message (generated with `outputJsonMethods`). */
+export interface EventMessageCodec<T> {
+  fromJSON(object: unknown): T;
+  toJSON(message: T): unknown;
+}
+
+/**
+ * One event type's contract: its payload is the protobuf message `messageName` (declared in
+ * `proto/govhall/<service>/v1/events.proto`), carried in the envelope's `data` as proto-JSON.
+ * `schemaVersion` changes only for a change old consumers cannot read; adding fields keeps it.
+ */
+export interface EventContract<T = unknown> {
+  /** `<service>.<entity>.<verb>`, e.g. `catalogue.item.published`. */
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** Full protobuf name of the payload message, e.g. `govhall.catalogue.v1.ItemPublished`. */
+  readonly messageName: string;
+  readonly message: EventMessageCodec<T>;
+}
+
+/** The payload type of a contract. */
+export type PayloadOf<C> = C extends EventContract<infer T> ? T : never;
+
+/** A service's event contracts by name (see `defineEvents`). */
+export type EventRegistry = Readonly<Record<string, EventContract<any>>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A decoded event of registry `R`: narrow on `type` to get the payload's type. */
+export type EventOf<R extends EventRegistry> = {
+  [K in keyof R]: { readonly type: R[K]['type']; readonly data: PayloadOf<R[K]>; readonly envelope: EventEnvelope };
+}[keyof R];
+
+/**
+ * Declares a service's event contracts (in `@govhall/contracts`, beside the generated messages). Checks that
+ * each type is well formed and appears once, and keeps the literal types, so `EventOf` narrows by `type`.
+ */
+export function defineEvents<const R extends EventRegistry>(contracts: R): R {
+  const seen = new Set<string>();
+  for (const [name, contract] of Object.entries(contracts)) {
+    parseEventType(contract.type);
+    if (seen.has(contract.type)) throw new Error(`event type ${contract.type} is declared twice (at ${name})`);
+    if (!Number.isInteger(contract.schemaVersion) || contract.schemaVersion < 1) {
+      throw new Error(`event ${contract.type}: schemaVersion must be a positive integer`);
+    }
+    seen.add(contract.type);
+  }
+  return contracts;
+}

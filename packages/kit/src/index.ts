@@ -4,9 +4,12 @@
  */
 export * from './errors';
 export * from './events';
+export * from './event-codec';
+export * from './enums';
+export * from './paging';
 export * from './clock';
 export * from './ids';
-export { loadConfig, ConfigError, baseServiceEnv, type BaseServiceEnv } from './config';
+export { loadConfig, ConfigError, baseServiceEnv, retentionFrom, type BaseServiceEnv } from './config';
 export { createLogger, maskPersonalData, maskMobile, maskIdNumber, type Logger, type LoggerOptions } from './logging';
 export * from './store';
 export * from './bus';

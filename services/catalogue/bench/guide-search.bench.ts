@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { createDatabase, createLogger, migrate, SequentialIds, systemClock, type Database } from '@govhall/kit';
 import { createTestDatabase, startPostgresCluster, type RunningPostgres } from '@govhall/testing';
 import { sql } from 'kysely';
+import { catalogueCommands } from '../src/adapters/store/commands';
 import { PgItemStore } from '../src/adapters/store/pg-item-store';
 import { PgOrganisationStore, type CatalogueTables } from '../src/adapters/store/pg-organisation-store';
 import { ItemService } from '../src/app/item-service';
@@ -94,9 +95,10 @@ async function main(): Promise<void> {
   try {
     await migrate({ pool: database.pool, schema: 'catalogue', folder: join(__dirname, '..', 'migrations'), logger });
     const ids = new SequentialIds('b');
-    const organisation = new OrganisationService(new PgOrganisationStore(database.db), systemClock, ids, '370700');
-    const store = new PgItemStore(database.db);
-    const items = new ItemService(store, systemClock, ids, '370700');
+    const commands = catalogueCommands(database, { clock: systemClock, ids, regionCode: '370700' });
+    const organisation = new OrganisationService(new PgOrganisationStore(commands), systemClock, ids);
+    const store = new PgItemStore(commands);
+    const items = new ItemService(store, systemClock, ids);
 
     // ---- the organisation: a city, five districts, a street in each ----
     const rid = (): { requestId: string } => ({ requestId: `bench-${ids.next()}` });

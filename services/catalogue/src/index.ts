@@ -7,5 +7,11 @@ export {
   type CatalogueDependencies,
 } from './main';
 export { loadCatalogueConfig, catalogueEnv, type CatalogueConfig } from './config';
-export { loadDemoOrganisation, DEMO_HALLS, type DemoSummary } from './demo/organisation-demo';
-export { loadDemoItems, DEMO_ITEMS, DEMO_BUNDLES, type DemoItemsSummary } from './demo/item-demo';
+export { DEMO_FOLDER, DemoDataError, type DemoProblem } from './demo/demo-files';
+export {
+  loadDemoOrganisation,
+  demoOrganisation,
+  type DemoOrganisation,
+  type DemoSummary,
+} from './demo/demo-organisation';
+export { loadDemoItems, demoItems, type DemoCatalogue, type DemoItemsSummary } from './demo/demo-items';

@@ -11,12 +11,14 @@ import {
   createMetrics,
   deadLetterStreamFor,
   migrate,
+  retentionFrom,
   startGrpcServer,
   startSidePort,
   streamFor,
   systemClock,
   uuidV7Ids,
   type Clock,
+  type Database,
   type EventBus,
   type IdGenerator,
   type Logger,
@@ -30,6 +32,7 @@ import { PgOrganisationStore, type CatalogueTables } from './adapters/store/pg-o
 import { calendarGrpcService } from './adapters/grpc/calendar-handlers';
 import { itemGrpcService } from './adapters/grpc/item-handlers';
 import { organisationHandlers } from './adapters/grpc/organisation-handlers';
+import { catalogueCommands, type CatalogueCommandOptions } from './adapters/store/commands';
 import { loadCatalogueConfig, type CatalogueConfig } from './config';
 
 export const SERVICE_NAME = 'catalogue';
@@ -53,6 +56,28 @@ export interface RunningCatalogue {
   stop(): Promise<void>;
 }
 
+export interface CatalogueUseCases {
+  readonly organisation: OrganisationService;
+  readonly items: ItemService;
+  readonly calendar: CalendarService;
+}
+
+/**
+ * The catalogue's use cases over its stores in `database` (the wiring `startCatalogue` uses; tests that need
+ * no gRPC call it directly). Without a `sink` committed events wait in the outbox for a relay's sweep.
+ */
+export function catalogueUseCases(
+  database: Database<CatalogueTables>,
+  options: CatalogueCommandOptions,
+): CatalogueUseCases {
+  const commands = catalogueCommands(database, options);
+  return {
+    organisation: new OrganisationService(new PgOrganisationStore(commands), options.clock, options.ids),
+    items: new ItemService(new PgItemStore(commands), options.clock, options.ids),
+    calendar: new CalendarService(new PgCalendarStore(commands), options.clock, options.ids),
+  };
+}
+
 /** Wires the catalogue service: the only place adapters meet use cases. */
 export async function startCatalogue(
   config: CatalogueConfig,
@@ -64,6 +89,7 @@ export async function startCatalogue(
     url: config.DATABASE_URL,
     schema: SERVICE_NAME,
     poolMax: config.DATABASE_POOL_MAX,
+    logger,
   });
   const ownsBus = !deps.bus;
   let bus: EventBus | undefined = deps.bus;
@@ -83,37 +109,28 @@ export async function startCatalogue(
   }
 
   const relay = new OutboxRelay({
-    db: database.db,
+    database,
     bus,
     logger,
     pollMs: config.OUTBOX_POLL_MS,
+    leaseMs: config.OUTBOX_LEASE_MS,
+    retention: retentionFrom(config),
     onPublished: (count) => metrics.outboxPublished.inc(count),
     onPending: (count) => metrics.outboxPending.set(count),
   });
   if (config.OUTBOX_RELAY === 'on') relay.start();
 
-  const store = new PgOrganisationStore(database.db, () => relay.kick());
-  const organisation = new OrganisationService(
-    store,
-    deps.clock ?? systemClock,
-    deps.ids ?? uuidV7Ids,
-    config.REGION_CODE,
-  );
-  const items = new ItemService(
-    new PgItemStore(database.db, () => relay.kick()),
-    deps.clock ?? systemClock,
-    deps.ids ?? uuidV7Ids,
-    config.REGION_CODE,
-  );
+  const clock = deps.clock ?? systemClock;
+  const ids = deps.ids ?? uuidV7Ids;
+  const { organisation, items, calendar } = catalogueUseCases(database, {
+    clock,
+    ids,
+    regionCode: config.REGION_CODE,
+    sink: relay,
+  });
   // Guide search: index published versions that predate the index, and follow department renames.
   const reindexed = await items.refreshGuideIndex();
   if (reindexed > 0) logger.info({ reindexed }, 'guide index refreshed');
-  const calendar = new CalendarService(
-    new PgCalendarStore(database.db, () => relay.kick()),
-    deps.clock ?? systemClock,
-    deps.ids ?? uuidV7Ids,
-    config.REGION_CODE,
-  );
   const grpcServer = await startGrpcServer({
     port: config.GRPC_PORT,
     services: [

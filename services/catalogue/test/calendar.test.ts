@@ -6,12 +6,12 @@ import {
   type YearSchedule,
 } from '@govhall/calendar';
 import { catalogueCalendarV1 as pb, catalogueV1 as org } from '@govhall/contracts';
-import { callUnary, fieldViolationsOf, type EventEnvelope } from '@govhall/kit';
-import { readStream, sharedNatsUrl, waitFor } from '@govhall/testing';
+import { callUnary, fieldViolationsOf } from '@govhall/kit';
+import { waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
 import { expectGrpcError } from './grpc-assertions';
-import { startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
+import { catalogueEventsOf, startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
 import { aCityHall, aDistrictHall, requestId } from './builders';
 
 type CalendarClient = InstanceType<typeof pb.CalendarServiceClient>;
@@ -59,7 +59,6 @@ function workingCalendarOf(answer: pb.GetHallCalendarResponse): WorkingCalendar 
  * `startCatalogue` as in production (migrations, outbox relay onto the region's stream, every catalogue service).
  */
 describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
-  const stream = (): string => `CATALOGUE_${catalogue.region}`;
   let catalogue: CatalogueUnderTest;
   let calendar: CalendarClient;
   let directory: OrganisationClient;
@@ -85,8 +84,7 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
     await catalogue.stop();
   });
 
-  const eventsOf = async (type: string): Promise<EventEnvelope[]> =>
-    (await readStream(sharedNatsUrl(), stream())).map((m) => m.json as EventEnvelope).filter((e) => e.type === type);
+  const yearsLoaded = () => catalogueEventsOf(catalogue.region, 'catalogue.calendar.year_loaded');
   const hallCalendar = (hallId: string, years: number[]): Promise<pb.GetHallCalendarResponse> =>
     callUnary(calendar, 'getHallCalendar', { hallId, years });
 
@@ -134,25 +132,26 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
     // The same request again (a client retry) replays the first answer and stores nothing.
     expect(await callUnary(calendar, 'loadYearSchedule', request)).toEqual(loaded);
 
-    let events: EventEnvelope[] = [];
+    let events: Awaited<ReturnType<typeof yearsLoaded>> = [];
     await waitFor(
       async () => {
-        events = await eventsOf('catalogue.calendar.year_loaded');
+        events = await yearsLoaded();
         return events.length > 0;
       },
       { what: 'catalogue.calendar.year_loaded on the stream' },
     );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      regionCode: catalogue.region,
-      schemaVersion: 1,
+      envelope: { regionCode: catalogue.region, schemaVersion: 1 },
       data: {
-        regionCode: '370700',
-        year: 2026,
-        version: 1,
-        supersededVersion: null,
-        note: '市政府通知（测试数据）',
-        makeUpWorkdays: national!.makeUpWorkdays,
+        schedule: {
+          regionCode: '370700',
+          year: 2026,
+          version: 1,
+          note: '市政府通知（测试数据）',
+          makeUpWorkdays: national!.makeUpWorkdays,
+        },
+        supersededVersion: 0,
       },
     });
   });
@@ -220,12 +219,11 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
     expect(years[0]!.versions.map((v) => v.version)).toEqual([1, 2]);
     expect(years[0]!.versions[1]!.holidayCount).toBe(inForce.schedule!.holidays.length);
 
-    await waitFor(async () => (await eventsOf('catalogue.calendar.year_loaded')).length >= 2, {
-      what: 'the second year_loaded event',
-    });
-    expect(
-      (await eventsOf('catalogue.calendar.year_loaded')).map((e) => (e.data as { version: number }).version),
-    ).toEqual([1, 2]);
+    await waitFor(async () => (await yearsLoaded()).length >= 2, { what: 'the second year_loaded event' });
+    expect((await yearsLoaded()).map((e) => [e.data.schedule?.version, e.data.supersededVersion])).toEqual([
+      [1, 0],
+      [2, 1],
+    ]);
     // The store refuses to rewrite history, whoever writes.
     await expect(
       sql`update catalogue.calendar_year_schedules set note = 'x' where region_code = '370700'`.execute(
@@ -429,12 +427,13 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
     });
     expect(same).toMatchObject({ unchanged: true, workingHours: { version: 1 } });
 
-    await waitFor(async () => (await eventsOf('catalogue.calendar.hall_hours_set')).length > 0, {
+    const hoursSet = () => catalogueEventsOf(catalogue.region, 'catalogue.calendar.hall_hours_set');
+    await waitFor(async () => (await hoursSet()).length > 0, {
       what: 'catalogue.calendar.hall_hours_set on the stream',
     });
-    const events = await eventsOf('catalogue.calendar.hall_hours_set');
+    const events = await hoursSet();
     expect(events).toHaveLength(1);
-    expect(events[0]!.data).toMatchObject({ hallId: cityHallId, regionCode: '370700', version: 1, periods });
+    expect(events[0]!.data).toMatchObject({ regionCode: '370700', hours: { hallId: cityHallId, version: 1, periods } });
 
     const answer = await hallCalendar(cityHallId, [2026]);
     expect(answer.workingHours).toMatchObject({ version: 1, isDefault: false, periods });

@@ -17,10 +17,10 @@ import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
 import { itemGrpcService } from '../src/adapters/grpc/item-handlers';
 import { organisationHandlers } from '../src/adapters/grpc/organisation-handlers';
-import { PgItemStore } from '../src/adapters/store/pg-item-store';
-import { PgOrganisationStore, type CatalogueTables } from '../src/adapters/store/pg-organisation-store';
-import { ItemService } from '../src/app/item-service';
-import { OrganisationService } from '../src/app/organisation-service';
+import type { CatalogueTables } from '../src/adapters/store/pg-organisation-store';
+import type { ItemService } from '../src/app/item-service';
+import type { OrganisationService } from '../src/app/organisation-service';
+import { catalogueUseCases } from '../src/main';
 import { aCityHall, aDepartment, aDistrictHall, requestId } from './builders';
 import { aMaterial, anItem } from './item-builders';
 
@@ -75,8 +75,11 @@ describe('guide search (real PostgreSQL)', () => {
     testDatabase = await createTestDatabase();
     database = createDatabase<CatalogueTables>({ url: testDatabase.url, schema: 'catalogue' });
     await migrate({ pool: database.pool, schema: 'catalogue', folder: join(__dirname, '..', 'migrations'), logger });
-    organisation = new OrganisationService(new PgOrganisationStore(database.db), systemClock, uuidV7Ids, region);
-    itemService = new ItemService(new PgItemStore(database.db), systemClock, uuidV7Ids, region);
+    ({ organisation, items: itemService } = catalogueUseCases(database, {
+      clock: systemClock,
+      ids: uuidV7Ids,
+      regionCode: region,
+    }));
     server = await startGrpcServer({
       port: 0,
       host: '127.0.0.1',

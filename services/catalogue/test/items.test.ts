@@ -1,10 +1,10 @@
 import { catalogueItemsV1 as pb, catalogueV1 as org } from '@govhall/contracts';
-import { callUnary, fieldViolationsOf, type EventEnvelope } from '@govhall/kit';
-import { readStream, sharedNatsUrl, waitFor } from '@govhall/testing';
+import { callUnary, fieldViolationsOf } from '@govhall/kit';
+import { waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
 import { expectGrpcError } from './grpc-assertions';
-import { startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
+import { catalogueEventsOf, startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
 import { aCityHall, aDepartment, aDistrictHall, requestId } from './builders';
 import { aFee, aJointItem, aMaterial, anItem, aProjectGraph, days, type ProjectDepartments } from './item-builders';
 
@@ -16,7 +16,6 @@ type OrganisationClient = InstanceType<typeof org.OrganisationServiceClient>;
  * `startCatalogue` as in production (migrations, outbox relay onto the region's stream, every catalogue service).
  */
 describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
-  const stream = (): string => `CATALOGUE_${catalogue.region}`;
   let catalogue: CatalogueUnderTest;
   let items: ItemClient;
   let directory: OrganisationClient;
@@ -72,8 +71,7 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
         expectedRevision: item.revision,
       })
     ).item!;
-  const eventsOf = async (type: string): Promise<EventEnvelope[]> =>
-    (await readStream(sharedNatsUrl(), stream())).map((m) => m.json as EventEnvelope).filter((e) => e.type === type);
+  const publishedEvents = async () => catalogueEventsOf(catalogue.region, 'catalogue.item.published');
 
   it('creates a draft, publishes it, and puts catalogue.item.published on the stream', async () => {
     const draft = await create(anItem(market));
@@ -95,29 +93,42 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
     expect(published.status).toBe(pb.ItemStatus.ITEM_STATUS_PUBLISHED);
     expect(published.publishedAt).toBeInstanceOf(Date);
 
-    let events: EventEnvelope[] = [];
+    let events: Awaited<ReturnType<typeof publishedEvents>> = [];
     await waitFor(
       async () => {
-        events = await eventsOf('catalogue.item.published');
-        return events.some((e) => (e.data as { itemId: string }).itemId === draft.id);
+        events = await publishedEvents();
+        return events.some((e) => e.data.item?.id === draft.id);
       },
       { what: 'catalogue.item.published on the stream' },
     );
-    const event = events.find((e) => (e.data as { itemId: string }).itemId === draft.id)!;
+    const event = events.find((e) => e.data.item?.id === draft.id)!;
+    // Decoded through the contract: the payload is a govhall.catalogue.v1.ItemPublished.
     expect(event).toMatchObject({
-      regionCode: catalogue.region,
-      schemaVersion: 1,
+      envelope: { regionCode: catalogue.region, schemaVersion: 1 },
       data: {
-        itemId: draft.id,
-        version: 1,
-        status: 'published',
-        supersededVersion: null,
-        content: { name: '食品经营许可', promisedLimit: { amount: 5, unit: 'working_days' } },
-        derived: { stages: ['accept', 'review', 'approve', 'issue', 'archive'] },
+        item: {
+          id: draft.id,
+          version: 1,
+          status: pb.ItemStatus.ITEM_STATUS_PUBLISHED,
+          content: {
+            name: '食品经营许可',
+            promisedLimit: { amount: 5, unit: pb.LimitUnit.LIMIT_UNIT_WORKING_DAYS },
+          },
+          derived: {
+            stages: [
+              pb.ProcessStage.PROCESS_STAGE_ACCEPT,
+              pb.ProcessStage.PROCESS_STAGE_REVIEW,
+              pb.ProcessStage.PROCESS_STAGE_APPROVE,
+              pb.ProcessStage.PROCESS_STAGE_ISSUE,
+              pb.ProcessStage.PROCESS_STAGE_ARCHIVE,
+            ],
+          },
+        },
+        supersededVersion: 0,
       },
     });
     expect(
-      (await eventsOf('catalogue.item.drafted')).some((e) => (e.data as { itemId: string }).itemId === draft.id),
+      (await catalogueEventsOf(catalogue.region, 'catalogue.item.drafted')).some((e) => e.data.itemId === draft.id),
     ).toBe(true);
   });
 
@@ -202,10 +213,8 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
       [2, pb.ItemStatus.ITEM_STATUS_PUBLISHED],
     ]);
     await waitFor(async () =>
-      (await eventsOf('catalogue.item.published')).some(
-        (e) =>
-          (e.data as { itemId: string; version: number }).itemId === v1.id &&
-          (e.data as { version: number }).version === 2,
+      (await publishedEvents()).some(
+        (e) => e.data.item?.id === v1.id && e.data.item.version === 2 && e.data.supersededVersion === 1,
       ),
     );
   });
@@ -384,7 +393,9 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
     });
     expect(record).toMatchObject({ action: pb.CleanupAction.CLEANUP_ACTION_MERGED, fromVersion: 1, ...cleanup });
     await waitFor(async () =>
-      (await eventsOf('catalogue.item.retired')).some((e) => (e.data as { itemId: string }).itemId === source.id),
+      (await catalogueEventsOf(catalogue.region, 'catalogue.item.retired')).some(
+        (e) => e.data.itemId === source.id && e.data.reason === pb.RetiredReason.RETIRED_REASON_MERGED,
+      ),
     );
 
     const { item: delegated, record: delegation } = await callUnary(items, 'delegateItem', {

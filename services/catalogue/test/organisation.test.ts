@@ -4,7 +4,12 @@ import { readStream, sharedNatsUrl, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { expectGrpcError } from './grpc-assertions';
-import { startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
+import {
+  catalogueEventsOf,
+  startCatalogueForTest,
+  type CatalogueEvent,
+  type CatalogueUnderTest,
+} from './start-for-test';
 import { aCityHall, aDepartment, aDistrictHall, aStaff, aWindow, requestId } from './builders';
 
 type Client = InstanceType<typeof pb.OrganisationServiceClient>;
@@ -36,19 +41,18 @@ describe('catalogue organisation directory over gRPC (real PostgreSQL and NATS)'
       version: 1,
       active: true,
     });
-    let events: EventEnvelope[] = [];
+    let events: CatalogueEvent[] = [];
     await waitFor(
       async () => {
-        events = (await readStream(sharedNatsUrl(), `CATALOGUE_${region()}`)).map((m) => m.json as EventEnvelope);
-        return events.some((e) => e.type === 'catalogue.hall.created');
+        events = await catalogueEventsOf(region(), 'catalogue.hall.created');
+        return events.length > 0;
       },
       { what: 'hall.created on the stream' },
     );
-    const created = events.find((e) => e.type === 'catalogue.hall.created')!;
-    expect(created).toMatchObject({
-      regionCode: region(),
-      schemaVersion: 1,
-      data: { id: city.id, regionCode: '370700' },
+    // Decoded through the contract: the payload is a govhall.catalogue.v1.HallChanged.
+    expect(events[0]).toMatchObject({
+      envelope: { regionCode: region(), schemaVersion: 1 },
+      data: { hall: { id: city.id, regionCode: '370700', tier: pb.HallTier.HALL_TIER_CITY, version: 1 } },
     });
   });
 

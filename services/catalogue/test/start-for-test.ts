@@ -1,5 +1,6 @@
-import { createDatabase, type Database } from '@govhall/kit';
-import { createTestDatabase, sharedNatsUrl, uniqueRegionCode, type TestDatabase } from '@govhall/testing';
+import { CatalogueEvents, contractRegistry } from '@govhall/contracts';
+import { createDatabase, eventDecoder, type Database, type EventEnvelope, type EventOf } from '@govhall/kit';
+import { createTestDatabase, readStream, sharedNatsUrl, uniqueRegionCode, type TestDatabase } from '@govhall/testing';
 import type { CatalogueTables } from '../src/adapters/store/pg-organisation-store';
 import { loadCatalogueConfig } from '../src/config';
 import { startCatalogue, type RunningCatalogue } from '../src/main';
@@ -44,4 +45,28 @@ export async function startCatalogueForTest(): Promise<CatalogueUnderTest> {
       await testDatabase.drop();
     },
   };
+}
+
+export type CatalogueEvent = EventOf<typeof CatalogueEvents>;
+const decode = eventDecoder(CatalogueEvents, contractRegistry());
+
+/**
+ * Every event on a region's catalogue stream, decoded through the contracts as a consumer would: an event that
+ * is not its contract's message fails the test.
+ */
+export async function catalogueEventsOn(region: string): Promise<CatalogueEvent[]> {
+  const stored = await readStream(sharedNatsUrl(), `CATALOGUE_${region}`);
+  return stored.map((message) => {
+    const event = decode(message.json as EventEnvelope);
+    if (!event) throw new Error(`event of an unknown type on the stream: ${JSON.stringify(message.json)}`);
+    return event;
+  });
+}
+
+/** The events of one type, with their payloads typed. */
+export async function catalogueEventsOf<T extends CatalogueEvent['type']>(
+  region: string,
+  type: T,
+): Promise<Extract<CatalogueEvent, { type: T }>[]> {
+  return (await catalogueEventsOn(region)).filter((e): e is Extract<CatalogueEvent, { type: T }> => e.type === type);
 }

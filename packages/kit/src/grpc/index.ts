@@ -25,3 +25,4 @@ export {
   type ResponseOf,
   type UnaryMethodName,
 } from './client';
+export { required } from './messages';

@@ -1,6 +1,20 @@
 export { createDatabase, SCHEMA_NAME_PATTERN, type Database, type DatabaseOptions } from './database';
+export {
+  translateDatabaseError,
+  isDatabaseUnavailable,
+  isUniqueViolation,
+  constraintOf,
+  alreadyExists,
+} from './database-errors';
 export { migrate, type MigrateOptions } from './migrations';
-export { appendToOutbox, OutboxRelay, type OutboxRelayOptions } from './outbox';
+export {
+  CommandRunner,
+  type CommandKey,
+  type CommandScope,
+  type CommandRunnerOptions,
+  type CommittedEvent,
+  type CommittedEventSink,
+} from './command';
+export { OutboxRelay, type OutboxRelayOptions, type RetentionOptions } from './outbox';
 export { handleOnce } from './inbox';
-export { runIdempotent, type IdempotencyKey, type ResponseCodec } from './idempotency';
 export type { KitTables } from './tables';

@@ -35,6 +35,12 @@ const KIT_MIGRATIONS: Record<string, string> = {
       created_at   timestamptz NOT NULL DEFAULT now()
     );
   `,
+  // Named to sort after the first kit migration and before any service's 0001.
+  '0000_kit_v2_retention_indexes': `
+    CREATE INDEX outbox_published_at ON outbox (published_at) WHERE published_at IS NOT NULL;
+    CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+    CREATE INDEX inbox_processed_at ON inbox (processed_at);
+  `,
 };
 
 const MIGRATION_FILE = /^(\d{4})_[a-z0-9_]+\.sql$/;
@@ -94,6 +100,8 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
     db,
     provider: new SqlFolderProvider(schema, options.folder),
     migrationTableSchema: schema,
+    // The kit's later migrations (0000_kit_v2, ...) sort before a service's applied 0001_...: they still run.
+    allowUnorderedMigrations: true,
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);

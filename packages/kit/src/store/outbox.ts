@@ -1,102 +1,162 @@
-import { context, propagation } from '@opentelemetry/api';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/port';
 import type { EventEnvelope } from '../events';
+import type { CommittedEvent, CommittedEventSink } from './command';
 import type { KitTables } from './tables';
 
-/**
- * Writes events in the same transaction as the state change they describe. Nothing is published here:
- * the relay publishes after commit, so a transaction never waits on the bus. An event without trace headers
- * takes those of the active context (the command's gRPC call), so its trace continues across the relay.
- */
-export async function appendToOutbox<DB extends KitTables>(
-  trx: Transaction<DB>,
-  events: readonly EventEnvelope[],
-): Promise<void> {
-  if (events.length === 0) return;
-  await (trx as unknown as Transaction<KitTables>)
-    .insertInto('outbox')
-    .values(events.map((event) => ({ id: event.id, event: JSON.stringify(withTraceHeaders(event)) })))
-    .execute();
-}
-
-function withTraceHeaders(event: EventEnvelope): EventEnvelope {
-  if (event.traceHeaders) return event;
-  const headers: Record<string, string> = {};
-  propagation.inject(context.active(), headers);
-  return Object.keys(headers).length > 0 ? { ...event, traceHeaders: headers } : event;
+export interface RetentionOptions {
+  /** Published outbox rows are deleted after this long; default 7 days. */
+  readonly outboxMs?: number;
+  /** Request ids (and their stored answers) are forgotten after this long; default 7 days. */
+  readonly idempotencyMs?: number;
+  /**
+   * Inbox rows (handled event ids) are deleted after this long; default 30 days. Keep it longer than any
+   * consumer may be replayed back in time, or a replayed event is handled again.
+   */
+  readonly inboxMs?: number;
 }
 
 export interface OutboxRelayOptions<DB extends KitTables = KitTables> {
-  /** The service's database; any schema that has the kit's tables. */
-  db: Kysely<DB>;
-  bus: EventBus;
-  logger: Logger;
-  /** How often to look for events when nobody kicks the relay; default 500 ms. */
-  pollMs?: number;
-  batchSize?: number;
-  /** How long a claimed batch is reserved for this relay before another replica may take it over. */
-  claimMs?: number;
-  /** Published rows are deleted after this long; default 7 days. */
-  retentionMs?: number;
-  onPublished?: (count: number) => void;
-  onPending?: (count: number) => void;
+  /** The service's database (`createDatabase`): any schema that has the kit's tables. */
+  readonly database: { readonly db: Kysely<DB>; readonly schema: string };
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  /** How often to sweep for events nobody is publishing (a crashed replica's, failed publishes); default 500 ms. */
+  readonly pollMs?: number;
+  readonly batchSize?: number;
+  /**
+   * How long events are reserved for the relay that holds them (its own commands' events from their commit,
+   * a sweep's batch from its claim), renewed while it still holds them. After a crash, committed events are
+   * published by whichever relay sweeps first once this is over. Default 3 s.
+   */
+  readonly leaseMs?: number;
+  readonly retention?: RetentionOptions;
+  /** How often to delete what retention let go; default every minute. */
+  readonly housekeepingMs?: number;
+  readonly onPublished?: (count: number) => void;
+  readonly onPending?: (count: number) => void;
 }
 
-interface ClaimedRow {
-  id: string;
-  event: EventEnvelope;
-  position: string;
+interface HeldEvent {
+  readonly position: string;
+  readonly event: EventEnvelope;
 }
+
+const DAY_MS = 24 * 3600 * 1000;
+const MAX_BACKOFF_MS = 5_000;
+const PRUNE_BATCH = 5_000;
 
 /**
- * Publishes outbox rows in the order they were written and marks them published. (Two transactions that
- * commit out of their insert order may publish in insert order; consumers must not assume more.)
+ * Publishes outbox rows and marks them published.
  *
- * At-least-once: a relay that dies after publishing and before marking publishes the row again on restart;
- * the bus drops the copy because the event id is the `Nats-Msg-Id`. Replicas share the table safely: a batch
- * is claimed with `FOR UPDATE SKIP LOCKED` in one short statement, and no transaction is held while
- * publishing.
+ * Two ways in, one serial loop (so this process publishes in commit order):
+ * - `committed(events)`: the `CommandRunner` hands over a command's events right after its commit; they are
+ *   published at once, with no query to find them.
+ * - the sweep: every `pollMs` it claims (`FOR UPDATE SKIP LOCKED`, one short statement) unpublished rows that
+ *   no relay holds: a crashed process's events after their lease, and events whose publish failed.
+ * Published rows are marked in one statement per batch. A mark that fails (database down) is kept and retried
+ * before anything else, so a published event is not published again by this relay.
+ *
+ * At-least-once: a relay that dies after publishing and before marking leaves the row to be published again
+ * after its lease; the bus drops the copy, since the event id is the `Nats-Msg-Id` (duplicate window 2 min).
+ * Replicas share the table safely: rows are reserved by lease, and no transaction is held while publishing.
+ * Order: within one process, the order of commits; across replicas, or after a failed publish, an event may
+ * follow one committed after it. Consumers must not assume more.
  */
-export class OutboxRelay<DB extends KitTables = KitTables> {
+export class OutboxRelay<DB extends KitTables = KitTables> implements CommittedEventSink {
+  readonly leaseMs: number;
+  private readonly db: Kysely<KitTables>;
+  private readonly sql: Record<'claim' | 'mark' | 'release' | 'renew' | 'pending', string>;
+  private readonly pruneSql: readonly { readonly sql: string; readonly retentionMs: number }[];
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
-  private kicked = false;
-  private lastCleanup = 0;
-
-  private readonly db: Kysely<KitTables>;
+  private readonly queue: HeldEvent[] = [];
+  /** Events taken from the queue or claimed by a sweep and not yet marked or released. */
+  private readonly inHand = new Map<string, HeldEvent>();
+  private readonly unmarked: string[] = [];
+  private nextSweepAt = 0;
+  private nextHousekeepingAt = 0;
+  private backoffMs = 0;
+  private backoffUntil = 0;
+  private renewTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: OutboxRelayOptions<DB>) {
-    this.db = options.db as unknown as Kysely<KitTables>;
+    this.db = options.database.db as unknown as Kysely<KitTables>;
+    this.leaseMs = options.leaseMs ?? 3_000;
+    const s = options.database.schema;
+    this.sql = {
+      claim: `
+        UPDATE ${s}.outbox SET claimed_until = now() + $1::interval, attempts = attempts + 1
+        WHERE position IN (
+          SELECT position FROM ${s}.outbox
+          WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+          ORDER BY position LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING position::text AS position, event`,
+      mark: `UPDATE ${s}.outbox SET published_at = now(), claimed_until = NULL, last_error = NULL
+             WHERE position = ANY($1::bigint[])`,
+      release: `UPDATE ${s}.outbox SET claimed_until = NULL, last_error = $2
+                WHERE position = ANY($1::bigint[]) AND published_at IS NULL`,
+      renew: `UPDATE ${s}.outbox SET claimed_until = now() + $2::interval
+              WHERE position = ANY($1::bigint[]) AND published_at IS NULL`,
+      pending: `SELECT count(*)::int AS pending FROM ${s}.outbox WHERE published_at IS NULL`,
+    };
+    const retention = options.retention ?? {};
+    // Deleted a batch at a time, so pruning never holds many row locks or a long transaction.
+    const prune = (table: string, column: string, extra = ''): string =>
+      `DELETE FROM ${s}.${table} WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM ${s}.${table} WHERE ${column} < now() - $1::interval ${extra} LIMIT ${PRUNE_BATCH}))`;
+    this.pruneSql = [
+      { sql: prune('outbox', 'published_at', 'AND published_at IS NOT NULL'), retentionMs: retention.outboxMs ?? 7 * DAY_MS },
+      { sql: prune('idempotency_keys', 'created_at'), retentionMs: retention.idempotencyMs ?? 7 * DAY_MS },
+      { sql: prune('inbox', 'processed_at'), retentionMs: retention.inboxMs ?? 30 * DAY_MS },
+    ];
   }
 
-  /** Starts the background loop. */
+  /** Starts the loop: a sweep at once (a previous process may have left events), then every `pollMs`. */
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.nextSweepAt = 0;
+    this.renewTimer = setInterval(() => void this.renewHeld(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.renewTimer.unref();
     this.loop = this.run();
   }
 
-  /** Asks the loop to look now (call after a commit that appended events). */
-  kick(): void {
-    this.kicked = true;
+  /** A command's events, committed a moment ago: publish them now. Ignored while stopped or backing off. */
+  committed(events: readonly CommittedEvent[]): void {
+    // Left to the sweep (after their lease) while stopped or while the bus is failing.
+    if (!this.running || Date.now() < this.backoffUntil) return;
+    this.queue.push(...events);
     this.wake?.();
   }
 
-  /** Stops after the batch in hand. */
+  /** Asks the loop to sweep now. */
+  kick(): void {
+    this.nextSweepAt = 0;
+    this.wake?.();
+  }
+
+  /** Stops after the batch in hand; what is still queued stays reserved until its lease ends. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
+    clearInterval(this.renewTimer);
+    this.queue.length = 0;
+    // A last try at marks that failed, so a restart does not publish those events again.
+    await this.markPublished().catch(() => undefined);
   }
 
-  /** Publishes everything pending now; returns how many were published. Used by the loop and by tests. */
+  /**
+   * Publishes everything that is claimable now (a sweep to the end), and what is queued; returns how many
+   * events were published. For tests and tools; the loop does this by itself.
+   */
   async drain(): Promise<number> {
-    let total = 0;
+    let total = await this.flushQueue();
     for (;;) {
-      const published = await this.publishBatch();
+      const published = await this.sweepOnce();
       total += published;
       if (published < (this.options.batchSize ?? 100)) return total;
     }
@@ -105,16 +165,27 @@ export class OutboxRelay<DB extends KitTables = KitTables> {
   private async run(): Promise<void> {
     const pollMs = this.options.pollMs ?? 500;
     while (this.running) {
-      this.kicked = false;
       try {
-        await this.drain();
-        await this.cleanup();
+        await this.markPublished();
+        if (this.queue.length > 0) {
+          await this.flushQueue();
+          continue;
+        }
+        const now = Date.now();
+        if (now >= this.nextSweepAt && now >= this.backoffUntil) {
+          this.nextSweepAt = now + pollMs;
+          await this.sweepOnce();
+          await this.reportPending();
+          await this.housekeeping();
+        }
       } catch (error) {
         this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
+        this.nextSweepAt = Date.now() + pollMs;
       }
-      if (!this.running || this.kicked) continue;
+      if (!this.running || this.queue.length > 0) continue;
+      const waitMs = Math.max(0, Math.max(this.nextSweepAt, this.backoffUntil) - Date.now());
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
+        const timer = setTimeout(resolve, waitMs);
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -124,84 +195,105 @@ export class OutboxRelay<DB extends KitTables = KitTables> {
     }
   }
 
-  private async publishBatch(): Promise<number> {
-    const { db } = this;
-    const { bus } = this.options;
-    const batchSize = this.options.batchSize ?? 100;
-    const claimMs = this.options.claimMs ?? 30_000;
-    // One statement, so the claim is its own short transaction.
-    const claimed = (await db
-      .updateTable('outbox')
-      .set((eb) => ({
-        claimed_until: sql<Date>`now() + ${`${claimMs} milliseconds`}::interval`,
-        attempts: eb('attempts', '+', 1),
-      }))
-      .where('position', 'in', (eb) =>
-        eb
-          .selectFrom('outbox')
-          .select('position')
-          .where('published_at', 'is', null)
-          .where((inner) =>
-            inner.or([inner('claimed_until', 'is', null), inner('claimed_until', '<', sql<Date>`now()`)]),
-          )
-          .orderBy('position')
-          .limit(batchSize)
-          .forUpdate()
-          .skipLocked(),
-      )
-      .returning(['id', 'event', 'position'])
-      .execute()) as ClaimedRow[];
-    // RETURNING does not keep the subquery's order.
-    const rows = [...claimed].sort((a, b) => Number(a.position) - Number(b.position));
-    const published: string[] = [];
-    let failure: unknown;
-    for (const row of rows) {
-      try {
-        await bus.publish(row.event);
-        published.push(row.id);
-      } catch (error) {
-        // Keep the order: stop at the first failure and hand the rest back.
-        failure = error;
-        break;
-      }
+  /** Publishes the queued events of this process's commits, in order. */
+  private async flushQueue(): Promise<number> {
+    let total = 0;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.batchSize ?? 100);
+      total += await this.publish(batch);
     }
-    if (published.length > 0) {
-      await db
-        .updateTable('outbox')
-        .set({ published_at: new Date(), last_error: null })
-        .where('id', 'in', published)
-        .execute();
-      this.options.onPublished?.(published.length);
-    }
-    if (failure !== undefined) {
-      const unpublished = rows.map((r) => r.id).filter((id) => !published.includes(id));
-      await db
-        .updateTable('outbox')
-        .set({ claimed_until: null, last_error: failure instanceof Error ? failure.message : 'publish failed' })
-        .where('id', 'in', unpublished)
-        .execute();
-      throw new Error('publishing from the outbox failed', { cause: failure });
-    }
-    return published.length;
+    return total;
   }
 
-  private async cleanup(): Promise<void> {
-    const { db } = this;
-    const now = Date.now();
-    if (this.options.onPending) {
-      const { pending } = await db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.countAll<string>().as('pending'))
-        .where('published_at', 'is', null)
-        .executeTakeFirstOrThrow();
-      this.options.onPending(Number(pending));
+  private async sweepOnce(): Promise<number> {
+    const claimed = await this.db.executeQuery<HeldEvent>(
+      CompiledQuery.raw(this.sql.claim, [`${this.leaseMs} milliseconds`, this.options.batchSize ?? 100]),
+    );
+    // RETURNING does not keep the subquery's order.
+    const rows = [...claimed.rows].sort((a, b) => Number(a.position) - Number(b.position));
+    return rows.length === 0 ? 0 : this.publish(rows);
+  }
+
+  /** Publishes `batch` in order, stopping at the first failure; marks what went out, hands back the rest. */
+  private async publish(batch: readonly HeldEvent[]): Promise<number> {
+    for (const held of batch) this.inHand.set(held.position, held);
+    const published: string[] = [];
+    let failure: unknown;
+    try {
+      for (const held of batch) {
+        try {
+          await this.options.bus.publish(held.event);
+          published.push(held.position);
+        } catch (error) {
+          failure = error;
+          break;
+        }
+      }
+    } finally {
+      for (const position of published) this.inHand.delete(position);
+      this.unmarked.push(...published);
     }
-    if (now - this.lastCleanup < 60_000) return;
-    this.lastCleanup = now;
-    const retentionMs = this.options.retentionMs ?? 7 * 24 * 3600 * 1000;
-    await db
-      .deleteFrom('outbox')
-      .where('published_at', '<', new Date(now - retentionMs))
-      .execute();
+    if (published.length > 0) this.options.onPublished?.(published.length);
+    await this.markPublished();
+    if (failure === undefined) {
+      this.backoffMs = 0;
+      return published.length;
+    }
+    const rest = batch.filter((held) => this.inHand.has(held.position));
+    // The queue's events are handed back too: while the bus fails, the sweep retries with backoff.
+    rest.push(...this.queue.splice(0));
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, this.backoffMs * 2));
+    this.backoffUntil = Date.now() + this.backoffMs;
+    const message = failure instanceof Error ? failure.message : 'publish failed';
+    try {
+      await this.db.executeQuery(
+        CompiledQuery.raw(this.sql.release, [rest.map((held) => held.position), message.slice(0, 500)]),
+      );
+    } finally {
+      // If the release failed too, the leases end by themselves.
+      for (const held of rest) this.inHand.delete(held.position);
+    }
+    throw new Error('publishing from the outbox failed', { cause: failure });
+  }
+
+  /** Marks published rows; a failure keeps them for the next attempt (the loop tries again first). */
+  private async markPublished(): Promise<void> {
+    if (this.unmarked.length === 0) return;
+    const positions = this.unmarked.splice(0);
+    try {
+      await this.db.executeQuery(CompiledQuery.raw(this.sql.mark, [positions]));
+    } catch (error) {
+      this.unmarked.unshift(...positions);
+      throw error;
+    }
+  }
+
+  /** Extends the lease of everything this relay holds, so no other relay publishes it meanwhile. */
+  private async renewHeld(): Promise<void> {
+    const positions = [...this.inHand.keys(), ...this.queue.map((held) => held.position), ...this.unmarked];
+    if (positions.length === 0) return;
+    try {
+      await this.db.executeQuery(CompiledQuery.raw(this.sql.renew, [positions, `${this.leaseMs} milliseconds`]));
+    } catch (error) {
+      this.options.logger.debug({ err: error }, 'outbox lease renewal failed');
+    }
+  }
+
+  private async reportPending(): Promise<void> {
+    if (!this.options.onPending) return;
+    const result = await this.db.executeQuery<{ pending: number }>(CompiledQuery.raw(this.sql.pending));
+    this.options.onPending(result.rows[0]?.pending ?? 0);
+  }
+
+  private async housekeeping(): Promise<void> {
+    const now = Date.now();
+    if (now < this.nextHousekeepingAt) return;
+    this.nextHousekeepingAt = now + (this.options.housekeepingMs ?? 60_000);
+    for (const { sql, retentionMs } of this.pruneSql) {
+      for (;;) {
+        const deleted = await this.db.executeQuery(CompiledQuery.raw(sql, [`${retentionMs} milliseconds`]));
+        if (Number(deleted.numAffectedRows ?? 0) < PRUNE_BATCH) break;
+      }
+    }
   }
 }

@@ -1,4 +1,5 @@
-import type { EventEnvelope, IdempotencyKey, ResponseCodec } from '@govhall/kit';
+import type { CommandKey } from '@govhall/kit';
+import type { Emit } from './events';
 import type { StoredHallHours, StoredYearSchedule, YearScheduleVersionSummary } from '../domain/calendar-admin';
 
 /** What the calendar needs to know of a hall of the directory. */
@@ -36,12 +37,13 @@ export interface CalendarTransaction extends CalendarReads {
    * (someone else set the hours concurrently).
    */
   insertHallHours(hours: StoredHallHours): Promise<void>;
-  emit(event: EventEnvelope): Promise<void>;
+  /** Raises an event with the command's commit (outbox). */
+  readonly emit: Emit;
 }
 
 /** The calendar data's store. */
 export interface CalendarStore {
   readonly reads: CalendarReads;
   /** Runs a command once per request id, in one transaction, then lets the outbox relay publish. */
-  command<T>(key: IdempotencyKey, codec: ResponseCodec<T>, work: (tx: CalendarTransaction) => Promise<T>): Promise<T>;
+  command<T>(key: CommandKey<T>, work: (tx: CalendarTransaction) => Promise<T>): Promise<T>;
 }

@@ -1,5 +1,5 @@
 import { NATIONAL_REGION_CODE, regionLookupChain, type WorkingPeriod, type YearSchedule } from '@govhall/calendar';
-import { NotFoundError, PreconditionFailedError, type Clock, type EventEnvelope, type IdGenerator } from '@govhall/kit';
+import { NotFoundError, PreconditionFailedError, ValidationError, type Clock, type IdGenerator } from '@govhall/kit';
 import {
   chineseDaysDefault,
   defaultScheduleView,
@@ -24,16 +24,7 @@ import {
   type YearScheduleInput,
 } from '../domain/calendar-admin';
 import type { CalendarStore } from './calendar-ports';
-import { invalidIf, newEvent, storedResultCodec } from './command-support';
-
-/** Event types of the calendar data (subjects `hall.<region>.catalogue.calendar.<verb>`). */
-export const CalendarEvents = {
-  /** A new version of a region's year is in force. data: {@link YearLoadedEvent}. */
-  yearLoaded: 'catalogue.calendar.year_loaded',
-  /** A hall's working hours changed. data: {@link HallHoursSetEvent}. */
-  hallHoursSet: 'catalogue.calendar.hall_hours_set',
-} as const;
-export type CalendarEventType = (typeof CalendarEvents)[keyof typeof CalendarEvents];
+import * as results from './results';
 
 /** data of `catalogue.calendar.year_loaded`: the stored version, and the one it replaced (null for the first). */
 export type YearLoadedEvent = StoredYearSchedule & { readonly supersededVersion: number | null };
@@ -83,13 +74,8 @@ export class CalendarService {
     private readonly store: CalendarStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly regionCode: string,
     private readonly nationalDefault: (year: number) => YearSchedule | undefined = chineseDaysDefault,
   ) {}
-
-  private event(type: CalendarEventType, data: unknown): EventEnvelope {
-    return newEvent({ clock: this.clock, ids: this.ids, regionCode: this.regionCode }, type, data);
-  }
 
   // ---- year schedules ----------------------------------------------------------------------------------
 
@@ -99,11 +85,10 @@ export class CalendarService {
    * Loads of one (region, year) run one after another, so concurrent loads get consecutive versions.
    */
   loadYearSchedule(meta: CalendarCommandMeta, input: YearScheduleInput): Promise<YearLoadResult> {
-    invalidIf(validateYearScheduleInput(input));
+    ValidationError.throwIfAny(validateYearScheduleInput(input));
     const schedule = normaliseYearSchedule(input);
     return this.store.command(
-      { requestId: meta.requestId, operation: 'LoadYearSchedule', request: input },
-      storedResultCodec<YearLoadResult>(),
+      { requestId: meta.requestId, operation: 'LoadYearSchedule', request: input, result: results.YearLoadResult },
       async (tx) => {
         await tx.lockYear(schedule.regionCode, schedule.year);
         const current = await tx.getYearSchedule(schedule.regionCode, schedule.year);
@@ -122,7 +107,7 @@ export class CalendarService {
         await tx.insertYearSchedule(stored);
         const supersededVersion = current?.version ?? null;
         const data: YearLoadedEvent = { ...stored, supersededVersion };
-        await tx.emit(this.event(CalendarEvents.yearLoaded, data));
+        tx.emit('calendarYearLoaded', data);
         return { schedule: storedScheduleView(stored), supersededVersion, unchanged: false };
       },
     );
@@ -144,7 +129,7 @@ export class CalendarService {
     if (!Number.isInteger(version) || version < 0) {
       violations.push({ field: 'version', description: 'must be 0 (the version in force) or a stored version' });
     }
-    invalidIf(violations);
+    ValidationError.throwIfAny(violations);
     if (version > 0) {
       const stored = await this.store.reads.getYearSchedule(regionCode, year, version);
       if (!stored) throw new NotFoundError('year schedule', `${regionCode}/${year}@v${version}`);
@@ -167,7 +152,7 @@ export class CalendarService {
 
   /** The years stored for a region with their versions, oldest year first; empty when none. */
   async listYearSchedules(regionCode: string): Promise<YearScheduleHistory[]> {
-    invalidIf(validateRegionYear(regionCode));
+    ValidationError.throwIfAny(validateRegionYear(regionCode));
     return yearHistories(await this.store.reads.listYearScheduleVersions(regionCode));
   }
 
@@ -190,10 +175,14 @@ export class CalendarService {
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
       violations.push({ field: 'expected_version', description: 'must be the version read, 0 for the default hours' });
     }
-    invalidIf(violations);
+    ValidationError.throwIfAny(violations);
     return this.store.command(
-      { requestId: meta.requestId, operation: 'SetHallWorkingHours', request: { hallId, periods, expectedVersion } },
-      storedResultCodec<HallHoursResult>(),
+      {
+        requestId: meta.requestId,
+        operation: 'SetHallWorkingHours',
+        request: { hallId, periods, expectedVersion },
+        result: results.HallHoursResult,
+      },
       async (tx) => {
         const hall = await tx.getHall(hallId);
         if (!hall) throw new NotFoundError('hall', hallId);
@@ -216,7 +205,7 @@ export class CalendarService {
         };
         await tx.insertHallHours(stored);
         const data: HallHoursSetEvent = { ...stored, regionCode: hall.regionCode };
-        await tx.emit(this.event(CalendarEvents.hallHoursSet, data));
+        tx.emit('calendarHallHoursSet', data);
         return { workingHours: hallHoursView(hallId, stored), unchanged: false };
       },
     );
@@ -233,7 +222,7 @@ export class CalendarService {
   async getHallCalendar(hallId: string, years: readonly number[]): Promise<HallCalendar> {
     const violations = validateCalendarYears(years);
     if (hallId === '') violations.unshift({ field: 'hall_id', description: 'is required' });
-    invalidIf(violations);
+    ValidationError.throwIfAny(violations);
     const reads = this.store.reads;
     const hall = await reads.getHall(hallId);
     if (!hall) throw new NotFoundError('hall', hallId);

@@ -1,4 +1,5 @@
-import type { EventEnvelope, IdempotencyKey, ResponseCodec } from '@govhall/kit';
+import type { CommandKey } from '@govhall/kit';
+import type { Emit } from './events';
 import type {
   CaseType,
   CleanupRecord,
@@ -147,13 +148,14 @@ export interface ItemTransaction extends ItemReads {
   guideIndexStates(): Promise<GuideIndexState[]>;
   /** Items with index rows of a version that is not published (none, unless someone wrote behind us). */
   strayGuideEntries(): Promise<string[]>;
-  emit(event: EventEnvelope): Promise<void>;
+  /** Raises an event with the command's commit (outbox). */
+  readonly emit: Emit;
 }
 
 export interface ItemStore {
   readonly reads: ItemReads;
   /** Runs a command once per request id, in one transaction, then lets the outbox relay publish. */
-  command<T>(key: IdempotencyKey, codec: ResponseCodec<T>, work: (tx: ItemTransaction) => Promise<T>): Promise<T>;
+  command<T>(key: CommandKey<T>, work: (tx: ItemTransaction) => Promise<T>): Promise<T>;
   /** Upkeep that is no one's command (no request id; raises no events): one transaction. */
   maintain<T>(work: (tx: ItemTransaction) => Promise<T>): Promise<T>;
 }

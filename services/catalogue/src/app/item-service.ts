@@ -3,10 +3,10 @@ import {
   PreconditionFailedError,
   ValidationError,
   type Clock,
-  type EventEnvelope,
   type FieldViolation,
   type IdGenerator,
 } from '@govhall/kit';
+import { ItemViewResult, DraftDiscardedResult, ItemWithRecordResult, ItemBundleResult } from './results';
 import {
   delegatedContent,
   deriveProcess,
@@ -51,23 +51,6 @@ import type {
   ItemStore,
   ItemTransaction,
 } from './item-ports';
-import { invalidIf, newEvent, storedResultCodec } from './command-support';
-
-/** Event types of the item catalogue (subjects `hall.<region>.catalogue.<entity>.<verb>`). */
-export const ItemEvents = {
-  /** A new draft version (create, revise, delegate). data: `ItemDraftedEvent`. */
-  drafted: 'catalogue.item.drafted',
-  /** A draft dropped. data: `{ itemId, version, itemRemoved }`. */
-  draftDiscarded: 'catalogue.item.draft_discarded',
-  /** A version entered service. data: `ItemView` (content and derived process) plus `supersededVersion`. */
-  published: 'catalogue.item.published',
-  /** The item left service (cancelled or merged). data: `ItemRetiredEvent`. */
-  retired: 'catalogue.item.retired',
-  bundleCreated: 'catalogue.item_bundle.created',
-  bundleUpdated: 'catalogue.item_bundle.updated',
-  bundleDeactivated: 'catalogue.item_bundle.deactivated',
-} as const;
-export type ItemEventType = (typeof ItemEvents)[keyof typeof ItemEvents];
 
 export interface ItemDraftedEvent {
   readonly itemId: string;
@@ -82,6 +65,10 @@ export interface ItemRetiredEvent {
   readonly reason: 'cancelled' | 'merged';
   readonly mergedIntoItemId: string | null;
   readonly record: CleanupRecord;
+}
+
+function drafted(draft: ItemVersion, basedOnVersion: number | null): ItemDraftedEvent {
+  return { itemId: draft.itemId, version: draft.version, name: draft.content.name, basedOnVersion };
 }
 
 /** A version as answered: its content and what follows from it. */
@@ -138,22 +125,16 @@ export class ItemService {
     private readonly store: ItemStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly regionCode: string,
   ) {}
-
-  private event(type: ItemEventType, data: unknown): EventEnvelope {
-    return newEvent({ clock: this.clock, ids: this.ids, regionCode: this.regionCode }, type, data);
-  }
 
   // ---- drafting ----------------------------------------------------------------------------------------
 
   /** A new item whose version 1 is a draft. The implementation code must be new (ALREADY_EXISTS). */
   createItem(meta: CommandMeta, input: ItemInput): Promise<ItemView> {
     const prepared = withItemDefaults(input);
-    invalidIf(validateItemInput(prepared));
+    ValidationError.throwIfAny(validateItemInput(prepared));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'CreateItem', request: input },
-      storedResultCodec<ItemView>(),
+      { requestId: meta.requestId, operation: 'CreateItem', request: input, result: ItemViewResult },
       async (tx) => {
         const content = await this.checkAgainstCatalogue(tx, prepared);
         const now = this.clock.now();
@@ -166,7 +147,7 @@ export class ItemService {
         });
         const draft = this.newDraft(id, 1, content, now);
         await tx.saveVersion(draft);
-        await tx.emit(this.drafted(draft, null));
+        tx.emit('itemDrafted', drafted(draft, null));
         return view(draft);
       },
     );
@@ -185,10 +166,14 @@ export class ItemService {
     input: ItemInput,
   ): Promise<ItemView> {
     const prepared = withItemDefaults(input);
-    invalidIf(validateItemInput(prepared));
+    ValidationError.throwIfAny(validateItemInput(prepared));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'UpdateItem', request: { itemId, version, expectedRevision, input } },
-      storedResultCodec<ItemView>(),
+      {
+        requestId: meta.requestId,
+        operation: 'UpdateItem',
+        request: { itemId, version, expectedRevision, input },
+        result: ItemViewResult,
+      },
       async (tx) => {
         const record = await this.lock(tx, itemId);
         const current = await this.requireVersion(tx, itemId, version);
@@ -225,10 +210,14 @@ export class ItemService {
    */
   reviseItem(meta: CommandMeta, itemId: string, baseVersion: number, input: ItemInput | null): Promise<ItemView> {
     const prepared = input && withItemDefaults(input);
-    if (prepared) invalidIf(validateItemInput(prepared));
+    if (prepared) ValidationError.throwIfAny(validateItemInput(prepared));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'ReviseItem', request: { itemId, baseVersion, input } },
-      storedResultCodec<ItemView>(),
+      {
+        requestId: meta.requestId,
+        operation: 'ReviseItem',
+        request: { itemId, baseVersion, input },
+        result: ItemViewResult,
+      },
       async (tx) => {
         const record = await this.lock(tx, itemId);
         const { published, nextVersion } = await this.requireRevisable(tx, itemId, baseVersion);
@@ -241,7 +230,7 @@ export class ItemService {
         }
         const draft = this.newDraft(itemId, nextVersion, content, this.clock.now());
         await tx.saveVersion(draft);
-        await tx.emit(this.drafted(draft, published.version));
+        tx.emit('itemDrafted', drafted(draft, published.version));
         return view(draft);
       },
     );
@@ -253,8 +242,12 @@ export class ItemService {
    */
   discardItemDraft(meta: CommandMeta, itemId: string, version: number): Promise<{ itemRemoved: boolean }> {
     return this.store.command(
-      { requestId: meta.requestId, operation: 'DiscardItemDraft', request: { itemId, version } },
-      storedResultCodec<{ itemRemoved: boolean }>(),
+      {
+        requestId: meta.requestId,
+        operation: 'DiscardItemDraft',
+        request: { itemId, version },
+        result: DraftDiscardedResult,
+      },
       async (tx) => {
         await this.lock(tx, itemId);
         const current = await this.requireVersion(tx, itemId, version);
@@ -271,7 +264,7 @@ export class ItemService {
         await tx.deleteDraft(itemId, version);
         const itemRemoved = others.length === 0;
         if (itemRemoved) await tx.deleteItem(itemId);
-        await tx.emit(this.event(ItemEvents.draftDiscarded, { itemId, version, itemRemoved }));
+        tx.emit('itemDraftDiscarded', { itemId, version, itemRemoved });
         return { itemRemoved };
       },
     );
@@ -284,8 +277,12 @@ export class ItemService {
    */
   publishItem(meta: CommandMeta, itemId: string, version: number, expectedRevision: number): Promise<ItemView> {
     return this.store.command(
-      { requestId: meta.requestId, operation: 'PublishItem', request: { itemId, version, expectedRevision } },
-      storedResultCodec<ItemView>(),
+      {
+        requestId: meta.requestId,
+        operation: 'PublishItem',
+        request: { itemId, version, expectedRevision },
+        result: ItemViewResult,
+      },
       async (tx) => {
         await this.lock(tx, itemId);
         const draft = await this.requireVersion(tx, itemId, version);
@@ -295,7 +292,7 @@ export class ItemService {
             `${label(itemId, version)} is at revision ${draft.revision}, you reviewed ${expectedRevision}; reload and review again`,
           );
         }
-        invalidIf([...validateItemInput(draft.content), ...publishProblems(draft.content)]);
+        ValidationError.throwIfAny([...validateItemInput(draft.content), ...publishProblems(draft.content)]);
         await this.checkAgainstCatalogue(tx, draft.content);
         const now = this.clock.now();
         const previous = await tx.getCurrentVersion(itemId);
@@ -316,7 +313,7 @@ export class ItemService {
         // The guide shows the version in service from the moment it is: same transaction as the publish.
         await this.indexForGuide(tx, published);
         const answer = view(published);
-        await tx.emit(this.event(ItemEvents.published, { ...answer, supersededVersion }));
+        tx.emit('itemPublished', { ...answer, supersededVersion });
         return answer;
       },
     );
@@ -347,15 +344,15 @@ export class ItemService {
     if (mergedIntoItemId && mergedIntoItemId === itemId) {
       violations.push({ field: 'merged_into_item_id', description: 'an item cannot be merged into itself' });
     }
-    invalidIf(violations);
+    ValidationError.throwIfAny(violations);
     const reason = action!;
     return this.store.command(
       {
         requestId: meta.requestId,
         operation: 'RetireItem',
         request: { itemId, version, action, mergedIntoItemId, cleanup },
+        result: ItemWithRecordResult,
       },
-      storedResultCodec<{ item: ItemView; record: CleanupRecord }>(),
       async (tx) => {
         await this.lock(tx, itemId);
         const { published } = await this.requireRevisable(tx, itemId, version);
@@ -392,7 +389,7 @@ export class ItemService {
         };
         await tx.saveCleanupRecord(record);
         const data: ItemRetiredEvent = { itemId, version: published.version, reason, mergedIntoItemId, record };
-        await tx.emit(this.event(ItemEvents.retired, data));
+        tx.emit('itemRetired', data);
         return { item: view(retired), record };
       },
     );
@@ -409,16 +406,20 @@ export class ItemService {
     delegation: Unchecked<Delegation>,
     cleanup: CleanupInput,
   ): Promise<{ item: ItemView; record: CleanupRecord }> {
-    invalidIf(validateCleanupInput(cleanup));
+    ValidationError.throwIfAny(validateCleanupInput(cleanup));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'DelegateItem', request: { itemId, version, delegation, cleanup } },
-      storedResultCodec<{ item: ItemView; record: CleanupRecord }>(),
+      {
+        requestId: meta.requestId,
+        operation: 'DelegateItem',
+        request: { itemId, version, delegation, cleanup },
+        result: ItemWithRecordResult,
+      },
       async (tx) => {
         await this.lock(tx, itemId);
         const { published, nextVersion } = await this.requireRevisable(tx, itemId, version);
-        invalidIf(validateDelegation(delegation, published.content.exercisingTier, 'delegation'));
+        ValidationError.throwIfAny(validateDelegation(delegation, published.content.exercisingTier, 'delegation'));
         const content = delegatedContent(published.content, delegation as Delegation);
-        invalidIf(validateItemInput(content));
+        ValidationError.throwIfAny(validateItemInput(content));
         const now = this.clock.now();
         const draft = this.newDraft(itemId, nextVersion, content, now);
         await tx.saveVersion(draft);
@@ -434,7 +435,7 @@ export class ItemService {
           recordedAt: now,
         };
         await tx.saveCleanupRecord(record);
-        await tx.emit(this.drafted(draft, published.version));
+        tx.emit('itemDrafted', drafted(draft, published.version));
         return { item: view(draft), record };
       },
     );
@@ -481,7 +482,7 @@ export class ItemService {
     if (!/^\d{0,9}$/.test(page.token) || !Number.isSafeInteger(offset)) {
       violations.push({ field: 'page_token', description: 'is not a token this service gave out' });
     }
-    invalidIf(violations);
+    ValidationError.throwIfAny(violations);
     const rows = await this.store.reads.listItems({ ...filter, limit: size + 1, offset });
     return {
       items: rows.slice(0, size).map(view),
@@ -506,7 +507,7 @@ export class ItemService {
       throw new PreconditionFailedError(`item ${itemId} has no published version; name a version to read a draft`);
     }
     const selection = selectMaterials(item.content, situationCodes);
-    invalidIf(selection.violations);
+    ValidationError.throwIfAny(selection.violations);
     return {
       itemId,
       version: item.version,
@@ -533,7 +534,7 @@ export class ItemService {
     if (!/^\d{0,4}$/.test(page.token) || offset >= MAX_GUIDE_OFFSET) {
       violations.push({ field: 'page_token', description: 'is not a token this service gave out' });
     }
-    invalidIf(violations);
+    ValidationError.throwIfAny(violations);
     const found = await this.store.reads.searchGuide(query, filter, {
       minCovered: minimumCoveredTerms(query),
       limit: size,
@@ -595,10 +596,9 @@ export class ItemService {
   // ---- bundles -----------------------------------------------------------------------------------------
 
   createBundle(meta: CommandMeta, input: ItemBundleInput): Promise<ItemBundle> {
-    invalidIf(validateBundleInput(input));
+    ValidationError.throwIfAny(validateBundleInput(input));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'CreateItemBundle', request: input },
-      storedResultCodec<ItemBundle>(),
+      { requestId: meta.requestId, operation: 'CreateItemBundle', request: input, result: ItemBundleResult },
       async (tx) => {
         await this.checkBundleItems(tx, input);
         const now = this.clock.now();
@@ -611,17 +611,21 @@ export class ItemService {
           updatedAt: now,
         };
         await tx.saveBundle(bundle);
-        await tx.emit(this.event(ItemEvents.bundleCreated, bundle));
+        tx.emit('bundleCreated', bundle);
         return bundle;
       },
     );
   }
 
   updateBundle(meta: CommandMeta, id: string, expectedVersion: number, input: ItemBundleInput): Promise<ItemBundle> {
-    invalidIf(validateBundleInput(input));
+    ValidationError.throwIfAny(validateBundleInput(input));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'UpdateItemBundle', request: { id, expectedVersion, input } },
-      storedResultCodec<ItemBundle>(),
+      {
+        requestId: meta.requestId,
+        operation: 'UpdateItemBundle',
+        request: { id, expectedVersion, input },
+        result: ItemBundleResult,
+      },
       async (tx) => {
         const current = await this.requireBundle(tx, id);
         if (current.version !== expectedVersion) {
@@ -633,7 +637,7 @@ export class ItemService {
         await this.checkBundleItems(tx, input);
         const bundle: ItemBundle = { ...current, ...input, version: current.version + 1, updatedAt: this.clock.now() };
         await tx.saveBundle(bundle);
-        await tx.emit(this.event(ItemEvents.bundleUpdated, bundle));
+        tx.emit('bundleUpdated', bundle);
         return bundle;
       },
     );
@@ -641,8 +645,7 @@ export class ItemService {
 
   deactivateBundle(meta: CommandMeta, id: string): Promise<ItemBundle> {
     return this.store.command(
-      { requestId: meta.requestId, operation: 'DeactivateItemBundle', request: { id } },
-      storedResultCodec<ItemBundle>(),
+      { requestId: meta.requestId, operation: 'DeactivateItemBundle', request: { id }, result: ItemBundleResult },
       async (tx) => {
         const current = await this.requireBundle(tx, id);
         if (!current.active) return current;
@@ -653,7 +656,7 @@ export class ItemService {
           updatedAt: this.clock.now(),
         };
         await tx.saveBundle(bundle);
-        await tx.emit(this.event(ItemEvents.bundleDeactivated, bundle));
+        tx.emit('bundleDeactivated', bundle);
         return bundle;
       },
     );
@@ -698,16 +701,6 @@ export class ItemService {
       acceptTiers: content.acceptTiers,
       fields: guideDocument(content, department.name),
     });
-  }
-
-  private drafted(draft: ItemVersion, basedOnVersion: number | null): EventEnvelope {
-    const data: ItemDraftedEvent = {
-      itemId: draft.itemId,
-      version: draft.version,
-      name: draft.content.name,
-      basedOnVersion,
-    };
-    return this.event(ItemEvents.drafted, data);
   }
 
   private async lock(tx: ItemTransaction, itemId: string): Promise<ItemRecord> {
@@ -825,7 +818,7 @@ export class ItemService {
         checkItem(`item.joint.sub_items[${i}].item_id`, s.itemId);
       });
     }
-    invalidIf(violations);
+    ValidationError.throwIfAny(violations);
     // Validated above (validateItemInput) and here: every enum is known and every limit present.
     return { ...input, bodyNature: input.bodyNature ?? departments.get(input.departmentId)!.nature } as ItemContent;
   }
@@ -840,7 +833,7 @@ export class ItemService {
       if (!state) violations.push({ field, description: `item ${id} does not exist` });
       else if (state === 'retired') violations.push({ field, description: `item ${id} is out of service` });
     });
-    invalidIf(violations);
+    ValidationError.throwIfAny(violations);
   }
 
   private async requireBundle(

@@ -4,11 +4,11 @@ import {
   PreconditionFailedError,
   ValidationError,
   type Clock,
-  type EventEnvelope,
   type FieldViolation,
   type IdGenerator,
   maskMobile,
 } from '@govhall/kit';
+import { HallResult, DepartmentResult, WindowResult, PublicStaffResult, LeaderChainResult } from './results';
 import {
   findParentCycle,
   validateDepartmentInput,
@@ -36,25 +36,6 @@ import type {
   StaffFilter,
   WindowFilter,
 } from './ports';
-import { invalidIf, newEvent, storedResultCodec } from './command-support';
-
-/** Event types this service publishes for the directory (subjects `hall.<region>.catalogue.<entity>.<verb>`). */
-export const OrganisationEvents = {
-  hallCreated: 'catalogue.hall.created',
-  hallUpdated: 'catalogue.hall.updated',
-  hallDeactivated: 'catalogue.hall.deactivated',
-  departmentCreated: 'catalogue.department.created',
-  departmentUpdated: 'catalogue.department.updated',
-  departmentDeactivated: 'catalogue.department.deactivated',
-  windowCreated: 'catalogue.window.created',
-  windowUpdated: 'catalogue.window.updated',
-  windowDeactivated: 'catalogue.window.deactivated',
-  staffCreated: 'catalogue.staff.created',
-  staffUpdated: 'catalogue.staff.updated',
-  staffDeactivated: 'catalogue.staff.deactivated',
-  leaderChainSet: 'catalogue.leader_chain.set',
-} as const;
-export type OrganisationEventType = (typeof OrganisationEvents)[keyof typeof OrganisationEvents];
 
 export interface CommandMeta {
   requestId: string;
@@ -88,20 +69,14 @@ export class OrganisationService {
     private readonly store: OrganisationStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly regionCode: string,
   ) {}
-
-  private event(type: OrganisationEventType, data: unknown): EventEnvelope {
-    return newEvent({ clock: this.clock, ids: this.ids, regionCode: this.regionCode }, type, data);
-  }
 
   // ---- halls -------------------------------------------------------------------------------------------
 
   createHall(meta: CommandMeta, input: HallInput): Promise<Hall> {
-    invalidIf(validateHallInput(input));
+    ValidationError.throwIfAny(validateHallInput(input));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'CreateHall', request: input },
-      storedResultCodec<Hall>(),
+      { requestId: meta.requestId, operation: 'CreateHall', request: input, result: HallResult },
       async (tx) => {
         const now = this.clock.now();
         const hall: Hall = {
@@ -115,17 +90,21 @@ export class OrganisationService {
         };
         await this.checkHallPlacement(tx, hall);
         await tx.saveHall(hall);
-        await tx.emit(this.event(OrganisationEvents.hallCreated, hall));
+        tx.emit('hallCreated', hall);
         return hall;
       },
     );
   }
 
   updateHall(meta: UpdateMeta, id: string, input: HallInput): Promise<Hall> {
-    invalidIf(validateHallInput(input));
+    ValidationError.throwIfAny(validateHallInput(input));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'UpdateHall', request: { id, input, v: meta.expectedVersion } },
-      storedResultCodec<Hall>(),
+      {
+        requestId: meta.requestId,
+        operation: 'UpdateHall',
+        request: { id, input, v: meta.expectedVersion },
+        result: HallResult,
+      },
       async (tx) => {
         const current = await this.requireHall(tx, id);
         checkVersion('hall', current, meta.expectedVersion);
@@ -139,7 +118,7 @@ export class OrganisationService {
         await this.checkHallPlacement(tx, hall);
         await this.checkChildrenStillFit(tx, hall);
         await tx.saveHall(hall);
-        await tx.emit(this.event(OrganisationEvents.hallUpdated, hall));
+        tx.emit('hallUpdated', hall);
         return hall;
       },
     );
@@ -147,8 +126,7 @@ export class OrganisationService {
 
   deactivateHall(meta: CommandMeta, id: string): Promise<Hall> {
     return this.store.command(
-      { requestId: meta.requestId, operation: 'DeactivateHall', request: { id } },
-      storedResultCodec<Hall>(),
+      { requestId: meta.requestId, operation: 'DeactivateHall', request: { id }, result: HallResult },
       async (tx) => {
         const current = await this.requireHall(tx, id);
         if (!current.active) return current;
@@ -164,7 +142,7 @@ export class OrganisationService {
         }
         const hall: Hall = { ...current, active: false, version: current.version + 1, updatedAt: this.clock.now() };
         await tx.saveHall(hall);
-        await tx.emit(this.event(OrganisationEvents.hallDeactivated, hall));
+        tx.emit('hallDeactivated', hall);
         return hall;
       },
     );
@@ -198,7 +176,7 @@ export class OrganisationService {
     if (cycle) {
       throw ValidationError.single('hall.parent_hall_id', `would make a loop in the hall tree: ${cycle.join(' → ')}`);
     }
-    invalidIf(validateHallParent(hall, parent));
+    ValidationError.throwIfAny(validateHallParent(hall, parent));
   }
 
   /** After a hall's tier or region changes, its sub-halls must still sit one tier below and inside it. */
@@ -216,10 +194,9 @@ export class OrganisationService {
   // ---- departments -------------------------------------------------------------------------------------
 
   createDepartment(meta: CommandMeta, input: DepartmentInput): Promise<Department> {
-    invalidIf(validateDepartmentInput(input));
+    ValidationError.throwIfAny(validateDepartmentInput(input));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'CreateDepartment', request: input },
-      storedResultCodec<Department>(),
+      { requestId: meta.requestId, operation: 'CreateDepartment', request: input, result: DepartmentResult },
       async (tx) => {
         const now = this.clock.now();
         const department: Department = {
@@ -233,17 +210,21 @@ export class OrganisationService {
         };
         await this.checkDepartmentPlacement(tx, department);
         await tx.saveDepartment(department);
-        await tx.emit(this.event(OrganisationEvents.departmentCreated, department));
+        tx.emit('departmentCreated', department);
         return department;
       },
     );
   }
 
   updateDepartment(meta: UpdateMeta, id: string, input: DepartmentInput): Promise<Department> {
-    invalidIf(validateDepartmentInput(input));
+    ValidationError.throwIfAny(validateDepartmentInput(input));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'UpdateDepartment', request: { id, input, v: meta.expectedVersion } },
-      storedResultCodec<Department>(),
+      {
+        requestId: meta.requestId,
+        operation: 'UpdateDepartment',
+        request: { id, input, v: meta.expectedVersion },
+        result: DepartmentResult,
+      },
       async (tx) => {
         const current = await this.requireDepartment(tx, id);
         checkVersion('department', current, meta.expectedVersion);
@@ -262,7 +243,7 @@ export class OrganisationService {
         };
         await this.checkDepartmentPlacement(tx, department);
         await tx.saveDepartment(department);
-        await tx.emit(this.event(OrganisationEvents.departmentUpdated, department));
+        tx.emit('departmentUpdated', department);
         return department;
       },
     );
@@ -270,8 +251,7 @@ export class OrganisationService {
 
   deactivateDepartment(meta: CommandMeta, id: string): Promise<Department> {
     return this.store.command(
-      { requestId: meta.requestId, operation: 'DeactivateDepartment', request: { id } },
-      storedResultCodec<Department>(),
+      { requestId: meta.requestId, operation: 'DeactivateDepartment', request: { id }, result: DepartmentResult },
       async (tx) => {
         const current = await this.requireDepartment(tx, id);
         if (!current.active) return current;
@@ -294,7 +274,7 @@ export class OrganisationService {
           updatedAt: this.clock.now(),
         };
         await tx.saveDepartment(department);
-        await tx.emit(this.event(OrganisationEvents.departmentDeactivated, department));
+        tx.emit('departmentDeactivated', department);
         return department;
       },
     );
@@ -330,10 +310,9 @@ export class OrganisationService {
   // ---- windows -----------------------------------------------------------------------------------------
 
   createWindow(meta: CommandMeta, input: WindowInput): Promise<Window> {
-    invalidIf(validateWindowInput(input));
+    ValidationError.throwIfAny(validateWindowInput(input));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'CreateWindow', request: input },
-      storedResultCodec<Window>(),
+      { requestId: meta.requestId, operation: 'CreateWindow', request: input, result: WindowResult },
       async (tx) => {
         const now = this.clock.now();
         const window: Window = {
@@ -347,17 +326,21 @@ export class OrganisationService {
         };
         await this.checkWindowPlacement(tx, window);
         await tx.saveWindow(window);
-        await tx.emit(this.event(OrganisationEvents.windowCreated, window));
+        tx.emit('windowCreated', window);
         return window;
       },
     );
   }
 
   updateWindow(meta: UpdateMeta, id: string, input: WindowInput): Promise<Window> {
-    invalidIf(validateWindowInput(input));
+    ValidationError.throwIfAny(validateWindowInput(input));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'UpdateWindow', request: { id, input, v: meta.expectedVersion } },
-      storedResultCodec<Window>(),
+      {
+        requestId: meta.requestId,
+        operation: 'UpdateWindow',
+        request: { id, input, v: meta.expectedVersion },
+        result: WindowResult,
+      },
       async (tx) => {
         const current = await this.requireWindow(tx, id);
         checkVersion('window', current, meta.expectedVersion);
@@ -373,7 +356,7 @@ export class OrganisationService {
         };
         await this.checkWindowPlacement(tx, window);
         await tx.saveWindow(window);
-        await tx.emit(this.event(OrganisationEvents.windowUpdated, window));
+        tx.emit('windowUpdated', window);
         return window;
       },
     );
@@ -381,14 +364,13 @@ export class OrganisationService {
 
   deactivateWindow(meta: CommandMeta, id: string): Promise<Window> {
     return this.store.command(
-      { requestId: meta.requestId, operation: 'DeactivateWindow', request: { id } },
-      storedResultCodec<Window>(),
+      { requestId: meta.requestId, operation: 'DeactivateWindow', request: { id }, result: WindowResult },
       async (tx) => {
         const current = await this.requireWindow(tx, id);
         if (!current.active) return current;
         const window: Window = { ...current, active: false, version: current.version + 1, updatedAt: this.clock.now() };
         await tx.saveWindow(window);
-        await tx.emit(this.event(OrganisationEvents.windowDeactivated, window));
+        tx.emit('windowDeactivated', window);
         return window;
       },
     );
@@ -426,7 +408,7 @@ export class OrganisationService {
       else if (department.hallId !== window.hallId)
         violations.push({ field, description: `department ${id} is not in hall ${window.hallId}` });
     });
-    invalidIf(violations);
+    ValidationError.throwIfAny(violations);
     const sameNumber = await tx.findWindowByNumber(window.hallId, window.number);
     if (sameNumber && sameNumber.id !== window.id && sameNumber.active) {
       throw new AlreadyExistsError(`hall ${window.hallId} already has an active window numbered ${window.number}`);
@@ -436,10 +418,9 @@ export class OrganisationService {
   // ---- staff -------------------------------------------------------------------------------------------
 
   createStaff(meta: CommandMeta, input: StaffInput): Promise<PublicStaff> {
-    invalidIf(validateStaffInput(input));
+    ValidationError.throwIfAny(validateStaffInput(input));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'CreateStaff', request: input },
-      storedResultCodec<PublicStaff>(),
+      { requestId: meta.requestId, operation: 'CreateStaff', request: input, result: PublicStaffResult },
       async (tx) => {
         const now = this.clock.now();
         const staff: Staff = {
@@ -453,17 +434,21 @@ export class OrganisationService {
         };
         await this.checkStaffPlacement(tx, staff);
         await tx.saveStaff(staff);
-        await tx.emit(this.event(OrganisationEvents.staffCreated, publicStaff(staff)));
+        tx.emit('staffCreated', publicStaff(staff));
         return publicStaff(staff);
       },
     );
   }
 
   updateStaff(meta: UpdateMeta, id: string, input: StaffInput): Promise<PublicStaff> {
-    invalidIf(validateStaffInput(input));
+    ValidationError.throwIfAny(validateStaffInput(input));
     return this.store.command(
-      { requestId: meta.requestId, operation: 'UpdateStaff', request: { id, input, v: meta.expectedVersion } },
-      storedResultCodec<PublicStaff>(),
+      {
+        requestId: meta.requestId,
+        operation: 'UpdateStaff',
+        request: { id, input, v: meta.expectedVersion },
+        result: PublicStaffResult,
+      },
       async (tx) => {
         const current = await this.requireStaff(tx, id);
         checkVersion('staff', current, meta.expectedVersion);
@@ -477,7 +462,7 @@ export class OrganisationService {
         await this.checkStaffPlacement(tx, staff);
         await this.checkLeaderChainsStillHold(tx, staff);
         await tx.saveStaff(staff);
-        await tx.emit(this.event(OrganisationEvents.staffUpdated, publicStaff(staff)));
+        tx.emit('staffUpdated', publicStaff(staff));
         return publicStaff(staff);
       },
     );
@@ -485,15 +470,14 @@ export class OrganisationService {
 
   deactivateStaff(meta: CommandMeta, id: string): Promise<PublicStaff> {
     return this.store.command(
-      { requestId: meta.requestId, operation: 'DeactivateStaff', request: { id } },
-      storedResultCodec<PublicStaff>(),
+      { requestId: meta.requestId, operation: 'DeactivateStaff', request: { id }, result: PublicStaffResult },
       async (tx) => {
         const current = await this.requireStaff(tx, id);
         if (!current.active) return publicStaff(current);
         const staff: Staff = { ...current, active: false, version: current.version + 1, updatedAt: this.clock.now() };
         await this.checkLeaderChainsStillHold(tx, staff);
         await tx.saveStaff(staff);
-        await tx.emit(this.event(OrganisationEvents.staffDeactivated, publicStaff(staff)));
+        tx.emit('staffDeactivated', publicStaff(staff));
         return publicStaff(staff);
       },
     );
@@ -542,7 +526,7 @@ export class OrganisationService {
         violate(field, `window ${staff.windowId} is not in hall ${staff.hallId}`);
       else if (staff.active && !window.active) violate(field, `window ${staff.windowId} is deactivated`);
     }
-    invalidIf(violations);
+    ValidationError.throwIfAny(violations);
     const sameNo = await tx.findStaffByEmployeeNo(staff.hallId, staff.employeeNo);
     if (sameNo && sameNo.id !== staff.id) {
       throw new AlreadyExistsError(`hall ${staff.hallId} already has staff with employee number ${staff.employeeNo}`);
@@ -567,17 +551,16 @@ export class OrganisationService {
 
   setLeaderChain(meta: CommandMeta, input: LeaderChainInput): Promise<LeaderChain> {
     return this.store.command(
-      { requestId: meta.requestId, operation: 'SetLeaderChain', request: input },
-      storedResultCodec<LeaderChain>(),
+      { requestId: meta.requestId, operation: 'SetLeaderChain', request: input, result: LeaderChainResult },
       async (tx) => {
         const department = await this.requireDepartment(tx, input.departmentId);
         if (!department.active) throw new PreconditionFailedError(`department ${department.id} is deactivated`);
         const named = new Map((await tx.getStaffMany(namedIn(input))).map((s) => [s.id, s]));
-        invalidIf(validateLeaderChain(input, named));
+        ValidationError.throwIfAny(validateLeaderChain(input, named));
         const current = await tx.getLeaderChain(input.departmentId);
         const chain: LeaderChain = { ...input, version: (current?.version ?? 0) + 1, updatedAt: this.clock.now() };
         await tx.saveLeaderChain(chain);
-        await tx.emit(this.event(OrganisationEvents.leaderChainSet, chain));
+        tx.emit('leaderChainSet', chain);
         return chain;
       },
     );

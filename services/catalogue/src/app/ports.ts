@@ -1,4 +1,5 @@
-import type { EventEnvelope, IdempotencyKey, ResponseCodec } from '@govhall/kit';
+import type { CommandKey } from '@govhall/kit';
+import type { Emit } from './events';
 import type { Department, Hall, HallTier, LeaderChain, Staff, StaffRole, Window } from '../domain/organisation';
 
 export interface HallFilter {
@@ -52,15 +53,12 @@ export interface OrganisationTransaction extends OrganisationReads {
   saveWindow(window: Window): Promise<void>;
   saveStaff(staff: Staff): Promise<void>;
   saveLeaderChain(chain: LeaderChain): Promise<void>;
-  emit(event: EventEnvelope): Promise<void>;
+  /** Raises an event with the command's commit (outbox). */
+  readonly emit: Emit;
 }
 
 export interface OrganisationStore {
   readonly reads: OrganisationReads;
   /** Runs a command once per request id, in one transaction, then lets the outbox relay publish. */
-  command<T>(
-    key: IdempotencyKey,
-    codec: ResponseCodec<T>,
-    work: (tx: OrganisationTransaction) => Promise<T>,
-  ): Promise<T>;
+  command<T>(key: CommandKey<T>, work: (tx: OrganisationTransaction) => Promise<T>): Promise<T>;
 }

@@ -30,6 +30,8 @@ export const StaffRoles = {
   deputyLeader: 'deputy_leader',
   principalLeader: 'principal_leader',
   supervisor: 'supervisor',
+  /** 中心管理员: keeps the directory, the catalogue and the calendar. */
+  administrator: 'administrator',
 } as const;
 export type StaffRole = (typeof StaffRoles)[keyof typeof StaffRoles];
 

@@ -1,118 +1,18 @@
 import type { catalogueV1 as pb } from '@govhall/contracts';
-import { unary, ValidationError } from '@govhall/kit';
-import type { OrganisationService, PublicStaff } from '../../app/organisation-service';
+import { required, unary } from '@govhall/kit';
+import type { OrganisationService } from '../../app/organisation-service';
+import { hallTier, staffRole } from '../proto/enums';
 import {
-  BodyNatures,
-  HallTiers,
-  StaffRoles,
-  WindowKinds,
-  type Department,
-  type DepartmentInput,
-  type Hall,
-  type HallInput,
-  type LeaderChain,
-  type StaffInput,
-  type Window,
-  type WindowInput,
-} from '../../domain/organisation';
-import { fromProtoEnum, toProtoEnum } from './proto-enums';
-
-function required<T>(message: T | undefined, field: string): T {
-  if (message === undefined) throw ValidationError.single(field, 'is required');
-  return message;
-}
-
-const hallInput = (m: pb.HallInput): HallInput => ({
-  name: m.name,
-  tier: fromProtoEnum('HALL_TIER_', HallTiers, m.tier),
-  regionCode: m.regionCode,
-  parentHallId: m.parentHallId || null,
-  address: m.address,
-});
-const hallOut = (h: Hall): pb.Hall => ({
-  id: h.id,
-  name: h.name,
-  tier: toProtoEnum<pb.HallTier>('HALL_TIER_', h.tier),
-  regionCode: h.regionCode,
-  parentHallId: h.parentHallId ?? '',
-  address: h.address,
-  active: h.active,
-  version: h.version,
-  createdAt: h.createdAt,
-  updatedAt: h.updatedAt,
-});
-
-const departmentInput = (m: pb.DepartmentInput): DepartmentInput => ({
-  hallId: m.hallId,
-  code: m.code,
-  name: m.name,
-  nature: fromProtoEnum('BODY_NATURE_', BodyNatures, m.nature),
-});
-const departmentOut = (d: Department): pb.Department => ({
-  id: d.id,
-  hallId: d.hallId,
-  code: d.code,
-  name: d.name,
-  nature: toProtoEnum<pb.BodyNature>('BODY_NATURE_', d.nature),
-  active: d.active,
-  version: d.version,
-  createdAt: d.createdAt,
-  updatedAt: d.updatedAt,
-});
-
-const windowInput = (m: pb.WindowInput): WindowInput => ({
-  hallId: m.hallId,
-  number: m.number,
-  name: m.name,
-  kind: fromProtoEnum('WINDOW_KIND_', WindowKinds, m.kind),
-  departmentIds: m.departmentIds,
-});
-const windowOut = (w: Window): pb.Window => ({
-  id: w.id,
-  hallId: w.hallId,
-  number: w.number,
-  name: w.name,
-  kind: toProtoEnum<pb.WindowKind>('WINDOW_KIND_', w.kind),
-  departmentIds: [...w.departmentIds],
-  active: w.active,
-  version: w.version,
-  createdAt: w.createdAt,
-  updatedAt: w.updatedAt,
-});
-
-const staffInput = (m: pb.StaffInput): StaffInput => ({
-  hallId: m.hallId,
-  departmentId: m.departmentId || null,
-  employeeNo: m.employeeNo,
-  name: m.name,
-  mobile: m.mobile,
-  roles: m.roles.map((role) => fromProtoEnum('STAFF_ROLE_', StaffRoles, role)),
-  windowId: m.windowId || null,
-});
-/** Staff leave the service with the mobile number masked; GetStaffContact is the one exception. */
-const staffOut = (s: PublicStaff): pb.Staff => ({
-  id: s.id,
-  hallId: s.hallId,
-  departmentId: s.departmentId ?? '',
-  employeeNo: s.employeeNo,
-  name: s.name,
-  mobileMasked: s.mobileMasked,
-  roles: s.roles.map((role) => toProtoEnum<pb.StaffRole>('STAFF_ROLE_', role)),
-  windowId: s.windowId ?? '',
-  active: s.active,
-  version: s.version,
-  createdAt: s.createdAt,
-  updatedAt: s.updatedAt,
-});
-
-const leaderChainOut = (c: LeaderChain): pb.LeaderChain => ({
-  departmentId: c.departmentId,
-  chiefRepresentativeId: c.chiefRepresentativeId ?? '',
-  deputyLeaderId: c.deputyLeaderId,
-  principalLeaderId: c.principalLeaderId,
-  version: c.version,
-  updatedAt: c.updatedAt,
-});
+  departmentInput,
+  departmentOut,
+  hallInput,
+  hallOut,
+  leaderChainOut,
+  staffInput,
+  staffOut,
+  windowInput,
+  windowOut,
+} from '../proto/organisation';
 
 /** Thin gRPC handlers: decode, call one use case, encode. */
 export function organisationHandlers(service: OrganisationService): pb.OrganisationServiceServer {
@@ -131,7 +31,7 @@ export function organisationHandlers(service: OrganisationService): pb.Organisat
     })),
     getHall: unary('GetHall', async (r: pb.GetHallRequest) => ({ hall: hallOut(await service.getHall(r.id)) })),
     listHalls: unary('ListHalls', async (r: pb.ListHallsRequest) => {
-      const tier = fromProtoEnum('HALL_TIER_', HallTiers, r.tier);
+      const tier = hallTier.fromProto(r.tier);
       const halls = await service.listHalls({
         includeInactive: r.includeInactive,
         ...(r.parentHallId ? { parentHallId: r.parentHallId } : {}),
@@ -217,7 +117,7 @@ export function organisationHandlers(service: OrganisationService): pb.Organisat
     }),
     getStaff: unary('GetStaff', async (r: pb.GetStaffRequest) => ({ staff: staffOut(await service.getStaff(r.id)) })),
     listStaff: unary('ListStaff', async (r: pb.ListStaffRequest) => {
-      const role = fromProtoEnum('STAFF_ROLE_', StaffRoles, r.role);
+      const role = staffRole.fromProto(r.role);
       const staff = await service.listStaff({
         includeInactive: r.includeInactive,
         ...(r.hallId ? { hallId: r.hallId } : {}),

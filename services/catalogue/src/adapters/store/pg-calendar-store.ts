@@ -1,12 +1,7 @@
 import type { NamedDate, WorkingPeriod } from '@govhall/calendar';
-import {
-  PreconditionFailedError,
-  appendToOutbox,
-  runIdempotent,
-  type EventEnvelope,
-  type IdempotencyKey,
-  type ResponseCodec,
-} from '@govhall/kit';
+import type { Emit } from '../../app/events';
+import { runCommand, type CatalogueCommands } from './commands';
+import { PreconditionFailedError, isUniqueViolation, type CommandKey } from '@govhall/kit';
 import { sql, type ColumnType, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { CalendarHall, CalendarReads, CalendarStore, CalendarTransaction } from '../../app/calendar-ports';
 import type { StoredHallHours, StoredYearSchedule, YearScheduleVersionSummary } from '../../domain/calendar-admin';
@@ -31,11 +26,6 @@ export interface CalendarTables extends CatalogueTables {
 }
 
 type Executor = Kysely<CalendarTables> | Transaction<CalendarTables>;
-
-const UNIQUE_VIOLATION = '23505';
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
-}
 
 const toSchedule = (row: Selectable<CalendarTables['calendar_year_schedules']>): StoredYearSchedule => ({
   regionCode: row.region_code,
@@ -126,7 +116,10 @@ class PgCalendarReads implements CalendarReads {
 }
 
 class PgCalendarTransaction extends PgCalendarReads implements CalendarTransaction {
-  constructor(private readonly trx: Transaction<CalendarTables>) {
+  constructor(
+    private readonly trx: Transaction<CalendarTables>,
+    readonly emit: Emit,
+  ) {
     super(trx);
   }
 
@@ -178,39 +171,24 @@ class PgCalendarTransaction extends PgCalendarReads implements CalendarTransacti
       throw error;
     }
   }
-
-  async emit(event: EventEnvelope): Promise<void> {
-    await appendToOutbox(this.trx, [event]);
-  }
 }
 
-/**
- * PostgreSQL store of the calendar data, in the catalogue schema beside the directory (it reads `halls`
- * directly); `afterCommit` wakes the outbox relay.
- */
+/** PostgreSQL store, in the catalogue schema beside the directory (the tables come with the catalogue's migrations). */
 export class PgCalendarStore implements CalendarStore {
   readonly reads: CalendarReads;
   private readonly db: Kysely<CalendarTables>;
 
-  /**
-   * @param db the catalogue database as main.ts opens it (typed with the directory's tables); the calendar
-   *   tables are in the same schema once migration 0004 has run.
-   */
-  constructor(
-    db: Kysely<CatalogueTables>,
-    private readonly afterCommit: () => void = () => undefined,
-  ) {
-    this.db = db as unknown as Kysely<CalendarTables>;
+  constructor(private readonly commands: CatalogueCommands) {
+    this.db = commands.db as unknown as Kysely<CalendarTables>;
     this.reads = new PgCalendarReads(this.db);
   }
 
-  async command<T>(
-    key: IdempotencyKey,
-    codec: ResponseCodec<T>,
-    work: (tx: CalendarTransaction) => Promise<T>,
-  ): Promise<T> {
-    const result = await runIdempotent(this.db, key, codec, (trx) => work(new PgCalendarTransaction(trx)));
-    this.afterCommit();
-    return result;
+  command<T>(key: CommandKey<T>, work: (tx: CalendarTransaction) => Promise<T>): Promise<T> {
+    return runCommand(
+      this.commands,
+      key,
+      (trx, emit) => new PgCalendarTransaction(trx as unknown as Transaction<CalendarTables>, emit),
+      work,
+    );
   }
 }

@@ -1,11 +1,6 @@
-import {
-  AlreadyExistsError,
-  appendToOutbox,
-  runIdempotent,
-  type EventEnvelope,
-  type IdempotencyKey,
-  type ResponseCodec,
-} from '@govhall/kit';
+import type { Emit } from '../../app/events';
+import { runCommand, type CatalogueCommands } from './commands';
+import { AlreadyExistsError, isUniqueViolation, type CommandKey } from '@govhall/kit';
 import { sql, type ColumnType, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
   CleanupAction,
@@ -103,11 +98,6 @@ export interface ItemTables extends CatalogueTables {
 }
 
 type Executor = Kysely<ItemTables> | Transaction<ItemTables>;
-
-const UNIQUE_VIOLATION = '23505';
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
-}
 
 const toVersion = (row: Selectable<ItemTables['item_versions']>): ItemVersion => ({
   itemId: row.item_id,
@@ -393,7 +383,10 @@ class PgItemReads implements ItemReads {
 }
 
 class PgItemTransaction extends PgItemReads implements ItemTransaction {
-  constructor(private readonly trx: Transaction<ItemTables>) {
+  constructor(
+    private readonly trx: Transaction<ItemTables>,
+    readonly emit: Emit,
+  ) {
     super(trx);
   }
 
@@ -623,43 +616,31 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
       .execute();
     return rows.map((row) => row.item_id);
   }
-
-  async emit(event: EventEnvelope): Promise<void> {
-    await appendToOutbox(this.trx, [event]);
-  }
 }
 
-/**
- * PostgreSQL implementation of the item catalogue's store, in the catalogue schema beside the directory;
- * `afterCommit` wakes the outbox relay.
- */
+/** PostgreSQL store, in the catalogue schema beside the directory (the tables come with the catalogue's migrations). */
 export class PgItemStore implements ItemStore {
   readonly reads: ItemReads;
   private readonly db: Kysely<ItemTables>;
 
-  /**
-   * @param db the catalogue database as main.ts opens it (typed with the directory's tables); the item
-   *   tables are in the same schema once migration 0002 has run.
-   */
-  constructor(
-    db: Kysely<CatalogueTables>,
-    private readonly afterCommit: () => void = () => undefined,
-  ) {
-    this.db = db as unknown as Kysely<ItemTables>;
+  constructor(private readonly commands: CatalogueCommands) {
+    this.db = commands.db as unknown as Kysely<ItemTables>;
     this.reads = new PgItemReads(this.db);
   }
 
-  async command<T>(
-    key: IdempotencyKey,
-    codec: ResponseCodec<T>,
-    work: (tx: ItemTransaction) => Promise<T>,
-  ): Promise<T> {
-    const result = await runIdempotent(this.db, key, codec, (trx) => work(new PgItemTransaction(trx)));
-    this.afterCommit();
-    return result;
+  command<T>(key: CommandKey<T>, work: (tx: ItemTransaction) => Promise<T>): Promise<T> {
+    return runCommand(
+      this.commands,
+      key,
+      (trx, emit) => new PgItemTransaction(trx as unknown as Transaction<ItemTables>, emit),
+      work,
+    );
   }
 
   maintain<T>(work: (tx: ItemTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new PgItemTransaction(trx)));
+    const refuse = (): void => {
+      throw new Error('upkeep raises no events');
+    };
+    return this.db.transaction().execute((trx) => work(new PgItemTransaction(trx, refuse)));
   }
 }

@@ -1,11 +1,4 @@
-import {
-  appendToOutbox,
-  runIdempotent,
-  type EventEnvelope,
-  type IdempotencyKey,
-  type KitTables,
-  type ResponseCodec,
-} from '@govhall/kit';
+import type { CommandKey, KitTables } from '@govhall/kit';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
   BodyNature,
@@ -27,6 +20,8 @@ import type {
   StaffFilter,
   WindowFilter,
 } from '../../app/ports';
+import type { Emit } from '../../app/events';
+import { runCommand, type CatalogueCommands } from './commands';
 
 interface Timestamps {
   active: boolean;
@@ -260,7 +255,10 @@ class PgOrganisationReads implements OrganisationReads {
  * silently overwriting the first.
  */
 class PgOrganisationTransaction extends PgOrganisationReads implements OrganisationTransaction {
-  constructor(private readonly trx: Transaction<CatalogueTables>) {
+  constructor(
+    private readonly trx: Transaction<CatalogueTables>,
+    readonly emit: Emit,
+  ) {
     super(trx);
   }
 
@@ -468,30 +466,17 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
       .onConflict((oc) => oc.column('department_id').doUpdateSet(row))
       .execute();
   }
-
-  async emit(event: EventEnvelope): Promise<void> {
-    await appendToOutbox(this.trx, [event]);
-  }
 }
 
-/** PostgreSQL implementation of the directory's store; `afterCommit` wakes the outbox relay. */
+/** PostgreSQL implementation of the directory's store. */
 export class PgOrganisationStore implements OrganisationStore {
   readonly reads: OrganisationReads;
 
-  constructor(
-    private readonly db: Kysely<CatalogueTables>,
-    private readonly afterCommit: () => void = () => undefined,
-  ) {
-    this.reads = new PgOrganisationReads(db);
+  constructor(private readonly commands: CatalogueCommands) {
+    this.reads = new PgOrganisationReads(commands.db);
   }
 
-  async command<T>(
-    key: IdempotencyKey,
-    codec: ResponseCodec<T>,
-    work: (tx: OrganisationTransaction) => Promise<T>,
-  ): Promise<T> {
-    const result = await runIdempotent(this.db, key, codec, (trx) => work(new PgOrganisationTransaction(trx)));
-    this.afterCommit();
-    return result;
+  command<T>(key: CommandKey<T>, work: (tx: OrganisationTransaction) => Promise<T>): Promise<T> {
+    return runCommand(this.commands, key, (trx, emit) => new PgOrganisationTransaction(trx, emit), work);
   }
 }

@@ -259,6 +259,8 @@ export enum StaffRole {
   STAFF_ROLE_PRINCIPAL_LEADER = "STAFF_ROLE_PRINCIPAL_LEADER",
   /** STAFF_ROLE_SUPERVISOR - 督查 (supervision office) */
   STAFF_ROLE_SUPERVISOR = "STAFF_ROLE_SUPERVISOR",
+  /** STAFF_ROLE_ADMINISTRATOR - 中心管理员: the centre administration office, which keeps the directory, the catalogue and the calendar. */
+  STAFF_ROLE_ADMINISTRATOR = "STAFF_ROLE_ADMINISTRATOR",
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
@@ -291,6 +293,9 @@ export function staffRoleFromJSON(object: any): StaffRole {
     case 8:
     case "STAFF_ROLE_SUPERVISOR":
       return StaffRole.STAFF_ROLE_SUPERVISOR;
+    case 9:
+    case "STAFF_ROLE_ADMINISTRATOR":
+      return StaffRole.STAFF_ROLE_ADMINISTRATOR;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -318,6 +323,8 @@ export function staffRoleToJSON(object: StaffRole): string {
       return "STAFF_ROLE_PRINCIPAL_LEADER";
     case StaffRole.STAFF_ROLE_SUPERVISOR:
       return "STAFF_ROLE_SUPERVISOR";
+    case StaffRole.STAFF_ROLE_ADMINISTRATOR:
+      return "STAFF_ROLE_ADMINISTRATOR";
     case StaffRole.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -344,6 +351,8 @@ export function staffRoleToNumber(object: StaffRole): number {
       return 7;
     case StaffRole.STAFF_ROLE_SUPERVISOR:
       return 8;
+    case StaffRole.STAFF_ROLE_ADMINISTRATOR:
+      return 9;
     case StaffRole.UNRECOGNIZED:
     default:
       return -1;
