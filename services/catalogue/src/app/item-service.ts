@@ -2,6 +2,8 @@ import {
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
+  nextPageToken,
+  readPage,
   type Clock,
   type FieldViolation,
   type IdGenerator,
@@ -65,6 +67,11 @@ export interface ItemRetiredEvent {
   readonly reason: 'cancelled' | 'merged';
   readonly mergedIntoItemId: string | null;
   readonly record: CleanupRecord;
+}
+
+/** A filter as a page token's scope: its fields in a fixed order, so a token only serves its own query. */
+function pageScope(filter: object): string {
+  return JSON.stringify(Object.entries(filter).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 function drafted(draft: ItemVersion, basedOnVersion: number | null): ItemDraftedEvent {
@@ -473,20 +480,14 @@ export class ItemService {
     filter: Omit<ItemFilter, 'limit' | 'offset'>,
     page: { size: number; token: string },
   ): Promise<{ items: ItemView[]; nextPageToken: string }> {
-    const size = page.size === 0 ? DEFAULT_PAGE_SIZE : page.size;
     const violations: FieldViolation[] = [];
-    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-      violations.push({ field: 'page_size', description: `must be 1 to ${MAX_PAGE_SIZE}` });
-    }
-    const offset = page.token === '' ? 0 : Number(page.token);
-    if (!/^\d{0,9}$/.test(page.token) || !Number.isSafeInteger(offset)) {
-      violations.push({ field: 'page_token', description: 'is not a token this service gave out' });
-    }
+    const scope = pageScope(filter);
+    const window = readPage(page, { defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }, scope, violations);
     ValidationError.throwIfAny(violations);
-    const rows = await this.store.reads.listItems({ ...filter, limit: size + 1, offset });
+    const rows = await this.store.reads.listItems({ ...filter, limit: window.limit + 1, offset: window.offset });
     return {
-      items: rows.slice(0, size).map(view),
-      nextPageToken: rows.length > size ? String(offset + size) : '',
+      items: rows.slice(0, window.limit).map(view),
+      nextPageToken: nextPageToken(window, rows.length > window.limit, scope),
     };
   }
 
@@ -526,18 +527,18 @@ export class ItemService {
    */
   async searchGuide(rawQuery: string, filter: GuideFilter, page: { size: number; token: string }): Promise<GuidePage> {
     const { query, violations } = parseGuideQuery(rawQuery);
-    const size = page.size === 0 ? DEFAULT_GUIDE_PAGE_SIZE : page.size;
-    if (!Number.isInteger(size) || size < 1 || size > MAX_GUIDE_PAGE_SIZE) {
-      violations.push({ field: 'page_size', description: `must be 1 to ${MAX_GUIDE_PAGE_SIZE}` });
-    }
-    const offset = page.token === '' ? 0 : Number(page.token);
-    if (!/^\d{0,4}$/.test(page.token) || offset >= MAX_GUIDE_OFFSET) {
-      violations.push({ field: 'page_token', description: 'is not a token this service gave out' });
-    }
+    const scope = pageScope({ query: rawQuery, ...filter });
+    const window = readPage(
+      page,
+      { defaultSize: DEFAULT_GUIDE_PAGE_SIZE, maxSize: MAX_GUIDE_PAGE_SIZE, maxOffset: MAX_GUIDE_OFFSET - 1 },
+      scope,
+      violations,
+    );
     ValidationError.throwIfAny(violations);
+    const { offset } = window;
     const found = await this.store.reads.searchGuide(query, filter, {
       minCovered: minimumCoveredTerms(query),
-      limit: size,
+      limit: window.limit,
       offset,
     });
     const hits = found.rows.map((row): GuideHit => {
@@ -563,7 +564,7 @@ export class ItemService {
     return {
       hits,
       totalMatches: found.total,
-      nextPageToken: next < found.total && next < MAX_GUIDE_OFFSET ? String(next) : '',
+      nextPageToken: nextPageToken(window, next < found.total && next < MAX_GUIDE_OFFSET, scope),
     };
   }
 
