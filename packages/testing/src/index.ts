@@ -10,3 +10,4 @@ export { sharedNatsUrl, privateNatsServer } from './nats';
 export { uniqueRegionCode } from './region';
 export { readStream, type StoredMessage } from './streams';
 export { buildDescriptors, bufBinary } from './descriptors';
+export * from './fuzz';
