@@ -1,7 +1,10 @@
 /** @type {import('jest').Config} */
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }];
 // jose 6 ships only as ES modules; jest runs CommonJS, so its files are compiled like ours.
-const esm = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } }];
+const esm = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } },
+];
 const common = {
   transform: { '^.+\\.ts$': swc, '/node_modules/\\.pnpm/jose@[^/]+/node_modules/jose/.+\\.js$': esm },
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/jose@[^/]+/node_modules/)?jose/)'],

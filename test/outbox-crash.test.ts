@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { catalogueV1 as pb } from '@govhall/contracts';
-import { callUnary, type EventEnvelope } from '@govhall/kit';
+import { bearerInterceptor, callUnary, type EventEnvelope } from '@govhall/kit';
 import {
   createTestDatabase,
   readStream,
@@ -11,7 +11,7 @@ import {
 } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
-import { startServiceProcess } from './processes';
+import { startServiceProcess, testCallers } from './processes';
 
 /**
  * The outbox promise: a state change that committed is published exactly once, even when the process dies
@@ -19,6 +19,7 @@ import { startServiceProcess } from './processes';
  */
 describe('outbox survives a killed service process', () => {
   const region = uniqueRegionCode();
+  const callers = testCallers();
   let database: TestDatabase;
 
   beforeAll(async () => {
@@ -35,6 +36,7 @@ describe('outbox survives a killed service process', () => {
     LOG_LEVEL: 'warn',
     OUTBOX_POLL_MS: '50',
     OUTBOX_RELAY: relay,
+    AUTH_TRUSTED_KEYS_FILE: callers.trustedKeysFile,
   });
 
   const hallCreatedEvents = async (hallId: string): Promise<EventEnvelope[]> =>
@@ -43,7 +45,9 @@ describe('outbox survives a killed service process', () => {
       .filter((e) => e.type === 'catalogue.hall.created' && (e.data as { hall?: { id: string } }).hall?.id === hallId);
 
   async function createHall(port: number, regionCode: string): Promise<string> {
-    const client = new pb.OrganisationServiceClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const client = new pb.OrganisationServiceClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+      interceptors: [bearerInterceptor(() => callers.administrator())],
+    });
     try {
       const { hall } = await callUnary(client, 'createHall', {
         requestId: randomUUID(),

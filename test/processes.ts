@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { aStaffMember, createTestKey } from '@govhall/kit/testing';
 import { freePort, waitFor } from '@govhall/testing';
 
 export const REPO_ROOT = join(__dirname, '..');
@@ -55,4 +58,21 @@ export async function startServiceProcess(entry: string, env: Record<string, str
       return exited;
     },
   };
+}
+
+/** Callers of services under test: a key the services trust (written where AUTH_TRUSTED_KEYS_FILE points). */
+export interface TestCallers {
+  readonly trustedKeysFile: string;
+  /** A token of a centre administrator (every catalogue write needs the role). */
+  administrator(): Promise<string>;
+  staff(roles: readonly string[]): Promise<string>;
+}
+
+export function testCallers(): TestCallers {
+  const key = createTestKey();
+  const trustedKeysFile = join(mkdtempSync(join(tmpdir(), 'govhall-keys-')), 'trusted-keys.json');
+  writeFileSync(trustedKeysFile, JSON.stringify({ keys: [key.entry] }));
+  const signer = key.signer();
+  const staff = (roles: readonly string[]): Promise<string> => signer.signStaff(aStaffMember({ roles: [...roles] }));
+  return { trustedKeysFile, administrator: () => staff(['administrator']), staff };
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,32 @@ import { callUnary } from '@govhall/kit';
 import { freePort, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { REPO_ROOT, nodeWithTsx } from './processes';
+
+/**
+ * grpcurl, as CI installs it (`go install github.com/fullstorydev/grpcurl/cmd/grpcurl`): on the PATH or in Go's
+ * bin folder. The banner's `try:` lines are run with it exactly as printed.
+ */
+function grpcurlFolder(): string {
+  if (spawnSync('grpcurl', ['-version'], { stdio: 'ignore' }).status === 0) return '';
+  const gopath = spawnSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).stdout?.trim();
+  const folder = gopath ? join(gopath, 'bin') : '';
+  if (folder && spawnSync(join(folder, 'grpcurl'), ['-version'], { stdio: 'ignore' }).status === 0) return folder;
+  throw new Error('grpcurl is needed: go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4');
+}
+
+/** The banner's `try:` lines, as printed. */
+function tryLines(output: string): string[] {
+  const lines = output.split('\n');
+  const first = lines.findIndex((line) => line.trimStart().startsWith('try:'));
+  if (first < 0) return [];
+  const out: string[] = [];
+  for (const line of lines.slice(first)) {
+    const text = line.trim().replace(/^try:\s+/, '');
+    if (text === '') break;
+    out.push(text);
+  }
+  return out;
+}
 
 interface Started {
   child: ChildProcess;
@@ -100,6 +126,20 @@ describe('the embedded start (pnpm start)', () => {
     const demo = await listDemo();
     const guide = await searchGuide('营业执照');
     expect(guide.hits[0]?.name).toContain('营业执照');
+    // Every try: line works as printed (through reflection, the staff one with a minted token).
+    const tries = tryLines(platform.output());
+    expect(tries.length).toBeGreaterThanOrEqual(4);
+    const answers = tries.map((line) =>
+      execFileSync('bash', ['-c', line], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: [grpcurlFolder(), process.env['PATH']].filter(Boolean).join(':') },
+      }),
+    );
+    expect(answers[0]).toContain('潍坊市政务服务中心');
+    expect(answers[1]).toContain('营业执照');
+    expect(answers[2]).toContain('message Item {');
+    expect(answers[3]).toMatch(/"mobile": "1\d{10}"/);
     platform.child.kill('SIGINT');
     expect(await platform.exit).toBe(0);
     expect(platform.output()).toContain('govhall stopped');

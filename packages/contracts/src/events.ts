@@ -1,7 +1,15 @@
-import { defineEvents } from '@govhall/kit/events';
+import { defineEvents, type EventContract, type EventMessageCodec } from '@govhall/kit/events';
 import * as catalogue from './gen/govhall/catalogue/v1/events';
 
-const v1 = 1;
+/** One contract: its type, its payload message by full name, and the generated message's JSON methods. */
+function contract<const Type extends string, T>(
+  type: Type,
+  messageName: string,
+  message: EventMessageCodec<T>,
+  schemaVersion = 1,
+): EventContract<T> & { readonly type: Type } {
+  return { type, schemaVersion, messageName, message };
+}
 const catalogueMessage = (name: string): string => `govhall.catalogue.v1.${name}`;
 
 /**
@@ -9,136 +17,66 @@ const catalogueMessage = (name: string): string => `govhall.catalogue.v1.${name}
  * version. A consumer decodes them with `eventDecoder(CatalogueEvents, contractRegistry())` of the kit.
  */
 export const CatalogueEvents = defineEvents({
-  hallCreated: {
-    type: 'catalogue.hall.created',
-    schemaVersion: v1,
-    messageName: catalogueMessage('HallChanged'),
-    message: catalogue.HallChanged,
-  },
-  hallUpdated: {
-    type: 'catalogue.hall.updated',
-    schemaVersion: v1,
-    messageName: catalogueMessage('HallChanged'),
-    message: catalogue.HallChanged,
-  },
-  hallDeactivated: {
-    type: 'catalogue.hall.deactivated',
-    schemaVersion: v1,
-    messageName: catalogueMessage('HallChanged'),
-    message: catalogue.HallChanged,
-  },
-  departmentCreated: {
-    type: 'catalogue.department.created',
-    schemaVersion: v1,
-    messageName: catalogueMessage('DepartmentChanged'),
-    message: catalogue.DepartmentChanged,
-  },
-  departmentUpdated: {
-    type: 'catalogue.department.updated',
-    schemaVersion: v1,
-    messageName: catalogueMessage('DepartmentChanged'),
-    message: catalogue.DepartmentChanged,
-  },
-  departmentDeactivated: {
-    type: 'catalogue.department.deactivated',
-    schemaVersion: v1,
-    messageName: catalogueMessage('DepartmentChanged'),
-    message: catalogue.DepartmentChanged,
-  },
-  windowCreated: {
-    type: 'catalogue.window.created',
-    schemaVersion: v1,
-    messageName: catalogueMessage('WindowChanged'),
-    message: catalogue.WindowChanged,
-  },
-  windowUpdated: {
-    type: 'catalogue.window.updated',
-    schemaVersion: v1,
-    messageName: catalogueMessage('WindowChanged'),
-    message: catalogue.WindowChanged,
-  },
-  windowDeactivated: {
-    type: 'catalogue.window.deactivated',
-    schemaVersion: v1,
-    messageName: catalogueMessage('WindowChanged'),
-    message: catalogue.WindowChanged,
-  },
-  staffCreated: {
-    type: 'catalogue.staff.created',
-    schemaVersion: v1,
-    messageName: catalogueMessage('StaffChanged'),
-    message: catalogue.StaffChanged,
-  },
-  staffUpdated: {
-    type: 'catalogue.staff.updated',
-    schemaVersion: v1,
-    messageName: catalogueMessage('StaffChanged'),
-    message: catalogue.StaffChanged,
-  },
-  staffDeactivated: {
-    type: 'catalogue.staff.deactivated',
-    schemaVersion: v1,
-    messageName: catalogueMessage('StaffChanged'),
-    message: catalogue.StaffChanged,
-  },
-  leaderChainSet: {
-    type: 'catalogue.leader_chain.set',
-    schemaVersion: v1,
-    messageName: catalogueMessage('LeaderChainSet'),
-    message: catalogue.LeaderChainSet,
-  },
-  itemDrafted: {
-    type: 'catalogue.item.drafted',
-    schemaVersion: v1,
-    messageName: catalogueMessage('ItemDrafted'),
-    message: catalogue.ItemDrafted,
-  },
-  itemDraftDiscarded: {
-    type: 'catalogue.item.draft_discarded',
-    schemaVersion: v1,
-    messageName: catalogueMessage('ItemDraftDiscarded'),
-    message: catalogue.ItemDraftDiscarded,
-  },
-  itemPublished: {
-    type: 'catalogue.item.published',
-    schemaVersion: v1,
-    messageName: catalogueMessage('ItemPublished'),
-    message: catalogue.ItemPublished,
-  },
-  itemRetired: {
-    type: 'catalogue.item.retired',
-    schemaVersion: v1,
-    messageName: catalogueMessage('ItemRetired'),
-    message: catalogue.ItemRetired,
-  },
-  bundleCreated: {
-    type: 'catalogue.item_bundle.created',
-    schemaVersion: v1,
-    messageName: catalogueMessage('ItemBundleChanged'),
-    message: catalogue.ItemBundleChanged,
-  },
-  bundleUpdated: {
-    type: 'catalogue.item_bundle.updated',
-    schemaVersion: v1,
-    messageName: catalogueMessage('ItemBundleChanged'),
-    message: catalogue.ItemBundleChanged,
-  },
-  bundleDeactivated: {
-    type: 'catalogue.item_bundle.deactivated',
-    schemaVersion: v1,
-    messageName: catalogueMessage('ItemBundleChanged'),
-    message: catalogue.ItemBundleChanged,
-  },
-  calendarYearLoaded: {
-    type: 'catalogue.calendar.year_loaded',
-    schemaVersion: v1,
-    messageName: catalogueMessage('CalendarYearLoaded'),
-    message: catalogue.CalendarYearLoaded,
-  },
-  calendarHallHoursSet: {
-    type: 'catalogue.calendar.hall_hours_set',
-    schemaVersion: v1,
-    messageName: catalogueMessage('CalendarHallHoursSet'),
-    message: catalogue.CalendarHallHoursSet,
-  },
+  hallCreated: contract('catalogue.hall.created', catalogueMessage('HallChanged'), catalogue.HallChanged),
+  hallUpdated: contract('catalogue.hall.updated', catalogueMessage('HallChanged'), catalogue.HallChanged),
+  hallDeactivated: contract('catalogue.hall.deactivated', catalogueMessage('HallChanged'), catalogue.HallChanged),
+  departmentCreated: contract(
+    'catalogue.department.created',
+    catalogueMessage('DepartmentChanged'),
+    catalogue.DepartmentChanged,
+  ),
+  departmentUpdated: contract(
+    'catalogue.department.updated',
+    catalogueMessage('DepartmentChanged'),
+    catalogue.DepartmentChanged,
+  ),
+  departmentDeactivated: contract(
+    'catalogue.department.deactivated',
+    catalogueMessage('DepartmentChanged'),
+    catalogue.DepartmentChanged,
+  ),
+  windowCreated: contract('catalogue.window.created', catalogueMessage('WindowChanged'), catalogue.WindowChanged),
+  windowUpdated: contract('catalogue.window.updated', catalogueMessage('WindowChanged'), catalogue.WindowChanged),
+  windowDeactivated: contract(
+    'catalogue.window.deactivated',
+    catalogueMessage('WindowChanged'),
+    catalogue.WindowChanged,
+  ),
+  staffCreated: contract('catalogue.staff.created', catalogueMessage('StaffChanged'), catalogue.StaffChanged),
+  staffUpdated: contract('catalogue.staff.updated', catalogueMessage('StaffChanged'), catalogue.StaffChanged),
+  staffDeactivated: contract('catalogue.staff.deactivated', catalogueMessage('StaffChanged'), catalogue.StaffChanged),
+  leaderChainSet: contract('catalogue.leader_chain.set', catalogueMessage('LeaderChainSet'), catalogue.LeaderChainSet),
+  itemDrafted: contract('catalogue.item.drafted', catalogueMessage('ItemDrafted'), catalogue.ItemDrafted),
+  itemDraftDiscarded: contract(
+    'catalogue.item.draft_discarded',
+    catalogueMessage('ItemDraftDiscarded'),
+    catalogue.ItemDraftDiscarded,
+  ),
+  itemPublished: contract('catalogue.item.published', catalogueMessage('ItemPublished'), catalogue.ItemPublished),
+  itemRetired: contract('catalogue.item.retired', catalogueMessage('ItemRetired'), catalogue.ItemRetired),
+  bundleCreated: contract(
+    'catalogue.item_bundle.created',
+    catalogueMessage('ItemBundleChanged'),
+    catalogue.ItemBundleChanged,
+  ),
+  bundleUpdated: contract(
+    'catalogue.item_bundle.updated',
+    catalogueMessage('ItemBundleChanged'),
+    catalogue.ItemBundleChanged,
+  ),
+  bundleDeactivated: contract(
+    'catalogue.item_bundle.deactivated',
+    catalogueMessage('ItemBundleChanged'),
+    catalogue.ItemBundleChanged,
+  ),
+  calendarYearLoaded: contract(
+    'catalogue.calendar.year_loaded',
+    catalogueMessage('CalendarYearLoaded'),
+    catalogue.CalendarYearLoaded,
+  ),
+  calendarHallHoursSet: contract(
+    'catalogue.calendar.hall_hours_set',
+    catalogueMessage('CalendarHallHoursSet'),
+    catalogue.CalendarHallHoursSet,
+  ),
 });

@@ -22,9 +22,12 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
       NATS_URL: 'nats://127.0.0.1:4222',
       GRPC_PORT: '50051',
+      AUTH_TRUSTED_KEYS_FILE: '/etc/govhall/auth/trusted-keys.json',
     });
     expect(config.GRPC_PORT).toBe(50051);
     expect(config.HTTP_PORT).toBe(9464);
     expect(config.LOG_LEVEL).toBe('info');
+    expect(config.OUTBOX_LEASE_MS).toBe(3_000);
+    expect(config.IDEMPOTENCY_RETENTION_HOURS).toBe(7 * 24);
   });
 });

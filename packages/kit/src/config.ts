@@ -1,14 +1,10 @@
 import { z } from 'zod';
 import { REGION_CODE_PATTERN } from './events';
+import { natsAuthEnv } from './bus/nats-connection';
 import type { RetentionOptions } from './store/outbox';
 
-/** Every bad environment variable at once, so an operator fixes them in one go. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-error';
+import { ConfigError } from './config-error';
 
 /**
  * Parses the environment once against a zod object schema whose keys are the variable names.
@@ -26,7 +22,10 @@ export function loadConfig<Shape extends z.ZodRawShape>(
 }
 
 const port = z.coerce.number().int().min(0).max(65_535);
-const hours = z.coerce.number().min(1 / 60).max(24 * 3650);
+const hours = z.coerce
+  .number()
+  .min(1 / 60)
+  .max(24 * 3650);
 const url = (protocols: readonly string[]) =>
   z.string().refine(
     (value) => {
@@ -44,7 +43,7 @@ const url = (protocols: readonly string[]) =>
  * In embedded mode the launcher may hand a service an in-process bus instead; `NATS_URL` is then unused.
  * Port 0 picks a free port (tests).
  */
-export const baseServiceEnv = z.object({
+export const baseServiceEnv = natsAuthEnv.extend({
   REGION_CODE: z.string().regex(REGION_CODE_PATTERN, 'must be a GB/T 2260 region code of 6, 9 or 12 digits'),
   GRPC_PORT: port.default(50051),
   HTTP_PORT: port.default(9464),
@@ -61,6 +60,12 @@ export const baseServiceEnv = z.object({
   /** How long handled event ids are remembered; keep it longer than any consumer may be replayed back. */
   INBOX_RETENTION_HOURS: hours.default(30 * 24),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** Trusted public keys of callers' tokens (JSON, see docs/kit.md); a Secret mounted as a file. */
+  AUTH_TRUSTED_KEYS_FILE: z.string().min(1),
+  /** This service's own Ed25519 private key (PKCS#8 PEM), for its service token when it calls others. */
+  AUTH_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** The key id of AUTH_SIGNING_KEY_FILE as the trusted keys name it; default its JWK thumbprint. */
+  AUTH_SIGNING_KEY_ID: z.string().min(1).optional(),
 });
 export type BaseServiceEnv = z.infer<typeof baseServiceEnv>;
 

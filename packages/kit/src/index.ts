@@ -14,6 +14,13 @@ export { createLogger, maskPersonalData, maskMobile, maskIdNumber, type Logger, 
 export * from './store';
 export * from './bus';
 export * from './grpc';
+export * from './auth';
+export {
+  natsAuthEnv,
+  natsConnectionOptions,
+  type NatsAuthEnv,
+  type NatsConnectionOptions,
+} from './bus/nats-connection';
 export {
   createMetrics,
   busObserverFor,

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import pino, { type Logger } from 'pino';
 import { waitFor } from '@govhall/testing';
+import { Access } from '../src/auth';
 import { NotFoundError, UnavailableError, ValidationError } from '../src/errors';
 import {
   callUnary,
@@ -58,7 +59,13 @@ async function startEcho(options: { defaultDeadlineMs?: number; shutdownGraceMs?
   const server = await startGrpcServer({
     port: 0,
     host: '127.0.0.1',
-    services: [{ definition: echoServiceDefinition, implementation }],
+    services: [
+      {
+        definition: echoServiceDefinition,
+        implementation,
+        access: { echo: Access.public(), hold: Access.public(), flaky: Access.public() },
+      },
+    ],
     descriptors: echoDescriptors(),
     logger,
     metrics,

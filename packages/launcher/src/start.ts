@@ -1,35 +1,21 @@
 // Tracing first: the gRPC instrumentation must patch grpc-js before anything loads it.
 import { shutdownTelemetry } from '@govhall/kit/telemetry';
-import { join, resolve } from 'node:path';
-import {
-  loadCatalogueConfig,
-  loadDemoItems,
-  loadDemoOrganisation,
-  startCatalogue,
-  type RunningCatalogue,
-} from '@govhall/catalogue';
-import { InProcessBus, createLogger, loadConfig, type EventBus } from '@govhall/kit';
-import { z } from 'zod';
+import { join } from 'node:path';
+import { InProcessBus, createLogger, createTokenVerifier, loadTrustedKeys } from '@govhall/kit';
 import { startEmbeddedNats, natsServerOnPath, type EmbeddedNats } from './embedded-nats';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { developmentKeys, loadLauncherEnv, servicePorts, type LauncherEnv } from './env';
+import { PLATFORM_SERVICES, type DemoLines, type StartedService } from './platform';
 
-const REPO_ROOT = resolve(__dirname, '..', '..', '..');
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback);
-
-/** The embedded start's own settings; every one has a default so `pnpm start` needs none. */
-const launcherEnv = z.object({
-  GOVHALL_DATA_DIR: z.string().default(join(REPO_ROOT, '.data')),
-  GOVHALL_BUS: z.enum(['auto', 'nats', 'in-process']).default('auto'),
-  GOVHALL_PG_PORT: port(55432),
-  GOVHALL_NATS_PORT: port(54222),
-  GOVHALL_REGION_CODE: z.string().default('370700'),
-  CATALOGUE_GRPC_PORT: port(50051),
-  CATALOGUE_HTTP_PORT: port(9401),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
-});
+interface BannerService {
+  readonly name: string;
+  readonly started: StartedService;
+  readonly demo: DemoLines;
+  readonly tryLines: readonly string[];
+}
 
 async function main(): Promise<void> {
-  const env = loadConfig(launcherEnv);
+  const env = loadLauncherEnv(PLATFORM_SERVICES);
   const logger = createLogger({ service: 'launcher', level: env.LOG_LEVEL });
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
@@ -38,15 +24,14 @@ async function main(): Promise<void> {
   };
 
   try {
-    const postgres: EmbeddedPostgres = await startEmbeddedPostgres(
-      join(env.GOVHALL_DATA_DIR, 'pglite'),
-      env.GOVHALL_PG_PORT,
-    );
+    const keys = await developmentKeys(env);
+    const verifier = createTokenVerifier({ trustedKeys: await loadTrustedKeys(keys.trustedKeysPath) });
+    const postgres = await startEmbeddedPostgres(join(env.GOVHALL_DATA_DIR, 'pglite'), env.GOVHALL_PG_PORT);
     stops.push(() => postgres.stop());
 
     const useNats = env.GOVHALL_BUS === 'nats' || (env.GOVHALL_BUS === 'auto' && natsServerOnPath());
     let nats: EmbeddedNats | undefined;
-    let sharedBus: EventBus | undefined;
+    let sharedBus: InProcessBus | undefined;
     if (useNats) {
       nats = await startEmbeddedNats(join(env.GOVHALL_DATA_DIR, 'nats'), env.GOVHALL_NATS_PORT);
       stops.push(() => nats!.stop());
@@ -56,33 +41,42 @@ async function main(): Promise<void> {
       stops.push(() => bus.close());
     }
 
-    const catalogue: RunningCatalogue = await startCatalogue(
-      loadCatalogueConfig({
-        REGION_CODE: env.GOVHALL_REGION_CODE,
-        DATABASE_URL: postgres.url,
-        // The in-process bus ignores the URL; the schema still wants one.
-        NATS_URL: nats?.url ?? 'nats://127.0.0.1:4222',
-        GRPC_PORT: String(env.CATALOGUE_GRPC_PORT),
-        HTTP_PORT: String(env.CATALOGUE_HTTP_PORT),
-        LOG_LEVEL: env.LOG_LEVEL,
-        DATABASE_POOL_MAX: '4',
-      }),
-      {
+    // The token command reads the same settings as this start: print those that were given.
+    const given = ['GOVHALL_DATA_DIR', ...PLATFORM_SERVICES.map((s) => `${s.name.toUpperCase()}_GRPC_PORT`)]
+      .filter((name) => process.env[name])
+      .map((name) => `${name}=${process.env[name]}`);
+    const staffToken = [...given, 'pnpm -s staff-token'].join(' ');
+    const banner: BannerService[] = [];
+    for (const service of PLATFORM_SERVICES) {
+      const ports = servicePorts(env, service);
+      const started = await service.start({
+        regionCode: env.GOVHALL_REGION_CODE,
+        databaseUrl: postgres.url,
+        // The in-process bus ignores the URL; the config schema still wants one.
+        natsUrl: nats?.url ?? 'nats://127.0.0.1:4222',
         ...(sharedBus ? { bus: sharedBus } : {}),
-        logger: createLogger({ service: 'catalogue', level: env.LOG_LEVEL }),
-      },
-    );
-    stops.push(() => catalogue.stop());
-
-    const demo = await loadDemoOrganisation(catalogue.organisation);
-    const demoItems = await loadDemoItems(catalogue.items, catalogue.organisation);
+        verifier,
+        trustedKeysFile: keys.trustedKeysPath,
+        logLevel: env.LOG_LEVEL,
+        grpcPort: ports.grpc,
+        httpPort: ports.http,
+      });
+      stops.push(() => started.stop());
+      const demo = await started.loadDemo();
+      banner.push({
+        name: service.name,
+        started,
+        demo,
+        tryLines: await started.tryLines(`127.0.0.1:${ports.grpc}`, staffToken),
+      });
+    }
     printBanner(env, {
       postgresUrl: postgres.url,
       busLine: useNats
         ? `nats-server (JetStream) at ${nats!.url}`
         : `in-process bus (${env.GOVHALL_BUS === 'in-process' ? 'GOVHALL_BUS=in-process' : 'no nats-server on the PATH'})`,
-      demo,
-      demoItems,
+      keysDir: keys.dir,
+      services: banner,
     });
   } catch (error) {
     await stopAll();
@@ -114,35 +108,34 @@ async function main(): Promise<void> {
 }
 
 function printBanner(
-  env: z.infer<typeof launcherEnv>,
-  info: {
-    postgresUrl: string;
-    busLine: string;
-    demo: { halls: number; departments: number; windows: number; staff: number };
-    demoItems: { items: number; departments: number; delegated: number; bundles: number };
-  },
+  env: LauncherEnv,
+  info: { postgresUrl: string; busLine: string; keysDir: string; services: readonly BannerService[] },
 ): void {
-  const grpc = `127.0.0.1:${env.CATALOGUE_GRPC_PORT}`;
-  const http = `http://127.0.0.1:${env.CATALOGUE_HTTP_PORT}`;
-  console.log(
-    [
-      '',
-      'govhall is ready — 政务服务平台 (embedded mode)',
-      `  data        ${env.GOVHALL_DATA_DIR} (kept between starts; delete it for a fresh demo)`,
-      `  postgres    ${info.postgresUrl} (embedded PGlite)`,
-      `  bus         ${info.busLine}`,
-      `  demo        Weifang 370700: ${info.demo.halls} halls, ${info.demo.departments} departments, ${info.demo.windows} windows, ${info.demo.staff} staff`,
-      `              ${info.demoItems.items} published items (事项) of ${info.demoItems.departments} departments, ${info.demoItems.delegated} delegated to the township, ${info.demoItems.bundles} bundle(s)`,
-      '',
-      '  catalogue   gRPC   ' + grpc + '   (reflection on: grpcurl -plaintext ' + grpc + ' list)',
-      `              health ${http}/readyz   metrics ${http}/metrics`,
-      '',
-      `  try:  grpcurl -plaintext -d '{"tier":"HALL_TIER_CITY"}' ${grpc} govhall.catalogue.v1.OrganisationService/ListHalls`,
-      `        grpcurl -plaintext -d '{"query":"营业执照"}' ${grpc} govhall.catalogue.v1.ItemService/SearchGuide`,
-      '',
-      'Ctrl-C stops everything.',
-    ].join('\n'),
-  );
+  const pad = (text: string): string => text.padEnd(12);
+  const lines = [
+    '',
+    'govhall is ready — 政务服务平台 (embedded mode)',
+    `  ${pad('data')}${env.GOVHALL_DATA_DIR} (kept between starts; delete it for a fresh demo)`,
+    `  ${pad('postgres')}${info.postgresUrl} (embedded PGlite)`,
+    `  ${pad('bus')}${info.busLine}`,
+    `  ${pad('keys')}${info.keysDir} (tokens: pnpm -s staff-token <employee number>)`,
+  ];
+  for (const { name, demo } of info.services) {
+    demo.forEach((line, i) => lines.push(`  ${pad(i === 0 ? `demo` : '')}${line}`));
+    if (demo.length === 0) lines.push(`  ${pad('demo')}${name}: none`);
+  }
+  lines.push('');
+  for (const { name, started } of info.services) {
+    const grpc = `127.0.0.1:${started.grpcPort}`;
+    const http = `http://127.0.0.1:${started.httpPort}`;
+    lines.push(`  ${pad(name)}gRPC   ${grpc}   (reflection on: grpcurl -plaintext ${grpc} list)`);
+    lines.push(`  ${pad('')}health ${http}/readyz   metrics ${http}/metrics`);
+  }
+  lines.push('');
+  const tries = info.services.flatMap((s) => s.tryLines);
+  tries.forEach((line, i) => lines.push(`  ${i === 0 ? 'try:  ' : '      '}${line}`));
+  lines.push('', 'Ctrl-C stops everything.');
+  console.log(lines.join('\n'));
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 // Tracing first: the gRPC instrumentation must patch grpc-js before anything loads it.
 import { shutdownTelemetry } from '@govhall/kit/telemetry';
 import { join } from 'node:path';
-import { catalogueV1, contractDescriptors } from '@govhall/contracts';
+import { contractDescriptors } from '@govhall/contracts';
 import {
   JetStreamBus,
   OutboxRelay,
@@ -11,6 +11,9 @@ import {
   createMetrics,
   deadLetterStreamFor,
   migrate,
+  createTokenVerifier,
+  loadTrustedKeys,
+  natsConnectionOptions,
   retentionFrom,
   startGrpcServer,
   startSidePort,
@@ -22,6 +25,7 @@ import {
   type EventBus,
   type IdGenerator,
   type Logger,
+  type TokenVerifier,
 } from '@govhall/kit';
 import { CalendarService } from './app/calendar-service';
 import { ItemService } from './app/item-service';
@@ -31,7 +35,7 @@ import { PgItemStore } from './adapters/store/pg-item-store';
 import { PgOrganisationStore, type CatalogueTables } from './adapters/store/pg-organisation-store';
 import { calendarGrpcService } from './adapters/grpc/calendar-handlers';
 import { itemGrpcService } from './adapters/grpc/item-handlers';
-import { organisationHandlers } from './adapters/grpc/organisation-handlers';
+import { organisationGrpcService } from './adapters/grpc/organisation-handlers';
 import { catalogueCommands, type CatalogueCommandOptions } from './adapters/store/commands';
 import { loadCatalogueConfig, type CatalogueConfig } from './config';
 
@@ -41,6 +45,8 @@ export const MIGRATIONS_FOLDER = join(__dirname, '..', 'migrations');
 export interface CatalogueDependencies {
   /** A bus shared with other services in one process (embedded mode); otherwise one is connected. */
   bus?: EventBus;
+  /** Verifies callers' tokens; otherwise one over `AUTH_TRUSTED_KEYS_FILE`. */
+  verifier?: TokenVerifier;
   logger?: Logger;
   clock?: Clock;
   ids?: IdGenerator;
@@ -49,6 +55,8 @@ export interface CatalogueDependencies {
 export interface RunningCatalogue {
   readonly grpcPort: number;
   readonly httpPort: number;
+  /** Full names of the gRPC services it serves (`govhall.catalogue.v1.ItemService`, ...). */
+  readonly grpcServices: readonly string[];
   readonly organisation: OrganisationService;
   readonly items: ItemService;
   readonly calendar: CalendarService;
@@ -93,12 +101,16 @@ export async function startCatalogue(
   });
   const ownsBus = !deps.bus;
   let bus: EventBus | undefined = deps.bus;
+  let verifier: TokenVerifier;
   try {
+    verifier =
+      deps.verifier ?? createTokenVerifier({ trustedKeys: await loadTrustedKeys(config.AUTH_TRUSTED_KEYS_FILE) });
     await migrate({ pool: database.pool, schema: SERVICE_NAME, folder: MIGRATIONS_FOLDER, logger });
     bus ??= await JetStreamBus.connect({
       servers: config.NATS_URL,
       name: SERVICE_NAME,
       observer: busObserverFor(metrics),
+      connection: natsConnectionOptions(config),
     });
     await bus.ensureStream(streamFor(SERVICE_NAME, config.REGION_CODE));
     await bus.ensureStream(deadLetterStreamFor(config.REGION_CODE));
@@ -131,14 +143,12 @@ export async function startCatalogue(
   // Guide search: index published versions that predate the index, and follow department renames.
   const reindexed = await items.refreshGuideIndex();
   if (reindexed > 0) logger.info({ reindexed }, 'guide index refreshed');
+  const services = [organisationGrpcService(organisation), itemGrpcService(items), calendarGrpcService(calendar)];
   const grpcServer = await startGrpcServer({
     port: config.GRPC_PORT,
-    services: [
-      { definition: catalogueV1.OrganisationServiceService, implementation: organisationHandlers(organisation) },
-      itemGrpcService(items),
-      calendarGrpcService(calendar),
-    ],
+    services,
     descriptors: contractDescriptors(),
+    verifier,
     logger,
     metrics,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
@@ -159,6 +169,7 @@ export async function startCatalogue(
   return {
     grpcPort: grpcServer.port,
     httpPort: sidePort.port,
+    grpcServices: grpcServer.serviceNames,
     organisation,
     items,
     calendar,

@@ -69,8 +69,12 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
   beforeAll(async () => {
     catalogue = await startCatalogueForTest();
     const { address } = catalogue;
-    calendar = new pb.CalendarServiceClient(address, grpc.credentials.createInsecure());
-    directory = new org.OrganisationServiceClient(address, grpc.credentials.createInsecure());
+    calendar = new pb.CalendarServiceClient(address, grpc.credentials.createInsecure(), catalogue.asAdministrator);
+    directory = new org.OrganisationServiceClient(
+      address,
+      grpc.credentials.createInsecure(),
+      catalogue.asAdministrator,
+    );
 
     cityHallId = (await callUnary(directory, 'createHall', { requestId: requestId(), hall: aCityHall() })).hall!.id;
     districtHallId = (

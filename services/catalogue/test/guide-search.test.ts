@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { catalogueItemsV1 as pb, catalogueV1 as org, contractDescriptors } from '@govhall/contracts';
 import {
+  bearerInterceptor,
+  createTokenVerifier,
   callUnary,
   createDatabase,
   createLogger,
@@ -12,11 +14,12 @@ import {
   type Database,
   type RunningGrpcServer,
 } from '@govhall/kit';
+import { aStaffMember, createTestKey } from '@govhall/kit/testing';
 import { createTestDatabase, uniqueRegionCode, type TestDatabase } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
 import { itemGrpcService } from '../src/adapters/grpc/item-handlers';
-import { organisationHandlers } from '../src/adapters/grpc/organisation-handlers';
+import { organisationGrpcService } from '../src/adapters/grpc/organisation-handlers';
 import type { CatalogueTables } from '../src/adapters/store/pg-organisation-store';
 import type { ItemService } from '../src/app/item-service';
 import type { OrganisationService } from '../src/app/organisation-service';
@@ -70,6 +73,8 @@ describe('guide search (real PostgreSQL)', () => {
   /** Conditions and materials that do not mention 营业执照 (the builder's defaults do). */
   const plain = { acceptanceConditions: ['申请人具有完全民事行为能力'], materials: [aMaterial({ name: '申请书' })] };
 
+  const key = createTestKey();
+
   beforeAll(async () => {
     const logger = createLogger({ service: 'guide-search-test', level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
     testDatabase = await createTestDatabase();
@@ -83,14 +88,15 @@ describe('guide search (real PostgreSQL)', () => {
     server = await startGrpcServer({
       port: 0,
       host: '127.0.0.1',
-      services: [
-        { definition: org.OrganisationServiceService, implementation: organisationHandlers(organisation) },
-        itemGrpcService(itemService),
-      ],
+      services: [organisationGrpcService(organisation), itemGrpcService(itemService)],
       descriptors: contractDescriptors(),
+      verifier: createTokenVerifier({ trustedKeys: key.trustedKeys }),
       logger,
     });
-    items = new pb.ItemServiceClient(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
+    const administrator = await key.signer().signStaff(aStaffMember({ roles: ['administrator'] }));
+    items = new pb.ItemServiceClient(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure(), {
+      interceptors: [bearerInterceptor(administrator)],
+    });
 
     const city = await organisation.createHall(
       { requestId: requestId() },

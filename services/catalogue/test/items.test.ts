@@ -28,8 +28,12 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
   beforeAll(async () => {
     catalogue = await startCatalogueForTest();
     const { address } = catalogue;
-    items = new pb.ItemServiceClient(address, grpc.credentials.createInsecure());
-    directory = new org.OrganisationServiceClient(address, grpc.credentials.createInsecure());
+    items = new pb.ItemServiceClient(address, grpc.credentials.createInsecure(), catalogue.asAdministrator);
+    directory = new org.OrganisationServiceClient(
+      address,
+      grpc.credentials.createInsecure(),
+      catalogue.asAdministrator,
+    );
 
     const { hall } = await callUnary(directory, 'createHall', { requestId: requestId(), hall: aCityHall() });
     cityHallId = hall!.id;

@@ -21,7 +21,11 @@ describe('catalogue organisation directory over gRPC (real PostgreSQL and NATS)'
 
   beforeAll(async () => {
     catalogue = await startCatalogueForTest();
-    client = new pb.OrganisationServiceClient(catalogue.address, grpc.credentials.createInsecure());
+    client = new pb.OrganisationServiceClient(
+      catalogue.address,
+      grpc.credentials.createInsecure(),
+      catalogue.asAdministrator,
+    );
   });
 
   afterAll(async () => {

@@ -1,5 +1,17 @@
 import { CatalogueEvents, contractRegistry } from '@govhall/contracts';
-import { createDatabase, eventDecoder, type Database, type EventEnvelope, type EventOf } from '@govhall/kit';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  bearerInterceptor,
+  createDatabase,
+  eventDecoder,
+  type Database,
+  type EventEnvelope,
+  type EventOf,
+} from '@govhall/kit';
+import { aStaffMember, createTestKey } from '@govhall/kit/testing';
+import type * as grpc from '@grpc/grpc-js';
 import { createTestDatabase, readStream, sharedNatsUrl, uniqueRegionCode, type TestDatabase } from '@govhall/testing';
 import type { CatalogueTables } from '../src/adapters/store/pg-organisation-store';
 import { loadCatalogueConfig } from '../src/config';
@@ -12,7 +24,19 @@ export interface CatalogueUnderTest {
   readonly address: string;
   /** The service's own database, for assertions made straight in SQL. */
   readonly database: Database<CatalogueTables>;
+  /** Client options that call as a centre administrator (the role every catalogue write needs). */
+  readonly asAdministrator: grpc.ChannelOptions & { interceptors: grpc.Interceptor[] };
+  /** A token of a staff member with `roles` (for access tests). */
+  tokenFor(roles: readonly string[]): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** A key trusted by the catalogue under test, written where AUTH_TRUSTED_KEYS_FILE points. */
+export function testCallerKey(): { key: ReturnType<typeof createTestKey>; trustedKeysFile: string } {
+  const key = createTestKey();
+  const trustedKeysFile = join(mkdtempSync(join(tmpdir(), 'govhall-keys-')), 'trusted-keys.json');
+  writeFileSync(trustedKeysFile, JSON.stringify({ keys: [key.entry] }));
+  return { key, trustedKeysFile };
 }
 
 /**
@@ -22,6 +46,11 @@ export interface CatalogueUnderTest {
 export async function startCatalogueForTest(): Promise<CatalogueUnderTest> {
   const region = uniqueRegionCode();
   const testDatabase: TestDatabase = await createTestDatabase();
+  const { key, trustedKeysFile } = testCallerKey();
+  const signer = key.signer();
+  const tokenFor = (roles: readonly string[]): Promise<string> =>
+    signer.signStaff(aStaffMember({ roles: [...roles], regionCode: region }));
+  const administrator = await tokenFor(['administrator']);
   const running = await startCatalogue(
     loadCatalogueConfig({
       REGION_CODE: region,
@@ -31,6 +60,7 @@ export async function startCatalogueForTest(): Promise<CatalogueUnderTest> {
       HTTP_PORT: '0',
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
       OUTBOX_POLL_MS: '50',
+      AUTH_TRUSTED_KEYS_FILE: trustedKeysFile,
     }),
   );
   const database = createDatabase<CatalogueTables>({ url: testDatabase.url, schema: 'catalogue', poolMax: 2 });
@@ -39,6 +69,8 @@ export async function startCatalogueForTest(): Promise<CatalogueUnderTest> {
     running,
     address: `127.0.0.1:${running.grpcPort}`,
     database,
+    asAdministrator: { interceptors: [bearerInterceptor(administrator)] },
+    tokenFor,
     stop: async () => {
       await database.close();
       await running.stop();

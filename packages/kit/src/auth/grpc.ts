@@ -90,3 +90,25 @@ export function serviceCallCredentials(
     );
   });
 }
+
+/**
+ * A client interceptor that sends `authorization: Bearer <token>` with every call of the client it is given
+ * to (`new XxxClient(address, credentials, { interceptors: [bearerInterceptor(token)] })`). `token` may be a
+ * function, asked once per call (to send a fresh token as the old one nears its end). For tools and tests;
+ * services calling services use `serviceCallCredentials`.
+ */
+export function bearerInterceptor(token: string | (() => string | Promise<string>)): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start: (metadata, listener, next) => {
+        Promise.resolve(typeof token === 'function' ? token() : token).then(
+          (value) => {
+            metadata.set(AUTHORIZATION_METADATA_KEY, `Bearer ${value}`);
+            next(metadata, listener);
+          },
+          // No token to send: the call goes without one and the server answers UNAUTHENTICATED.
+          () => next(metadata, listener),
+        );
+      },
+    });
+}

@@ -76,6 +76,7 @@ export {
 export {
   AUTHORIZATION_METADATA_KEY,
   actorFromMetadata,
+  bearerInterceptor,
   serviceCallCredentials,
   type ServiceCallCredentialsOptions,
 } from './grpc';

@@ -25,12 +25,28 @@ const STATUS_OF_KIND: Record<ErrorKind, grpc.status> = {
   [ErrorKinds.unavailable]: grpc.status.UNAVAILABLE,
 };
 
+// Status details travel percent-encoded in HTTP/2 trailers: a message echoing a 10,000-character value would
+// be ~100 KB of trailers, which stalls the connection. What a caller needs to read fits in far less.
+const MAX_MESSAGE = 1_000;
+const MAX_VIOLATIONS = 50;
+const MAX_FIELD = 200;
+const MAX_DESCRIPTION = 500;
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 function mapError(error: unknown): MappedStatus {
   if (error instanceof DomainError) {
     const code = STATUS_OF_KIND[error.kind];
+    const message = clip(error.message, MAX_MESSAGE);
     return error.kind === ErrorKinds.invalid
-      ? { code, message: error.message, violations: error.violations }
-      : { code, message: error.message };
+      ? {
+          code,
+          message,
+          violations: error.violations.slice(0, MAX_VIOLATIONS).map((v) => ({
+            field: clip(v.field, MAX_FIELD),
+            description: clip(v.description, MAX_DESCRIPTION),
+          })),
+        }
+      : { code, message };
   }
   return { code: grpc.status.INTERNAL, message: INTERNAL_MESSAGE };
 }

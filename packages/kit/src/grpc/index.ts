@@ -8,7 +8,9 @@ export {
 } from './errors';
 export {
   startGrpcServer,
+  grpcService,
   unary,
+  type ServiceAccess,
   type CallContext,
   type GrpcHealth,
   type GrpcMetrics,
@@ -26,3 +28,4 @@ export {
   type UnaryMethodName,
 } from './client';
 export { required } from './messages';
+export { checkRequest, diagnoseUndecodable, protoFieldName, type RequestLimits } from './request-guard';

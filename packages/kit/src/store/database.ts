@@ -137,10 +137,18 @@ class TranslatingDriver implements Driver {
   savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
     return translated(() => this.inner.savepoint!(unwrap(connection), name, compile));
   }
-  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+  rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
     return translated(() => this.inner.rollbackToSavepoint!(unwrap(connection), name, compile));
   }
-  releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+  releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
     return translated(() => this.inner.releaseSavepoint!(unwrap(connection), name, compile));
   }
   releaseConnection(connection: DatabaseConnection): Promise<void> {

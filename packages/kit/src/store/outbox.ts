@@ -108,7 +108,10 @@ export class OutboxRelay<DB extends KitTables = KitTables> implements CommittedE
       `DELETE FROM ${s}.${table} WHERE ctid = ANY(ARRAY(
          SELECT ctid FROM ${s}.${table} WHERE ${column} < now() - $1::interval ${extra} LIMIT ${PRUNE_BATCH}))`;
     this.pruneSql = [
-      { sql: prune('outbox', 'published_at', 'AND published_at IS NOT NULL'), retentionMs: retention.outboxMs ?? 7 * DAY_MS },
+      {
+        sql: prune('outbox', 'published_at', 'AND published_at IS NOT NULL'),
+        retentionMs: retention.outboxMs ?? 7 * DAY_MS,
+      },
       { sql: prune('idempotency_keys', 'created_at'), retentionMs: retention.idempotencyMs ?? 7 * DAY_MS },
       { sql: prune('inbox', 'processed_at'), retentionMs: retention.inboxMs ?? 30 * DAY_MS },
     ];

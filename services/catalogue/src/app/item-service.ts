@@ -1,5 +1,6 @@
 import {
   NotFoundError,
+  PermissionDeniedError,
   PreconditionFailedError,
   ValidationError,
   nextPageToken,
@@ -80,6 +81,9 @@ function drafted(draft: ItemVersion, basedOnVersion: number | null): ItemDrafted
 
 /** A version as answered: its content and what follows from it. */
 export type ItemView = ItemVersion & { readonly derived: ItemDerived };
+
+/** Who reads: the public (applicants, anonymous callers) or the centre's staff and services. */
+export type Audience = 'public' | 'internal';
 
 export interface CommandMeta {
   requestId: string;
@@ -455,7 +459,11 @@ export class ItemService {
   // ---- reads -------------------------------------------------------------------------------------------
 
   /** One version (`version` > 0) or the current one: published, else newest. NOT_FOUND when absent. */
-  async getItem(locator: ItemLocator): Promise<ItemView> {
+  /**
+   * One version of an item. The public (an anonymous caller) never sees a draft: a draft answers NOT_FOUND as
+   * if it did not exist, since drafts are work in progress of the centre's administrators.
+   */
+  async getItem(locator: ItemLocator, audience: Audience = 'internal'): Promise<ItemView> {
     if (!locator.itemId && !locator.implementationCode) {
       throw ValidationError.single('item_id', 'name the item by id or by implementation code');
     }
@@ -472,14 +480,28 @@ export class ItemService {
         ? new NotFoundError('item version', `${itemId}@${locator.version}`)
         : new NotFoundError('item', wanted);
     }
+    if (audience === 'public' && version.status === 'draft') {
+      throw locator.version > 0
+        ? new NotFoundError('item version', `${itemId}@${locator.version}`)
+        : new NotFoundError('item', wanted);
+    }
     return view(version);
   }
 
-  /** A page of items (see `ItemFilter`); `pageToken` is the opaque token of the previous page. */
+  /**
+   * A page of items (see `ItemFilter`); `pageToken` is the opaque token of the previous page. The public sees
+   * items in service (and, when it asks for them, those retired); asking for drafts is PERMISSION_DENIED.
+   */
   async listItems(
-    filter: Omit<ItemFilter, 'limit' | 'offset'>,
+    wanted: Omit<ItemFilter, 'limit' | 'offset'>,
     page: { size: number; token: string },
+    audience: Audience = 'internal',
   ): Promise<{ items: ItemView[]; nextPageToken: string }> {
+    if (audience === 'public' && wanted.status === 'draft') {
+      throw new PermissionDeniedError('drafts are visible to the centre’s staff only');
+    }
+    const filter: Omit<ItemFilter, 'limit' | 'offset'> =
+      audience === 'public' && !wanted.status ? { ...wanted, status: 'published' } : wanted;
     const violations: FieldViolation[] = [];
     const scope = pageScope(filter);
     const window = readPage(page, { defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }, scope, violations);
@@ -491,8 +513,10 @@ export class ItemService {
     };
   }
 
-  async listItemVersions(itemId: string): Promise<ItemVersionSummary[]> {
-    const versions = itemId ? await this.store.reads.listVersions(itemId) : [];
+  /** An item's versions, oldest first; the public does not see drafts. */
+  async listItemVersions(itemId: string, audience: Audience = 'internal'): Promise<ItemVersionSummary[]> {
+    const stored = itemId ? await this.store.reads.listVersions(itemId) : [];
+    const versions = audience === 'public' ? stored.filter((v) => v.status !== 'draft') : stored;
     if (versions.length === 0) throw new NotFoundError('item', itemId);
     return versions;
   }
@@ -502,8 +526,13 @@ export class ItemService {
    * INVALID_ARGUMENT for unknown situations or two from one group; FAILED_PRECONDITION when version 0 is
    * asked of an item that is not in service.
    */
-  async listMaterials(itemId: string, version: number, situationCodes: readonly string[]): Promise<MaterialList> {
-    const item = await this.getItem({ itemId, version });
+  async listMaterials(
+    itemId: string,
+    version: number,
+    situationCodes: readonly string[],
+    audience: Audience = 'internal',
+  ): Promise<MaterialList> {
+    const item = await this.getItem({ itemId, version }, audience);
     if (version === 0 && item.status !== 'published') {
       throw new PreconditionFailedError(`item ${itemId} has no published version; name a version to read a draft`);
     }

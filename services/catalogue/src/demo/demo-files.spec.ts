@@ -42,7 +42,7 @@ describe('demo data files', () => {
   /** The text of the line a problem points at. */
   const lineOf = (file: string, line: number): string => readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
 
-  it('holds the Weifang network: 3 halls, 16 departments, 21 windows, 100 staff in every role, 16 leader chains', () => {
+  it('holds the Weifang network: 3 halls, 16 departments, 21 windows, 101 staff in every role, 16 leader chains', () => {
     const { halls } = demoOrganisation();
     const departments = halls.flatMap((h) => h.departments);
     const staff = departments.flatMap((d) => d.staff);
@@ -53,7 +53,7 @@ describe('demo data files', () => {
     ]);
     expect(departments).toHaveLength(16);
     expect(halls.flatMap((h) => h.windows)).toHaveLength(21);
-    expect(staff).toHaveLength(100);
+    expect(staff).toHaveLength(101);
     expect(new Set(staff.flatMap((s) => s.roles))).toEqual(
       new Set([
         'clerk',
@@ -64,6 +64,7 @@ describe('demo data files', () => {
         'deputy_leader',
         'principal_leader',
         'supervisor',
+        'administrator',
       ]),
     );
     expect(departments.filter((d) => d.leaderChain)).toHaveLength(16);

@@ -1,5 +1,6 @@
 import { catalogueCalendarV1 as pb } from '@govhall/contracts';
-import { unary, type GrpcServiceRegistration } from '@govhall/kit';
+import { Access, grpcService, unary, type GrpcServiceRegistration } from '@govhall/kit';
+import { ADMINISTRATOR } from './organisation-handlers';
 import type { CalendarService } from '../../app/calendar-service';
 import {
   hallCalendarToProto,
@@ -54,7 +55,16 @@ export function calendarHandlers(service: CalendarService): pb.CalendarServiceSe
   return handlers;
 }
 
+/** Who may call each method: the administrators load the calendar data; every service and applicant reads it. */
+export const CALENDAR_ACCESS = {
+  loadYearSchedule: ADMINISTRATOR,
+  getYearSchedule: Access.public(),
+  listYearSchedules: Access.public(),
+  setHallWorkingHours: ADMINISTRATOR,
+  getHallCalendar: Access.public(),
+} as const;
+
 /** The calendar service as `startGrpcServer` takes it: `services: [..., calendarGrpcService(calendar)]`. */
 export function calendarGrpcService(service: CalendarService): GrpcServiceRegistration {
-  return { definition: pb.CalendarServiceService, implementation: calendarHandlers(service) };
+  return grpcService(pb.CalendarServiceService, calendarHandlers(service), CALENDAR_ACCESS);
 }

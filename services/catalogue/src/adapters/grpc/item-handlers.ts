@@ -1,6 +1,7 @@
 import { catalogueItemsV1 as pb } from '@govhall/contracts';
-import { required, unary, type GrpcServiceRegistration } from '@govhall/kit';
-import type { ItemService } from '../../app/item-service';
+import { Access, grpcService, required, unary, type CallContext, type GrpcServiceRegistration } from '@govhall/kit';
+import { ADMINISTRATOR } from './organisation-handlers';
+import type { Audience, ItemService } from '../../app/item-service';
 import { caseType, cleanupAction, hallTier, itemStatus, itemType } from '../proto/enums';
 import {
   bundleIn,
@@ -83,16 +84,19 @@ export function itemHandlers(service: ItemService): pb.ItemServiceServer {
       ).map(cleanupOut),
     })),
 
-    getItem: unary('GetItem', async (r: pb.GetItemRequest) => ({
+    getItem: unary('GetItem', async (r: pb.GetItemRequest, ctx) => ({
       item: itemToProto(
-        await service.getItem({
-          version: r.version,
-          ...(r.itemId ? { itemId: r.itemId } : {}),
-          ...(r.implementationCode ? { implementationCode: r.implementationCode } : {}),
-        }),
+        await service.getItem(
+          {
+            version: r.version,
+            ...(r.itemId ? { itemId: r.itemId } : {}),
+            ...(r.implementationCode ? { implementationCode: r.implementationCode } : {}),
+          },
+          audienceOf(ctx),
+        ),
       ),
     })),
-    listItems: unary('ListItems', async (r: pb.ListItemsRequest) => {
+    listItems: unary('ListItems', async (r: pb.ListItemsRequest, ctx) => {
       const status = itemStatus.fromProto(r.status);
       const type = itemType.fromProto(r.itemType);
       const kind = caseType.fromProto(r.caseType);
@@ -107,14 +111,15 @@ export function itemHandlers(service: ItemService): pb.ItemServiceServer {
           ...(acceptTier ? { acceptTier } : {}),
         },
         { size: r.pageSize, token: r.pageToken },
+        audienceOf(ctx),
       );
       return { items: page.items.map(itemToProto), nextPageToken: page.nextPageToken };
     }),
-    listItemVersions: unary('ListItemVersions', async (r: pb.ListItemVersionsRequest) => ({
-      versions: (await service.listItemVersions(r.itemId)).map(summaryOut),
+    listItemVersions: unary('ListItemVersions', async (r: pb.ListItemVersionsRequest, ctx) => ({
+      versions: (await service.listItemVersions(r.itemId, audienceOf(ctx))).map(summaryOut),
     })),
-    listMaterials: unary('ListMaterials', async (r: pb.ListMaterialsRequest) =>
-      materialsOut(await service.listMaterials(r.itemId, r.version, r.situationCodes)),
+    listMaterials: unary('ListMaterials', async (r: pb.ListMaterialsRequest, ctx) =>
+      materialsOut(await service.listMaterials(r.itemId, r.version, r.situationCodes, audienceOf(ctx))),
     ),
     searchGuide: unary('SearchGuide', async (r: pb.SearchGuideRequest) => {
       const acceptTier = hallTier.fromProto(r.acceptTier);
@@ -159,7 +164,33 @@ export function itemHandlers(service: ItemService): pb.ItemServiceServer {
   return handlers;
 }
 
+/** Anonymous callers are the public: they do not see drafts. */
+const audienceOf = (ctx: CallContext): Audience => (ctx.actor.kind === 'anonymous' ? 'public' : 'internal');
+
+/** Who may call each method: the catalogue is kept by the administrators and read by everyone. */
+export const ITEM_ACCESS = {
+  createItem: ADMINISTRATOR,
+  updateItem: ADMINISTRATOR,
+  reviseItem: ADMINISTRATOR,
+  discardItemDraft: ADMINISTRATOR,
+  publishItem: ADMINISTRATOR,
+  retireItem: ADMINISTRATOR,
+  delegateItem: ADMINISTRATOR,
+  // Clean-up decisions are published (清理结果公布).
+  listCleanupRecords: Access.public(),
+  getItem: Access.public(),
+  listItems: Access.public(),
+  listItemVersions: Access.public(),
+  listMaterials: Access.public(),
+  searchGuide: Access.public(),
+  createItemBundle: ADMINISTRATOR,
+  updateItemBundle: ADMINISTRATOR,
+  getItemBundle: Access.public(),
+  listItemBundles: Access.public(),
+  deactivateItemBundle: ADMINISTRATOR,
+} as const;
+
 /** The item service as `startGrpcServer` takes it: `services: [..., itemGrpcService(items)]`. */
 export function itemGrpcService(service: ItemService): GrpcServiceRegistration {
-  return { definition: pb.ItemServiceService, implementation: itemHandlers(service) };
+  return grpcService(pb.ItemServiceService, itemHandlers(service), ITEM_ACCESS);
 }

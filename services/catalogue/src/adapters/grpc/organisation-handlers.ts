@@ -1,5 +1,5 @@
-import type { catalogueV1 as pb } from '@govhall/contracts';
-import { required, unary } from '@govhall/kit';
+import { catalogueV1 as pb } from '@govhall/contracts';
+import { Access, grpcService, required, unary, type GrpcServiceRegistration } from '@govhall/kit';
 import type { OrganisationService } from '../../app/organisation-service';
 import { hallTier, staffRole } from '../proto/enums';
 import {
@@ -152,4 +152,43 @@ export function organisationHandlers(service: OrganisationService): pb.Organisat
     })),
   };
   return handlers;
+}
+
+/** The centre administration office (中心管理员) keeps the directory. */
+export const ADMINISTRATOR = Access.staff({ anyRole: ['administrator'] });
+/** Services that send messages to staff or escalate to them (SMS, yellow and red cards). */
+const CONTACTING_SERVICES = Access.service('notify', 'timing', 'case', 'intake', 'evaluation', 'gateway');
+
+/** Who may call each method: writes are the administrators', reads are public but contacts and leader chains. */
+export const ORGANISATION_ACCESS = {
+  createHall: ADMINISTRATOR,
+  updateHall: ADMINISTRATOR,
+  getHall: Access.public(),
+  listHalls: Access.public(),
+  deactivateHall: ADMINISTRATOR,
+  createDepartment: ADMINISTRATOR,
+  updateDepartment: ADMINISTRATOR,
+  getDepartment: Access.public(),
+  listDepartments: Access.public(),
+  deactivateDepartment: ADMINISTRATOR,
+  createWindow: ADMINISTRATOR,
+  updateWindow: ADMINISTRATOR,
+  getWindow: Access.public(),
+  listWindows: Access.public(),
+  deactivateWindow: ADMINISTRATOR,
+  createStaff: ADMINISTRATOR,
+  updateStaff: ADMINISTRATOR,
+  // Names, numbers and roles are on the window's sign; the mobile stays masked.
+  getStaff: Access.public(),
+  listStaff: Access.public(),
+  deactivateStaff: ADMINISTRATOR,
+  // The full mobile number: colleagues and the services that text or escalate to staff.
+  getStaffContact: Access.anyOf(Access.staff(), CONTACTING_SERVICES),
+  setLeaderChain: ADMINISTRATOR,
+  getLeaderChain: Access.anyOf(Access.staff(), CONTACTING_SERVICES),
+} as const;
+
+/** The directory as `startGrpcServer` takes it. */
+export function organisationGrpcService(service: OrganisationService): GrpcServiceRegistration {
+  return grpcService(pb.OrganisationServiceService, organisationHandlers(service), ORGANISATION_ACCESS);
 }

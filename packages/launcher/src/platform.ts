@@ -1,0 +1,118 @@
+import {
+  loadCatalogueConfig,
+  loadDemoItems,
+  loadDemoOrganisation,
+  startCatalogue,
+  type RunningCatalogue,
+} from '@govhall/catalogue';
+import { createLogger, type EventBus, type TokenVerifier } from '@govhall/kit';
+
+/** What the embedded start hands every service it starts. */
+export interface PlatformContext {
+  readonly regionCode: string;
+  readonly databaseUrl: string;
+  /** The embedded nats-server's URL; a placeholder when `bus` is the in-process bus. */
+  readonly natsUrl: string;
+  /** The in-process bus, shared by every service, when no nats-server runs. */
+  readonly bus?: EventBus;
+  /** One verifier over the embedded start's trusted keys, shared by every service. */
+  readonly verifier: TokenVerifier;
+  /** The file behind `verifier` (the services' `AUTH_TRUSTED_KEYS_FILE`). */
+  readonly trustedKeysFile: string;
+  readonly logLevel: string;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+}
+
+/** One started service, as the launcher sees it. */
+export interface StartedService {
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  /** Full names of its gRPC services (the banner, the random-input sweep). */
+  readonly grpcServices: readonly string[];
+  /** Loads the demo data (idempotently: a second start on the same data folder changes nothing). */
+  loadDemo(): Promise<DemoLines>;
+  /**
+   * Calls to try, as shell lines that work as printed from the repository root; `grpc` is `host:port`,
+   * `staffToken` the command that prints a staff member's token (`pnpm -s staff-token`, with any settings the
+   * start was given).
+   */
+  tryLines(grpc: string, staffToken: string): Promise<readonly string[]>;
+  stop(): Promise<void>;
+}
+
+/** What the banner says of a service's demo data. */
+export type DemoLines = readonly string[];
+
+/** A service the embedded start runs: its name, its default ports, and how to start it. */
+export interface PlatformService {
+  readonly name: string;
+  readonly defaultPorts: { readonly grpc: number; readonly http: number };
+  start(context: PlatformContext): Promise<StartedService>;
+}
+
+/** The demo staff member whose token the banner's write example uses: 中心管理员 of the city hall. */
+export const DEMO_ADMINISTRATOR = '700GLB07';
+/** The demo clerk whose contact the banner's staff-only example reads. */
+const DEMO_CLERK = '700SCJG01';
+
+const catalogue: PlatformService = {
+  name: 'catalogue',
+  defaultPorts: { grpc: 50051, http: 9401 },
+  async start(context) {
+    const running: RunningCatalogue = await startCatalogue(
+      loadCatalogueConfig({
+        REGION_CODE: context.regionCode,
+        DATABASE_URL: context.databaseUrl,
+        NATS_URL: context.natsUrl,
+        GRPC_PORT: String(context.grpcPort),
+        HTTP_PORT: String(context.httpPort),
+        LOG_LEVEL: context.logLevel,
+        DATABASE_POOL_MAX: '4',
+        AUTH_TRUSTED_KEYS_FILE: context.trustedKeysFile,
+      }),
+      {
+        ...(context.bus ? { bus: context.bus } : {}),
+        verifier: context.verifier,
+        logger: createLogger({ service: 'catalogue', level: context.logLevel }),
+      },
+    );
+    return {
+      grpcPort: running.grpcPort,
+      httpPort: running.httpPort,
+      grpcServices: running.grpcServices,
+      loadDemo: async () => {
+        const org = await loadDemoOrganisation(running.organisation);
+        const items = await loadDemoItems(running.items, running.organisation);
+        return [
+          `Weifang 370700: ${org.halls} halls, ${org.departments} departments, ${org.windows} windows, ${org.staff} staff`,
+          `${items.items} published items (事项) of ${items.departments} departments, ${items.delegated} delegated to the township, ${items.bundles} bundle(s)`,
+        ];
+      },
+      tryLines: async (grpc, staffToken) => {
+        const staff = await running.organisation.listStaff({ includeInactive: false });
+        const clerk = staff.find((s) => s.employeeNo === DEMO_CLERK);
+        const lines = [
+          `grpcurl -plaintext -d '{"tier":"HALL_TIER_CITY"}' ${grpc} govhall.catalogue.v1.OrganisationService/ListHalls`,
+          `grpcurl -plaintext -d '{"query":"营业执照"}' ${grpc} govhall.catalogue.v1.ItemService/SearchGuide`,
+          `grpcurl -plaintext ${grpc} describe govhall.catalogue.v1.Item`,
+        ];
+        if (clerk) {
+          // Staff only: a token minted for the demo administrator.
+          lines.push(
+            `grpcurl -plaintext -H "authorization: Bearer $(${staffToken} ${DEMO_ADMINISTRATOR})" -d '{"id":"${clerk.id}"}' ${grpc} govhall.catalogue.v1.OrganisationService/GetStaffContact`,
+          );
+        }
+        return lines;
+      },
+      stop: () => running.stop(),
+    };
+  },
+};
+
+/**
+ * Every service of the embedded start, in start order. Adding a service is one entry here: the launcher
+ * starts it, loads its demo, prints its banner line and `try:` lines, and the random-input sweep
+ * (`test/fuzz.test.ts`) covers all its methods.
+ */
+export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue];
