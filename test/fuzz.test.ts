@@ -1,0 +1,151 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFileRegistry, fromBinary, type DescMessage, type Message } from '@bufbuild/protobuf';
+import { contractDescriptors } from '@govhall/contracts';
+import { createTokenVerifier } from '@govhall/kit';
+import { aStaffMember, createTestKey } from '@govhall/kit/testing';
+import { PLATFORM_SERVICES, type StartedService } from '@govhall/launcher/platform';
+import {
+  createTestDatabase,
+  expectNoInternalAnswers,
+  formatFuzzReport,
+  fuzzGrpcServices,
+  sharedNatsUrl,
+  uniqueRegionCode,
+  type TestDatabase,
+} from '@govhall/testing';
+import * as grpc from '@grpc/grpc-js';
+
+/**
+ * The random-input sweep over every method of every service of the platform (the launcher's list, so a new
+ * service is covered the day it is added there): random and edge-case requests, as the public, as staff holding
+ * every role and as every service, must never be answered INTERNAL, UNKNOWN, with a dropped connection or not
+ * at all. The demo data is loaded first, and the ids the public List methods answer seed the strings, so
+ * requests get past "not found" into the rules and the store.
+ */
+const ROLES = [
+  'clerk',
+  'reviewer',
+  'verifier',
+  'approver',
+  'chief_representative',
+  'deputy_leader',
+  'principal_leader',
+  'supervisor',
+  'administrator',
+];
+const registry = createFileRegistry(contractDescriptors());
+
+/** Strings of id fields (`id`, `*_id`) anywhere in a message. */
+function idsIn(schema: DescMessage, message: Message, into: Set<string>): void {
+  for (const field of schema.fields) {
+    const value = (message as unknown as Record<string, unknown>)[field.localName];
+    if (value === undefined || value === null) continue;
+    const isId = field.name === 'id' || field.name.endsWith('_id') || field.name.endsWith('_ids');
+    if (field.fieldKind === 'scalar' && typeof value === 'string' && isId && value) into.add(value);
+    if (field.fieldKind === 'list' && field.listKind === 'scalar' && isId) {
+      for (const item of value as unknown[]) if (typeof item === 'string' && item) into.add(item);
+    }
+    if (field.fieldKind === 'message') idsIn(field.message, value as Message, into);
+    if (field.fieldKind === 'list' && field.listKind === 'message') {
+      for (const item of value as Message[]) idsIn(field.message, item, into);
+    }
+  }
+}
+
+/** Asks every public `List*` method of a service with an empty request and keeps the ids it answers. */
+async function harvestIds(address: string, serviceName: string): Promise<string[]> {
+  const service = registry.getService(serviceName);
+  if (!service) return [];
+  const client = new grpc.Client(address, grpc.credentials.createInsecure());
+  const ids = new Set<string>();
+  try {
+    for (const method of service.methods.filter((m) => m.name.startsWith('List') && m.methodKind === 'unary')) {
+      const bytes = await new Promise<Buffer | undefined>((resolve) => {
+        client.makeUnaryRequest(
+          `/${serviceName}/${method.name}`,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.alloc(0),
+          new grpc.Metadata(),
+          { deadline: Date.now() + 5_000 },
+          (error, reply) => resolve(error ? undefined : reply),
+        );
+      });
+      if (bytes) idsIn(method.output, fromBinary(method.output, bytes), ids);
+    }
+  } finally {
+    client.close();
+  }
+  return [...ids].slice(0, 200);
+}
+
+describe('random and edge-case requests to every method of every service', () => {
+  const region = uniqueRegionCode();
+  const key = createTestKey();
+  const trustedKeysFile = join(mkdtempSync(join(tmpdir(), 'govhall-keys-')), 'trusted-keys.json');
+  writeFileSync(trustedKeysFile, JSON.stringify({ keys: [key.entry] }));
+  let database: TestDatabase;
+  const started: { name: string; service: StartedService }[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    for (const entry of PLATFORM_SERVICES) {
+      const service = await entry.start({
+        regionCode: region,
+        databaseUrl: database.url,
+        natsUrl: sharedNatsUrl(),
+        verifier: createTokenVerifier({ trustedKeys: key.trustedKeys }),
+        trustedKeysFile,
+        logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+        grpcPort: 0,
+        httpPort: 0,
+      });
+      started.push({ name: entry.name, service });
+      await service.loadDemo();
+    }
+  }, 120_000);
+  afterAll(async () => {
+    for (const { service } of started.reverse()) await service.stop();
+    await database.drop();
+  });
+
+  it.each(PLATFORM_SERVICES.map((s) => s.name))(
+    '%s: no request is answered INTERNAL, UNKNOWN, dropped or left hanging',
+    async (name) => {
+      const { service } = started.find((s) => s.name === name)!;
+      const address = `127.0.0.1:${service.grpcPort}`;
+      const pool = (await Promise.all(service.grpcServices.map((s) => harvestIds(address, s)))).flat();
+      expect(pool.length).toBeGreaterThan(0);
+      // Callers in turn: the public, staff holding every role, and services.
+      const tokens = [
+        undefined,
+        await key.signer().signStaff(aStaffMember({ roles: ROLES, regionCode: region })),
+        await key.signer().signService('case'),
+        await key.signer().signService('notify'),
+      ];
+      let turn = 0;
+      const report = await fuzzGrpcServices({
+        address,
+        registry,
+        // Health too: the kit serves it beside every service.
+        services: [...service.grpcServices, 'grpc.health.v1.Health'],
+        pools: { strings: pool },
+        metadata: () => {
+          const metadata = new grpc.Metadata();
+          const token = tokens[turn++ % tokens.length];
+          if (token) metadata.set('authorization', `Bearer ${token}`);
+          return metadata;
+        },
+        ...(process.env['FUZZ_RUNS'] ? { runsPerMethod: Number(process.env['FUZZ_RUNS']) } : {}),
+      });
+      if (process.env['FUZZ_REPORT']) console.log(formatFuzzReport(report));
+      // Every unary method was called, with more than one kind of answer between them.
+      expect(Object.keys(report.byMethod).length).toBeGreaterThan(0);
+      expect(report.calls).toBeGreaterThan(Object.keys(report.byMethod).length * 10);
+      expectNoInternalAnswers(report);
+    },
+    120_000,
+  );
+});
