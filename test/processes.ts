@@ -76,3 +76,24 @@ export function testCallers(): TestCallers {
   const staff = (roles: readonly string[]): Promise<string> => signer.signStaff(aStaffMember({ roles: [...roles] }));
   return { trustedKeysFile, administrator: () => staff(['administrator']), staff };
 }
+
+/** One answer of a service's `/readyz`, with when it was asked and answered. */
+export interface ReadinessSample {
+  readonly askedAt: number;
+  readonly answeredAt: number;
+  /** HTTP status, or 0 when the side port did not answer at all. */
+  readonly status: number;
+  readonly checks: Readonly<Record<string, boolean>>;
+}
+
+/** Asks `/readyz` on the side port once; never throws. */
+export async function readiness(httpPort: number): Promise<ReadinessSample> {
+  const askedAt = Date.now();
+  try {
+    const response = await fetch(`http://127.0.0.1:${httpPort}/readyz`, { signal: AbortSignal.timeout(5_000) });
+    const body = (await response.json()) as { checks?: Record<string, boolean> };
+    return { askedAt, answeredAt: Date.now(), status: response.status, checks: body.checks ?? {} };
+  } catch {
+    return { askedAt, answeredAt: Date.now(), status: 0, checks: {} };
+  }
+}

@@ -6,18 +6,31 @@
  * - The W3C `traceparent` / `baggage` propagator (or what `OTEL_PROPAGATORS` names) carries trace context
  *   across gRPC calls, and the bus copies the active context into NATS headers.
  * - Spans are exported over OTLP/gRPC only when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
- *   `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set. Otherwise spans are still made, so trace ids exist and flow
- *   into NATS headers and logs, and are dropped.
+ *   `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set. Otherwise spans are not recorded (unless a caller sampled the
+ *   trace, whose flag is kept), but the trace context still exists: trace ids flow into NATS headers and logs.
  * - `OTEL_SERVICE_NAME` names the service; `OTEL_SDK_DISABLED=true` turns all of it off.
  * - Metrics stay with prom-client (`metrics.ts`) and logs with pino: the SDK exports neither.
  *
  * Safe to import more than once (and from two copies of the module): the SDK is started once per process.
  */
+import { TraceFlags, trace } from '@opentelemetry/api';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 
 type SpanProcessor = NonNullable<NodeSDKConfiguration['spanProcessors']>[number];
+type Sampler = NonNullable<NodeSDKConfiguration['sampler']>;
+
+/**
+ * For a process that exports nothing: a span is recorded only when its parent was sampled upstream (so a trace
+ * that some caller exports keeps its sampled flag through this process); a trace starting here is not recorded
+ * (SamplingDecision.NOT_RECORD = 0, RECORD_AND_SAMPLED = 2). Non-recording spans cost far less and still carry
+ * the context: trace ids in logs, `traceparent` in gRPC metadata and NATS headers.
+ */
+const parentOrOff: Sampler = {
+  shouldSample: (parent) => ({ decision: trace.getSpanContext(parent)?.traceFlags === TraceFlags.SAMPLED ? 2 : 0 }),
+  toString: () => 'ParentBased{root=AlwaysOff}',
+};
 
 /** Keeps the spans of an unexported process recording (trace ids for propagation and logs), then drops them. */
 const dropSpans: SpanProcessor = {
@@ -45,7 +58,8 @@ function start(): TelemetryState {
   const sdk = new NodeSDK({
     ...(serviceName ? { serviceName } : {}),
     instrumentations: [new GrpcInstrumentation()],
-    ...(exporting ? { traceExporter: new OTLPTraceExporter() } : { spanProcessors: [dropSpans] }),
+    // Not exporting: spans are recorded only for traces sampled upstream (see parentOrOff).
+    ...(exporting ? { traceExporter: new OTLPTraceExporter() } : { spanProcessors: [dropSpans], sampler: parentOrOff }),
     metricReaders: [],
     logRecordProcessors: [],
   });

@@ -172,6 +172,58 @@ describe('SQL store', () => {
     expect(stored).toHaveLength(1);
   });
 
+  it('stores every kind of value the same whether it travels with BEGIN / COMMIT (inlined) or as a parameter', async () => {
+    await sql`create table kit_test.kinds (
+      id text primary key, t text, n bigint, f double precision, b boolean, j jsonb, a text[], ts timestamptz,
+      by bytea, nul text)`.execute(database.db);
+    const row = (id: string) => ({
+      id,
+      t: `it's "quoted" \\ back\\slash 办事 😀 $1 -- not a comment`,
+      n: '9007199254740993',
+      f: -0.5,
+      b: false,
+      j: JSON.stringify({ name: "O'Brien", list: [1, 'x\\y'] }),
+      a: ['a', 'b"c', "d'e", 'f\\g'],
+      ts: new Date('2026-02-14T08:30:00.123Z'),
+      by: Buffer.from([0, 1, 254, 255]),
+      nul: null,
+    });
+    // First statement of a transaction: it goes with BEGIN, its parameters inlined.
+    await database.db.transaction().execute(async (trx) => {
+      await trx.withTables<{ kinds: ReturnType<typeof row> }>().insertInto('kinds').values(row('inlined')).execute();
+    });
+    // Second statement of a transaction: a plain parameterised statement.
+    await database.db.transaction().execute(async (trx) => {
+      await sql`select 1`.execute(trx);
+      await trx.withTables<{ kinds: ReturnType<typeof row> }>().insertInto('kinds').values(row('parameter')).execute();
+    });
+    const { rows } = await sql<Record<string, unknown>>`select * from kit_test.kinds order by id`.execute(database.db);
+    const [inlined, parameter] = [rows.find((r) => r['id'] === 'inlined')!, rows.find((r) => r['id'] === 'parameter')!];
+    expect({ ...inlined, id: 'x' }).toEqual({ ...parameter, id: 'x' });
+    expect(inlined['t']).toBe(row('x').t);
+    expect(inlined['a']).toEqual(row('x').a);
+  });
+
+  it('rolls back a transaction whose first statement fails, and one that throws after it', async () => {
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await sql`insert into kit_test.things (id, made_at) values ('tx-1', 'not a date')`.execute(trx);
+      }),
+    ).rejects.toThrow();
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await sql`insert into kit_test.things (id, made_at) values ('tx-2', now())`.execute(trx);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    const left = await database.db.selectFrom('things').select('id').where('id', 'in', ['tx-1', 'tx-2']).execute();
+    expect(left).toEqual([]);
+    // The connections are clean afterwards: no transaction left open on them.
+    const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+      where datname = current_database() and state like 'idle in transaction%'`.execute(database.db);
+    expect(rows[0]?.n).toBe('0');
+  });
+
   it('handles an event once per consumer, with the handler writes in the same transaction', async () => {
     let handled = 0;
     const handler = () => {

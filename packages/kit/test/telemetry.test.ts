@@ -31,7 +31,8 @@ describe('telemetry', () => {
     expect(seen['clientTraceId']).toMatch(/^[0-9a-f]{32}$/);
     expect(seen['clientTraceId']).not.toBe('0'.repeat(32));
     expect(seen['serverTraceId']).toBe(seen['clientTraceId']);
-    expect(seen['traceparent']).toMatch(new RegExp(`^00-${String(seen['clientTraceId'])}-[0-9a-f]{16}-01$`));
+    // Not exporting, and no caller sampled it: the trace is carried but not recorded (flags 00).
+    expect(seen['traceparent']).toMatch(new RegExp(`^00-${String(seen['clientTraceId'])}-[0-9a-f]{16}-00$`));
     expect(seen['sameSdk']).toBe(true);
     expect(seen['exported']).toBe(false);
   });

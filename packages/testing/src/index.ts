@@ -4,6 +4,7 @@ export {
   createTestDatabase,
   testDatabaseAdminUrl,
   type RunningPostgres,
+  type RestartablePostgres,
   type TestDatabase,
 } from './postgres';
 export { sharedNatsUrl, privateNatsServer } from './nats';

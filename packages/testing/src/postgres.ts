@@ -34,12 +34,24 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+/** A private cluster a fault test may take down and bring back (never the shared `TEST_DATABASE_URL` one). */
+export interface RestartablePostgres extends RunningPostgres {
+  /**
+   * Stops the server the way a crash does (`pg_ctl stop -m immediate`: connections dropped, no checkpoint);
+   * the data folder stays for `restart`. Resolves once the server is gone.
+   */
+  crash(): Promise<void>;
+  /** Starts the stopped server again on the same port and data (crash recovery first); waits until it answers. */
+  restart(): Promise<void>;
+}
+
 /**
  * Starts a throwaway PostgreSQL cluster (initdb + pg_ctl, trust auth, loopback only) on a free port.
  * Needs the server binaries (`initdb`, `pg_ctl`) in /usr/lib/postgresql/<v>/bin or on the PATH. PostgreSQL
- * refuses to run as root, so under root it runs them as the `postgres` user.
+ * refuses to run as root, so under root it runs them as the `postgres` user. A fault test that takes the
+ * server down (`crash`, `restart`) starts a cluster of its own for that.
  */
-export async function startPostgresCluster(): Promise<RunningPostgres> {
+export async function startPostgresCluster(): Promise<RestartablePostgres> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'govhall-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -70,12 +82,20 @@ export async function startPostgresCluster(): Promise<RunningPostgres> {
   await run(ctlCmd, ctlArgs);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitFor(() => canConnect(adminUrl), { what: 'postgres' });
+  const [crashCmd, crashArgs] = wrap(postgresBinary('pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop']);
   return {
     adminUrl,
     stop: async () => {
       const [stopCmd, stopArgs] = wrap(postgresBinary('pg_ctl'), ['-D', dataDir, '-m', 'immediate', 'stop']);
       await run(stopCmd, stopArgs).catch(() => undefined);
       await rm(dataDir, { recursive: true, force: true });
+    },
+    crash: async () => {
+      await run(crashCmd, crashArgs);
+    },
+    restart: async () => {
+      await run(ctlCmd, ctlArgs);
+      await waitFor(() => canConnect(adminUrl), { what: 'postgres after restart' });
     },
   };
 }

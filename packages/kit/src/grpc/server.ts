@@ -122,7 +122,10 @@ function adaptUnary(
         const fields = { method, code: codeName, peer: call.getPeer() };
         if (code === grpc.status.INTERNAL) runtime.logger?.error({ ...fields, err: cause }, 'grpc call failed');
         else if (code === grpc.status.UNAVAILABLE || code === grpc.status.DEADLINE_EXCEEDED) {
-          runtime.logger?.warn({ ...fields, reason: error.details, err: cause }, 'grpc call failed');
+          // The cause's message, not its stack: an outage answers many calls this way at once.
+          const why =
+            cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : undefined;
+          runtime.logger?.warn({ ...fields, reason: error.details, cause: why }, 'grpc call failed');
         } else runtime.logger?.info({ ...fields, reason: error.details }, 'grpc call refused');
       }
       // After a cancel grpc-js has already closed the stream and ignores this.

@@ -4,6 +4,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import { DomainError, ErrorKinds, PreconditionFailedError, UnavailableError, ValidationError } from '../errors';
 import type { EventEnvelope } from '../events';
+import { commitsTransaction } from './database';
 import { alreadyExists, isUniqueViolation } from './database-errors';
 import type { KitTables } from './tables';
 
@@ -54,6 +55,16 @@ export interface CommandRunnerOptions<DB extends KitTables> {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 const DEFAULT_LEASE_MS = 3_000;
+
+/**
+ * What the finish statement raises when the request id is taken: a cast of a non-constant string to integer
+ * (PostgreSQL folds constants at plan time, so the failing arm must depend on the query), SQLSTATE 22P02.
+ */
+const REQUEST_ID_TAKEN = 'govhall: request id taken ';
+function isRequestIdTaken(error: unknown): boolean {
+  const cause = error instanceof Error && error.cause ? error.cause : error;
+  return cause instanceof Error && cause.message.includes(REQUEST_ID_TAKEN.trim());
+}
 
 /** The command's request id was already taken when it came to record it (a retry, or a concurrent twin). */
 class RequestIdTaken extends Error {
@@ -131,7 +142,8 @@ export class CommandRunner<DB extends KitTables> {
         ORDER BY e.n
         RETURNING position
       )
-      SELECT (SELECT count(*) FROM key)::int AS claimed,
+      SELECT CASE WHEN EXISTS (SELECT 1 FROM key) THEN 1
+                  ELSE CAST('${REQUEST_ID_TAKEN}' || (SELECT count(*) FROM key) AS integer) END AS claimed,
              (SELECT array_agg(position::text ORDER BY position) FROM events) AS positions`;
     this.lookupSql = `SELECT operation, request_hash, response FROM ${schema}.idempotency_keys WHERE request_id = $1`;
   }
@@ -152,16 +164,24 @@ export class CommandRunner<DB extends KitTables> {
           emit: (event) => void events.push(withTraceHeaders(event)),
         };
         const answer = await work(scope);
-        const finished = await trx.executeQuery<FinishRow>(
-          CompiledQuery.raw(this.finishSql, [
-            key.requestId,
-            key.operation,
-            requestHash,
-            JSON.stringify(answer ?? null),
-            JSON.stringify(events),
-            `${leaseMs} milliseconds`,
-          ]),
-        );
+        // The last statement commits in the same round trip; it raises REQUEST_ID_TAKEN instead of committing
+        // when the id was taken meanwhile, and the transaction rolls back.
+        const finished = await trx
+          .executeQuery<FinishRow>(
+            commitsTransaction(
+              CompiledQuery.raw(this.finishSql, [
+                key.requestId,
+                key.operation,
+                requestHash,
+                JSON.stringify(answer ?? null),
+                JSON.stringify(events),
+                `${leaseMs} milliseconds`,
+              ]),
+            ),
+          )
+          .catch((error: unknown) => {
+            throw isRequestIdTaken(error) ? new RequestIdTaken() : error;
+          });
         const row = finished.rows[0];
         if (!row || row.claimed !== 1) throw new RequestIdTaken();
         const positions = row.positions ?? [];

@@ -1,18 +1,18 @@
 import {
+  CompiledQuery,
   Kysely,
   PostgresDialect,
   WithSchemaPlugin,
   sql,
-  type CompiledQuery,
   type DatabaseConnection,
   type Driver,
-  type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, escapeIdentifier, type PoolClient, type PoolConfig } from 'pg';
 import type { Logger } from 'pino';
 import { translateDatabaseError } from './database-errors';
+import { inlineParameters } from './sql-literals';
 
 export interface DatabaseOptions {
   url: string;
@@ -67,7 +67,7 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   pool.on('error', onClientError);
   pool.on('connect', (client) => client.on('error', onClientError));
   const db = new Kysely<DB>({
-    dialect: new TranslatingPostgresDialect(pool),
+    dialect: new GovhallPostgresDialect(pool),
     plugins: [new WithSchemaPlugin(options.schema)],
   });
   return {
@@ -86,14 +86,30 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
   };
 }
 
-/** Kysely's PostgreSQL dialect whose driver translates every error (see `createDatabase`). */
-class TranslatingPostgresDialect extends PostgresDialect {
-  constructor(pool: Pool) {
+/**
+ * Kysely's PostgreSQL dialect over our own driver: every error translated (see `createDatabase`), and a
+ * transaction's `BEGIN` and `COMMIT` sent in the same round trip as its first statement and as the statement
+ * marked by `commitsTransaction` (see `PgConnection`).
+ */
+class GovhallPostgresDialect extends PostgresDialect {
+  constructor(private readonly pool: Pool) {
     super({ pool });
   }
   override createDriver(): Driver {
-    return new TranslatingDriver(super.createDriver());
+    return new GovhallDriver(this.pool);
   }
+}
+
+const COMMITTING = new WeakSet<CompiledQuery>();
+
+/**
+ * Marks the last statement of a transaction: the driver sends `COMMIT` in the same round trip, and the
+ * transaction's own commit then has nothing left to send. The statement must fail (raise an error) whenever the
+ * transaction must not commit; the caller's error then rolls it back as usual.
+ */
+export function commitsTransaction(query: CompiledQuery): CompiledQuery {
+  COMMITTING.add(query);
+  return query;
 }
 
 async function translated<T>(work: () => Promise<T>): Promise<T> {
@@ -104,57 +120,136 @@ async function translated<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-class TranslatingConnection implements DatabaseConnection {
-  constructor(readonly inner: DatabaseConnection) {}
-  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return translated(() => this.inner.executeQuery<R>(query));
+type PgResult = { command: string; rowCount: number | null; rows: unknown[] };
+
+function queryResult<R>(result: PgResult): QueryResult<R> {
+  const writes = ['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(result.command);
+  return {
+    ...(writes ? { numAffectedRows: BigInt(result.rowCount ?? 0) } : {}),
+    rows: (result.rows ?? []) as R[],
+  };
+}
+
+/**
+ * One pooled client. Saving round trips is most of what a command costs beyond its rules (each one is a write
+ * and a read on the socket, and on a small machine the system calls dominate), so:
+ * - `BEGIN` is not sent on its own: it goes with the transaction's first statement, as one simple-protocol
+ *   message (`BEGIN; <statement>`), the statement's parameters written as literals (`inlineParameters`);
+ * - a statement marked by `commitsTransaction` goes with `COMMIT` the same way.
+ * A statement whose parameters cannot be written as literals is sent on its own, after a separate `BEGIN`.
+ */
+class PgConnection implements DatabaseConnection {
+  /** BEGIN is owed: it goes out with the next statement. */
+  beginPending = false;
+  /** The marked statement committed the transaction: nothing is left for `commitTransaction`. */
+  committed = false;
+
+  constructor(readonly client: PoolClient) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const commit = COMMITTING.has(query);
+    const begin = this.beginPending;
+    if (!begin && !commit) {
+      return translated(async () => queryResult<R>(await this.client.query(query.sql, [...query.parameters])));
+    }
+    const inlined = inlineParameters(query.sql, query.parameters);
+    this.beginPending = false;
+    if (inlined === undefined) {
+      if (begin) await translated(() => this.client.query('BEGIN'));
+      const result = await translated(() => this.client.query(query.sql, [...query.parameters]));
+      if (commit) {
+        await translated(() => this.client.query('COMMIT'));
+        this.committed = true;
+      }
+      return queryResult<R>(result);
+    }
+    const text = `${begin ? 'BEGIN;\n' : ''}${inlined}${commit ? ';\nCOMMIT' : ''}`;
+    const answer = (await translated(() => this.client.query(text))) as unknown as PgResult | PgResult[];
+    if (commit) this.committed = true;
+    const results = Array.isArray(answer) ? answer : [answer];
+    return queryResult<R>(results[begin ? 1 : 0]!);
   }
-  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    return this.inner.streamQuery<R>(query, chunkSize);
+
+  /** No streaming: nothing in the kit or the services reads row by row. */
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming queries are not supported by this store');
+  }
+
+  /** Sends a pending BEGIN by itself (before a savepoint, say). */
+  async flushBegin(): Promise<void> {
+    if (!this.beginPending) return;
+    this.beginPending = false;
+    await translated(() => this.client.query('BEGIN'));
   }
 }
 
-const unwrap = (connection: DatabaseConnection): DatabaseConnection =>
-  connection instanceof TranslatingConnection ? connection.inner : connection;
+class GovhallDriver implements Driver {
+  constructor(private readonly pool: Pool) {}
 
-class TranslatingDriver implements Driver {
-  constructor(private readonly inner: Driver) {}
-  init(): Promise<void> {
-    return translated(() => this.inner.init());
-  }
+  async init(): Promise<void> {}
+
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new TranslatingConnection(await translated(() => this.inner.acquireConnection()));
+    return new PgConnection(await translated(() => this.pool.connect()));
   }
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return translated(() => this.inner.beginTransaction(unwrap(connection), settings));
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const conn = connection as PgConnection;
+    conn.committed = false;
+    if (settings.isolationLevel || settings.accessMode) {
+      const mode = [
+        settings.isolationLevel ? `isolation level ${settings.isolationLevel}` : '',
+        settings.accessMode ?? '',
+      ].join(' ');
+      await translated(() => conn.client.query(`start transaction ${mode}`));
+      return;
+    }
+    conn.beginPending = true;
   }
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return translated(() => this.inner.commitTransaction(unwrap(connection)));
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const conn = connection as PgConnection;
+    if (conn.beginPending) {
+      // Nothing ran: there is no transaction to end.
+      conn.beginPending = false;
+      return;
+    }
+    if (conn.committed) {
+      conn.committed = false;
+      return;
+    }
+    await translated(() => conn.client.query('COMMIT'));
   }
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return translated(() => this.inner.rollbackTransaction(unwrap(connection)));
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const conn = connection as PgConnection;
+    conn.committed = false;
+    if (conn.beginPending) {
+      conn.beginPending = false;
+      return;
+    }
+    await translated(() => conn.client.query('ROLLBACK'));
   }
-  savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
-    return translated(() => this.inner.savepoint!(unwrap(connection), name, compile));
+
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await (connection as PgConnection).flushBegin();
+    await connection.executeQuery(CompiledQuery.raw(`savepoint ${escapeIdentifier(name)}`));
   }
-  rollbackToSavepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    return translated(() => this.inner.rollbackToSavepoint!(unwrap(connection), name, compile));
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`rollback to savepoint ${escapeIdentifier(name)}`));
   }
-  releaseSavepoint(
-    connection: DatabaseConnection,
-    name: string,
-    compile: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    return translated(() => this.inner.releaseSavepoint!(unwrap(connection), name, compile));
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`release savepoint ${escapeIdentifier(name)}`));
   }
+
   releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.inner.releaseConnection(unwrap(connection));
+    // A client that saw a connection error is not queryable; the pool drops it rather than lending it again.
+    (connection as PgConnection).client.release();
+    return Promise.resolve();
   }
-  destroy(): Promise<void> {
-    return this.inner.destroy();
+
+  async destroy(): Promise<void> {
+    await this.pool.end();
   }
 }

@@ -61,8 +61,9 @@ const PRUNE_BATCH = 5_000;
  * At-least-once: a relay that dies after publishing and before marking leaves the row to be published again
  * after its lease; the bus drops the copy, since the event id is the `Nats-Msg-Id` (duplicate window 2 min).
  * Replicas share the table safely: rows are reserved by lease, and no transaction is held while publishing.
- * Order: within one process, the order of commits; across replicas, or after a failed publish, an event may
- * follow one committed after it. Consumers must not assume more.
+ * Order: within one process, the order of commits (a batch's publishes go out in order on one connection);
+ * across replicas, or when a publish fails and later ones of its batch do not, an event may follow one committed
+ * after it. Consumers must not assume more.
  */
 export class OutboxRelay<DB extends KitTables = KitTables> implements CommittedEventSink {
   readonly leaseMs: number;
@@ -217,45 +218,42 @@ export class OutboxRelay<DB extends KitTables = KitTables> implements CommittedE
     return rows.length === 0 ? 0 : this.publish(rows);
   }
 
-  /** Publishes `batch` in order, stopping at the first failure; marks what went out, hands back the rest. */
+  /**
+   * Publishes `batch`: every publish sent at once, in order, on the one connection (so the server stores them in
+   * that order, and the client writes them to the socket together), then the acknowledgements awaited. Marks
+   * what was stored; hands back what was not, and backs off.
+   */
   private async publish(batch: readonly HeldEvent[]): Promise<number> {
     for (const held of batch) this.inHand.set(held.position, held);
+    const outcomes = await Promise.allSettled(batch.map((held) => this.options.bus.publish(held.event)));
     const published: string[] = [];
+    const rest: HeldEvent[] = [];
     let failure: unknown;
-    try {
-      for (const held of batch) {
-        try {
-          await this.options.bus.publish(held.event);
-          published.push(held.position);
-        } catch (error) {
-          failure = error;
-          break;
-        }
+    outcomes.forEach((outcome, i) => {
+      const held = batch[i]!;
+      this.inHand.delete(held.position);
+      if (outcome.status === 'fulfilled') published.push(held.position);
+      else {
+        failure ??= outcome.reason;
+        rest.push(held);
       }
-    } finally {
-      for (const position of published) this.inHand.delete(position);
-      this.unmarked.push(...published);
-    }
+    });
+    this.unmarked.push(...published);
     if (published.length > 0) this.options.onPublished?.(published.length);
     await this.markPublished();
     if (failure === undefined) {
       this.backoffMs = 0;
       return published.length;
     }
-    const rest = batch.filter((held) => this.inHand.has(held.position));
-    // The queue's events are handed back too: while the bus fails, the sweep retries with backoff.
+    // The queue's events are handed back too: while the bus fails, the sweep retries them with backoff.
     rest.push(...this.queue.splice(0));
     this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, this.backoffMs * 2));
     this.backoffUntil = Date.now() + this.backoffMs;
     const message = failure instanceof Error ? failure.message : 'publish failed';
-    try {
-      await this.db.executeQuery(
-        CompiledQuery.raw(this.sql.release, [rest.map((held) => held.position), message.slice(0, 500)]),
-      );
-    } finally {
-      // If the release failed too, the leases end by themselves.
-      for (const held of rest) this.inHand.delete(held.position);
-    }
+    // If this fails too, the leases end by themselves.
+    await this.db.executeQuery(
+      CompiledQuery.raw(this.sql.release, [rest.map((held) => held.position), message.slice(0, 500)]),
+    );
     throw new Error('publishing from the outbox failed', { cause: failure });
   }
 

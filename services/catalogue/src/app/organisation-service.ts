@@ -208,8 +208,11 @@ export class OrganisationService {
           createdAt: now,
           updatedAt: now,
         };
-        await this.checkDepartmentPlacement(tx, department);
-        await tx.saveDepartment(department);
+        // One statement on the way that succeeds; the checks explain a refusal (they throw).
+        if (!(await tx.insertDepartment(department))) {
+          await this.checkDepartmentPlacement(tx, department);
+          throw new PreconditionFailedError(`department ${department.code} could not be created; retry`);
+        }
         tx.emit('departmentCreated', department);
         return department;
       },

@@ -50,6 +50,12 @@ export interface OrganisationTransaction extends OrganisationReads {
   leaderChainsNaming(staffId: string): Promise<LeaderChain[]>;
   saveHall(hall: Hall): Promise<void>;
   saveDepartment(department: Department): Promise<void>;
+  /**
+   * Inserts a new department in one statement, only into an existing active hall (which stays locked against
+   * deactivation until commit) and only when the hall has no department with its code. False when refused: the
+   * caller reads why.
+   */
+  insertDepartment(department: Department): Promise<boolean>;
   saveWindow(window: Window): Promise<void>;
   saveStaff(staff: Staff): Promise<void>;
   saveLeaderChain(chain: LeaderChain): Promise<void>;

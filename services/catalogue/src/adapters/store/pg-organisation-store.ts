@@ -397,6 +397,35 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
       .execute();
   }
 
+  async insertDepartment(department: Department): Promise<boolean> {
+    // Values are cast: in INSERT ... SELECT an untyped parameter would be read as text.
+    const row = await this.trx
+      .insertInto('departments')
+      .columns(['id', 'hall_id', 'code', 'name', 'nature', 'active', 'version', 'created_at', 'updated_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('halls')
+          .select([
+            sql<string>`${department.id}::text`.as('id'),
+            'halls.id as hall_id',
+            sql<string>`${department.code}::text`.as('code'),
+            sql<string>`${department.name}::text`.as('name'),
+            sql<string>`${department.nature}::text`.as('nature'),
+            sql<boolean>`${department.active}::boolean`.as('active'),
+            sql<number>`${department.version}::integer`.as('version'),
+            sql<Date>`${department.createdAt}::timestamptz`.as('created_at'),
+            sql<Date>`${department.updatedAt}::timestamptz`.as('updated_at'),
+          ])
+          .where('halls.id', '=', department.hallId)
+          .where('halls.active', '=', true)
+          .forShare(),
+      )
+      .onConflict((oc) => oc.columns(['hall_id', 'code']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async saveWindow(window: Window): Promise<void> {
     const row = {
       id: window.id,
