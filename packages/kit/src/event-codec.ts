@@ -81,11 +81,11 @@ export function eventDecoder<R extends EventRegistry>(
  * `handler` sees it. A malformed event goes to the dead letter at once; a type the decoder does not know is
  * acknowledged and skipped.
  */
-export function consumeEvents<R extends EventRegistry>(
+export function consumeEvents<E>(
   bus: EventBus,
   spec: ConsumerSpec,
-  decode: (envelope: EventEnvelope) => EventOf<R> | undefined,
-  handler: (event: EventOf<R>, delivery: DeliveryInfo) => Promise<void>,
+  decode: (envelope: EventEnvelope) => E | undefined,
+  handler: (event: E, delivery: DeliveryInfo) => Promise<void>,
 ): Promise<Subscription> {
   return bus.consume(spec, async (envelope, delivery) => {
     const event = decode(envelope);
