@@ -85,6 +85,30 @@ describe('toGrpcError', () => {
   });
 });
 
+describe('toGrpcError keeps status details small enough for a trailer', () => {
+  it('clips a message that echoes a long value', () => {
+    const error = toGrpcError(new NotFoundError('hall', '办'.repeat(20_000)));
+    expect(error.details.length).toBeLessThanOrEqual(300);
+    expect(error.details.startsWith('hall 办办')).toBe(true);
+  });
+
+  it('keeps the violations to about 2 KB, summing up the rest', () => {
+    const many = Array.from({ length: 500 }, (_, i) => ({
+      field: `items[${i}].name`,
+      description: '必须填写'.repeat(10),
+    }));
+    const error = toGrpcError(new ValidationError(many));
+    const details = error.metadata.get(STATUS_DETAILS_KEY)[0] as Buffer;
+    expect(details.length).toBeLessThan(4_096);
+    const violations = fieldViolationsOf(error);
+    expect(violations[0]).toEqual(many[0]);
+    expect(violations.at(-1)).toEqual({
+      field: 'request',
+      description: expect.stringMatching(/^and \d+ more problems$/),
+    });
+  });
+});
+
 describe('fieldViolationsOf', () => {
   function errorWithDetails(...values: Buffer[]): grpc.ServiceError {
     const metadata = new grpc.Metadata();

@@ -25,27 +25,37 @@ const STATUS_OF_KIND: Record<ErrorKind, grpc.status> = {
   [ErrorKinds.unavailable]: grpc.status.UNAVAILABLE,
 };
 
-// Status details travel percent-encoded in HTTP/2 trailers: a message echoing a 10,000-character value would
-// be ~100 KB of trailers, which stalls the connection. What a caller needs to read fits in far less.
-const MAX_MESSAGE = 1_000;
-const MAX_VIOLATIONS = 50;
-const MAX_FIELD = 200;
-const MAX_DESCRIPTION = 500;
+// Status details travel in HTTP/2 trailers: the message percent-encoded (a Chinese character is 9 bytes there),
+// the field violations as base64. grpc-js clients refuse metadata over 8 KB by default, and a huge trailer stalls
+// the connection for the calls after it; so the message keeps to 300 characters and the violations to about
+// 2 KB of text, the rest summed up in one last violation. A caller needs no more to fix the request.
+const MAX_MESSAGE_CHARS = 300;
+const MAX_FIELD = 100;
+const MAX_DESCRIPTION = 200;
+const VIOLATIONS_BUDGET_BYTES = 2_000;
 const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function clippedViolations(violations: readonly FieldViolation[]): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  let bytes = 0;
+  for (const [i, v] of violations.entries()) {
+    const kept = { field: clip(v.field, MAX_FIELD), description: clip(v.description, MAX_DESCRIPTION) };
+    bytes += Buffer.byteLength(kept.field) + Buffer.byteLength(kept.description);
+    if (bytes > VIOLATIONS_BUDGET_BYTES) {
+      out.push({ field: 'request', description: `and ${violations.length - i} more problems` });
+      break;
+    }
+    out.push(kept);
+  }
+  return out;
+}
 
 function mapError(error: unknown): MappedStatus {
   if (error instanceof DomainError) {
     const code = STATUS_OF_KIND[error.kind];
-    const message = clip(error.message, MAX_MESSAGE);
+    const message = clip(error.message, MAX_MESSAGE_CHARS);
     return error.kind === ErrorKinds.invalid
-      ? {
-          code,
-          message,
-          violations: error.violations.slice(0, MAX_VIOLATIONS).map((v) => ({
-            field: clip(v.field, MAX_FIELD),
-            description: clip(v.description, MAX_DESCRIPTION),
-          })),
-        }
+      ? { code, message, violations: clippedViolations(error.violations) }
       : { code, message };
   }
   return { code: grpc.status.INTERNAL, message: INTERNAL_MESSAGE };

@@ -271,22 +271,31 @@ function tolerantDefinition(definition: grpc.ServiceDefinition): grpc.ServiceDef
   return wrapped;
 }
 
-/** For services we do not write (health): answer an undecodable request INVALID_ARGUMENT too. */
+/** What a request to a service we do not write (health) may carry: names, not texts. */
+const THIRD_PARTY_LIMITS: RequestLimits = { maxStringLength: 200, maxRepeated: 100 };
+
+/** For services we do not write (health): an undecodable or unguarded request is INVALID_ARGUMENT too. */
 function tolerantImplementation(
   definition: grpc.ServiceDefinition,
   implementation: grpc.UntypedServiceImplementation,
 ): grpc.UntypedServiceImplementation {
   const out: grpc.UntypedServiceImplementation = {};
   for (const [name, handler] of Object.entries(implementation)) {
-    const method = definition[name];
+    // Implementations may be keyed by the definition's key (`Check`) or its original name (`check`).
+    const method = definition[name] ?? Object.values(definition).find((m) => m.originalName === name);
     if (!method || method.requestStream) {
       out[name] = handler;
       continue;
     }
-    const refuse = (call: { request: unknown }): grpc.ServiceError | undefined =>
-      call.request instanceof UndecodableRequest
-        ? statusError(grpc.status.INVALID_ARGUMENT, 'request is not a valid message of this method')
-        : undefined;
+    const refuse = (call: { request: unknown }): grpc.ServiceError | undefined => {
+      if (call.request instanceof UndecodableRequest) {
+        return statusError(grpc.status.INVALID_ARGUMENT, 'request is not a valid message of this method');
+      }
+      // The guard too: a third-party handler may echo what it was sent (health answers NOT_FOUND naming the
+      // service), and an echo of a long string is a trailer large enough to stall the connection.
+      const violations = checkRequest(call.request, THIRD_PARTY_LIMITS);
+      return violations.length > 0 ? toGrpcError(new ValidationError(violations)) : undefined;
+    };
     out[name] = method.responseStream
       ? (call: grpc.ServerWritableStream<unknown, unknown>) => {
           const error = refuse(call);
