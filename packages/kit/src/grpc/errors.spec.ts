@@ -102,10 +102,9 @@ describe('toGrpcError keeps status details small enough for a trailer', () => {
     expect(details.length).toBeLessThan(4_096);
     const violations = fieldViolationsOf(error);
     expect(violations[0]).toEqual(many[0]);
-    expect(violations.at(-1)).toEqual({
-      field: 'request',
-      description: expect.stringMatching(/^and \d+ more problems$/),
-    });
+    const last = violations.at(-1);
+    expect(last?.field).toBe('request');
+    expect(last?.description).toMatch(/^and \d+ more problems$/);
   });
 });
 
