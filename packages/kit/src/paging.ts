@@ -3,8 +3,9 @@ import type { FieldViolation } from './errors';
 
 /**
  * Page tokens: opaque to the caller (`page_token` / `next_page_token`), an offset inside, bound to the query
- * they came from. A token from another query, a forged one or one past `maxOffset` is refused as
- * `page_token: is not a token this service gave out` rather than giving a wrong page.
+ * they came from by a hash of its filter. A token from another query, a malformed one or one past `maxOffset` is
+ * refused as `page_token: is not a token this service gave out for this query` rather than giving a wrong page.
+ * Tokens are not signed: a client that builds one only chooses an offset, which `maxOffset` bounds.
  */
 export interface PageRequest {
   /** `page_size`; 0 means the default. */

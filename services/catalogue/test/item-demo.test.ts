@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ValidationError } from '@govhall/kit';
+import { WorkingCalendar } from '@govhall/calendar';
 import { sql } from 'kysely';
 import { parseDocument } from 'yaml';
 import type { ItemService, ItemView } from '../src/app/item-service';
@@ -66,6 +67,45 @@ describe('demo catalogue (real PostgreSQL)', () => {
 
   afterAll(async () => {
     await catalogue.stop();
+  });
+
+  it('gives every limit of every item a due instant in its hall’s working time, half working days included', async () => {
+    const { calendar } = catalogue.running;
+    // From a Friday afternoon, so weekends are crossed.
+    const start = new Date('2026-06-05T15:00:00+08:00');
+    const calendars = new Map<string, WorkingCalendar>();
+    const calendarOf = async (hallId: string): Promise<WorkingCalendar> => {
+      const known = calendars.get(hallId);
+      if (known) return known;
+      const hall = await calendar.getHallCalendar(hallId, [2026]);
+      const built = new WorkingCalendar({
+        regionCode: hall.regionCode,
+        workingHours: { periods: hall.workingHours.periods },
+        schedules: hall.years.flatMap((y) =>
+          y.missing ? [] : [{ ...y.schedule, year: y.year, version: y.schedule.dataVersion }],
+        ),
+      });
+      calendars.set(hallId, built);
+      return built;
+    };
+    let halves = 0;
+    for (const item of published) {
+      const department = await organisation.getDepartment(item.content.departmentId);
+      const working = await calendarOf(department.hallId);
+      const { content } = item;
+      const limits = [content.promisedLimit, content.acceptanceLimit, ...content.stageBudgets.map((b) => b.limit)];
+      for (const limit of limits) {
+        if (!Number.isInteger(limit.amount)) halves += 1;
+        const due = working.dueInstant(start, limit);
+        expect(due.getTime()).toBeGreaterThan(start.getTime());
+        if (limit.unit === 'working_days' || limit.unit === 'working_hours') {
+          // Inside the hall's working time: no working time lies between `due` and a moment before it ends.
+          expect(working.workingTimeBetween(new Date(due.getTime() - 60_000), due)).toBe(60_000);
+        }
+      }
+    }
+    // The demo's half-day review and verify steps are among them.
+    expect(halves).toBeGreaterThan(0);
   });
 
   it('loads what the files hold: 22 items of 15 departments, 2 delegated, 1 bundle', () => {

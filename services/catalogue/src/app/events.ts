@@ -6,8 +6,8 @@ import type { PublicStaff } from './organisation-service';
 
 /**
  * The catalogue's events as its use cases raise them: by the name of their contract in `CatalogueEvents`
- * (@govhall/contracts), with a domain payload. The store adapter turns them into contract messages and envelopes
- * (adapters/events.ts), so use cases neither build envelopes nor know proto types.
+ * (@govhall/contracts), with a domain payload. The event adapter (`src/adapters/events.ts`) turns them into contract
+ * messages and envelopes, so use cases neither build envelopes nor know proto types.
  */
 export interface CatalogueDomainEvents {
   hallCreated: Hall;

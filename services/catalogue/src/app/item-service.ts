@@ -458,10 +458,10 @@ export class ItemService {
 
   // ---- reads -------------------------------------------------------------------------------------------
 
-  /** One version (`version` > 0) or the current one: published, else newest. NOT_FOUND when absent. */
   /**
-   * One version of an item. The public (an anonymous caller) never sees a draft: a draft answers NOT_FOUND as
-   * if it did not exist, since drafts are work in progress of the centre's administrators.
+   * One version (`version` > 0) or the current one: published, else newest. NOT_FOUND when absent. The public
+   * (an anonymous caller) never sees a draft: a draft answers NOT_FOUND as if it did not exist, since drafts are
+   * work in progress of the centre's administrators.
    */
   async getItem(locator: ItemLocator, audience: Audience = 'internal'): Promise<ItemView> {
     if (!locator.itemId && !locator.implementationCode) {

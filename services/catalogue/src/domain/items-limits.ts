@@ -4,8 +4,8 @@
  */
 
 // One definition of units and limits for the catalogue and the calendar that computes with them.
-// Items allow half units (半天 for a review step); the calendar computes whole days only, so a half working
-// day must be turned into working time by whoever computes its due instant.
+// Items allow half units (半天 for a review step): the calendar counts half a working day as half of the day's
+// working time, and half an hour as 30 minutes. A natural day has no half (the calendar refuses one).
 import { LimitUnits, type LimitUnit, type TimeLimit } from '@govhall/calendar';
 export { LimitUnits, type LimitUnit, type TimeLimit };
 
@@ -69,12 +69,13 @@ export function sumLimits(limits: readonly TimeLimit[]): TimeLimit | undefined {
 }
 
 /**
- * What is wrong with an amount, if anything: it must be finite, not negative, and a whole or half unit.
- * Halves keep every sum exact in binary floating point.
+ * What is wrong with an amount, if anything: it must be finite, not negative, and a whole or half unit (whole
+ * natural days: the calendar has no rule for half of one). Halves keep every sum exact in binary floating point.
  */
-export function amountProblem(amount: number): string | undefined {
+export function amountProblem(amount: number, unit?: LimitUnit): string | undefined {
   if (!Number.isFinite(amount) || amount < 0) return 'must be a number of at least 0';
   if (!Number.isInteger(amount * 2)) return 'must be a whole or half unit (e.g. 0.5 for half a day)';
+  if (unit === LimitUnits.naturalDays && !Number.isInteger(amount)) return 'must be whole natural days';
   if (amount > 10_000) return 'must be at most 10000';
   return undefined;
 }

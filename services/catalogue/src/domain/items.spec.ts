@@ -166,6 +166,8 @@ describe('time limits', () => {
   it('takes whole and half units only', () => {
     expect(amountProblem(0.5)).toBeUndefined();
     expect(amountProblem(0.3)).toMatch(/half/);
+    expect(amountProblem(0.5, 'working_days')).toBeUndefined();
+    expect(amountProblem(1.5, 'natural_days')).toMatch(/whole natural days/);
     expect(amountProblem(-1)).toBeDefined();
     expect(amountProblem(Number.NaN)).toBeDefined();
   });

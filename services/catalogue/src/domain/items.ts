@@ -391,7 +391,7 @@ function checkLimit(
     violations.push({ field: `${field}.unit`, description: 'is required' });
     ok = false;
   }
-  const problem = amountProblem(limit.amount);
+  const problem = amountProblem(limit.amount, limit.unit);
   if (problem) {
     violations.push({ field: `${field}.amount`, description: problem });
     ok = false;

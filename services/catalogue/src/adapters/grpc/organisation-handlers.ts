@@ -157,7 +157,7 @@ export function organisationHandlers(service: OrganisationService): pb.Organisat
 /** The centre administration office (中心管理员) keeps the directory. */
 export const ADMINISTRATOR = Access.staff({ anyRole: ['administrator'] });
 /** Services that send messages to staff or escalate to them (SMS, yellow and red cards). */
-const CONTACTING_SERVICES = Access.service('notify', 'timing', 'case', 'intake', 'evaluation', 'gateway');
+const CONTACTING_SERVICES = Access.service('notify', 'timing', 'case', 'intake', 'evaluation');
 
 /** Who may call each method: writes are the administrators', reads are public but contacts and leader chains. */
 export const ORGANISATION_ACCESS = {
@@ -182,8 +182,9 @@ export const ORGANISATION_ACCESS = {
   getStaff: Access.public(),
   listStaff: Access.public(),
   deactivateStaff: ADMINISTRATOR,
-  // The full mobile number: colleagues and the services that text or escalate to staff.
-  getStaffContact: Access.anyOf(Access.staff(), CONTACTING_SERVICES),
+  // The full mobile number (PIPL: as few as need it): the services that text or escalate to staff, and the
+  // centre's administrators and supervisors (督查), who chase a case with its handler.
+  getStaffContact: Access.anyOf(CONTACTING_SERVICES, Access.staff({ anyRole: ['administrator', 'supervisor'] })),
   setLeaderChain: ADMINISTRATOR,
   getLeaderChain: Access.anyOf(Access.staff(), CONTACTING_SERVICES),
 } as const;

@@ -6515,7 +6515,10 @@ export const OrganisationServiceService = {
       Buffer.from(DeactivateStaffResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeactivateStaffResponse => DeactivateStaffResponse.decode(value),
   },
-  /** The unmasked mobile number of one staff member, for the notify service's SMS to leaders. */
+  /**
+   * The unmasked mobile number of one staff member: for the services that text or escalate to staff, and the
+   * centre's administrators and supervisors.
+   */
   getStaffContact: {
     path: "/govhall.catalogue.v1.OrganisationService/GetStaffContact" as const,
     requestStream: false as const,
@@ -6572,7 +6575,10 @@ export interface OrganisationServiceServer extends UntypedServiceImplementation 
   getStaff: handleUnaryCall<GetStaffRequest, GetStaffResponse>;
   listStaff: handleUnaryCall<ListStaffRequest, ListStaffResponse>;
   deactivateStaff: handleUnaryCall<DeactivateStaffRequest, DeactivateStaffResponse>;
-  /** The unmasked mobile number of one staff member, for the notify service's SMS to leaders. */
+  /**
+   * The unmasked mobile number of one staff member: for the services that text or escalate to staff, and the
+   * centre's administrators and supervisors.
+   */
   getStaffContact: handleUnaryCall<GetStaffContactRequest, GetStaffContactResponse>;
   setLeaderChain: handleUnaryCall<SetLeaderChainRequest, SetLeaderChainResponse>;
   getLeaderChain: handleUnaryCall<GetLeaderChainRequest, GetLeaderChainResponse>;
@@ -6879,7 +6885,10 @@ export interface OrganisationServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeactivateStaffResponse) => void,
   ): ClientUnaryCall;
-  /** The unmasked mobile number of one staff member, for the notify service's SMS to leaders. */
+  /**
+   * The unmasked mobile number of one staff member: for the services that text or escalate to staff, and the
+   * centre's administrators and supervisors.
+   */
   getStaffContact(
     request: GetStaffContactRequest,
     callback: (error: ServiceError | null, response: GetStaffContactResponse) => void,
