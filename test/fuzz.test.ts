@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileRegistry, fromBinary, type DescMessage, type Message } from '@bufbuild/protobuf';
-import { contractDescriptors } from '@govhall/contracts';
+import { catalogueV1, contractDescriptors } from '@govhall/contracts';
 import { createTokenVerifier } from '@govhall/kit';
 import { aStaffMember, createTestKey } from '@govhall/kit/testing';
 import { PLATFORM_SERVICES, type StartedService } from '@govhall/launcher/platform';
@@ -24,17 +24,12 @@ import * as grpc from '@grpc/grpc-js';
  * at all. The demo data is loaded first, and the ids the public List methods answer seed the strings, so
  * requests get past "not found" into the rules and the store.
  */
-const ROLES = [
-  'clerk',
-  'reviewer',
-  'verifier',
-  'approver',
-  'chief_representative',
-  'deputy_leader',
-  'principal_leader',
-  'supervisor',
-  'administrator',
-];
+/** Every staff role the directory knows (`STAFF_ROLE_CHIEF_REPRESENTATIVE` → `chief_representative`). */
+const ROLES = Object.values(catalogueV1.StaffRole)
+  .filter(
+    (role) => role !== catalogueV1.StaffRole.STAFF_ROLE_UNSPECIFIED && role !== catalogueV1.StaffRole.UNRECOGNIZED,
+  )
+  .map((role) => role.replace(/^STAFF_ROLE_/, '').toLowerCase());
 const registry = createFileRegistry(contractDescriptors());
 
 /** Strings of id fields (`id`, `*_id`) anywhere in a message. */

@@ -140,6 +140,22 @@ describe('the embedded start (pnpm start)', () => {
     expect(answers[1]).toContain('营业执照');
     expect(answers[2]).toContain('message Item {');
     expect(answers[3]).toMatch(/"mobile": "1\d{10}"/);
+    // Reflection for every service it lists, health included, every message of their methods, and a call
+    // made through reflection alone.
+    const grpcurl = (...args: string[]): string =>
+      execFileSync(join(grpcurlFolder(), 'grpcurl'), ['-plaintext', ...args], { encoding: 'utf8' });
+    const address = `127.0.0.1:${env['CATALOGUE_GRPC_PORT']}`;
+    const services = grpcurl(address, 'list').trim().split('\n');
+    expect(services).toEqual(expect.arrayContaining(['grpc.health.v1.Health', 'govhall.catalogue.v1.ItemService']));
+    const messages = new Set<string>();
+    for (const service of services) {
+      const described = grpcurl(address, 'describe', service);
+      expect(described).toContain(`${service} is a service`);
+      for (const [, type] of described.matchAll(/\(\s*(?:stream\s+)?\.([\w.]+)\s*\)/g)) messages.add(type!);
+    }
+    expect(messages.size).toBeGreaterThan(40);
+    for (const type of messages) expect(grpcurl(address, 'describe', type)).toContain(`${type} is a message`);
+    expect(grpcurl('-d', '{}', address, 'grpc.health.v1.Health/Check')).toContain('"SERVING"');
     platform.child.kill('SIGINT');
     expect(await platform.exit).toBe(0);
     expect(platform.output()).toContain('govhall stopped');
