@@ -136,12 +136,6 @@ export class OutboxRelay<DB extends KitTables = KitTables> implements CommittedE
     this.wake?.();
   }
 
-  /** Asks the loop to sweep now. */
-  kick(): void {
-    this.nextSweepAt = 0;
-    this.wake?.();
-  }
-
   /** Stops after the batch in hand; what is still queued stays reserved until its lease ends. */
   async stop(): Promise<void> {
     this.running = false;
@@ -153,28 +147,13 @@ export class OutboxRelay<DB extends KitTables = KitTables> implements CommittedE
     await this.markPublished().catch(() => undefined);
   }
 
-  /**
-   * Publishes everything that is claimable now (a sweep to the end), and what is queued; returns how many
-   * events were published. For tests and tools; the loop does this by itself.
-   */
-  async drain(): Promise<number> {
-    let total = await this.flushQueue();
-    for (;;) {
-      const published = await this.sweepOnce();
-      total += published;
-      if (published < (this.options.batchSize ?? 100)) return total;
-    }
-  }
-
   private async run(): Promise<void> {
     const pollMs = this.options.pollMs ?? 500;
     while (this.running) {
       try {
         await this.markPublished();
-        if (this.queue.length > 0) {
-          await this.flushQueue();
-          continue;
-        }
+        // The sweep when it is due, even while this process's own commits keep the queue busy: a dead replica's
+        // events must not wait for a quiet moment here.
         const now = Date.now();
         if (now >= this.nextSweepAt && now >= this.backoffUntil) {
           this.nextSweepAt = now + pollMs;
@@ -182,6 +161,7 @@ export class OutboxRelay<DB extends KitTables = KitTables> implements CommittedE
           await this.reportPending();
           await this.housekeeping();
         }
+        if (this.queue.length > 0) await this.flushQueue();
       } catch (error) {
         this.options.logger.warn({ err: error }, 'outbox relay pass failed; will retry');
         this.nextSweepAt = Date.now() + pollMs;
@@ -199,14 +179,10 @@ export class OutboxRelay<DB extends KitTables = KitTables> implements CommittedE
     }
   }
 
-  /** Publishes the queued events of this process's commits, in order. */
+  /** Publishes the next batch of this process's committed events, in order. */
   private async flushQueue(): Promise<number> {
-    let total = 0;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.options.batchSize ?? 100);
-      total += await this.publish(batch);
-    }
-    return total;
+    // One batch a pass, so the loop keeps sweeping on time under a steady stream of commits.
+    return this.publish(this.queue.splice(0, this.options.batchSize ?? 100));
   }
 
   private async sweepOnce(): Promise<number> {
