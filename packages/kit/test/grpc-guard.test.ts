@@ -4,10 +4,10 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import { buildDescriptors } from '@govhall/testing';
-import { Access, actorLabel, createTokenVerifier } from '../src/auth';
+import { Access, actorLabel, createTokenVerifier, serviceCallCredentials } from '../src/auth';
 import { aStaffMember, createTestKey } from '../src/auth/testing';
 import { FakeClock } from '../src/clock';
-import { fieldViolationsOf, grpcService, startGrpcServer, unary, type RunningGrpcServer } from '../src/grpc';
+import { callUnary, fieldViolationsOf, grpcService, startGrpcServer, unary, type RunningGrpcServer } from '../src/grpc';
 
 const SERVICE = 'govhall.test.guarded.v1.GuardedService';
 const descriptors = buildDescriptors([join(__dirname, 'fixtures', 'guarded')]);
@@ -168,6 +168,13 @@ describe('the kit gRPC server: caller identity, access rules and the request gua
         .map((l) => JSON.parse(l) as Record<string, unknown>)
         .find((l) => l['caller'] === 'staff:staff-77');
       expect(line).toMatchObject({ method: 'Approve', rule: 'staff with role approver' });
+    });
+
+    it('lets a service in with its own token sent by callUnary as call credentials', async () => {
+      const reply = await callUnary(client as never, 'internal' as never, encode({}) as never, {
+        credentials: serviceCallCredentials(key.signer({ clock }), 'case'),
+      });
+      expect(reply).toEqual({ caller: 'service:case' });
     });
 
     it('refuses staff on a service-only method, and lets that service in', async () => {

@@ -78,6 +78,8 @@ export interface CallUnaryOptions {
   readonly metadata?: grpc.Metadata;
   /** Cancels the call when it aborts, e.g. the `ctx.signal` of the handler making this call. */
   readonly signal?: AbortSignal;
+  /** Per-call credentials, e.g. this service's token (`serviceCallCredentials(signer, 'case')`). */
+  readonly credentials?: grpc.CallCredentials;
 }
 
 const DEFAULT_CALL_DEADLINE_MS = 5_000;
@@ -99,7 +101,10 @@ export function callUnary<C extends grpc.Client, K extends UnaryMethodName<C>>(
   return new Promise((resolve, reject) => {
     const { signal } = options;
     const onAbort = (): void => call.cancel();
-    const call = fn.call(client, request, options.metadata ?? new grpc.Metadata(), { deadline }, (error, response) => {
+    const callOptions: Partial<grpc.CallOptions> = options.credentials
+      ? { deadline, credentials: options.credentials }
+      : { deadline };
+    const call = fn.call(client, request, options.metadata ?? new grpc.Metadata(), callOptions, (error, response) => {
       signal?.removeEventListener('abort', onAbort);
       if (error) reject(error);
       else resolve(response);
