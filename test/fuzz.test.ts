@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileRegistry, fromBinary, type DescMessage, type Message } from '@bufbuild/protobuf';
-import { catalogueV1, contractDescriptors } from '@govhall/contracts';
-import { createTokenVerifier } from '@govhall/kit';
+import { staffRole } from '@govhall/catalogue';
+import { contractDescriptors } from '@govhall/contracts';
+import { createTokenVerifier, isIdField } from '@govhall/kit';
 import { aStaffMember, createTestKey } from '@govhall/kit/testing';
 import { PLATFORM_SERVICES, type StartedService } from '@govhall/launcher/platform';
 import {
@@ -24,12 +25,8 @@ import * as grpc from '@grpc/grpc-js';
  * at all. The demo data is loaded first, and the ids the public List methods answer seed the strings, so
  * requests get past "not found" into the rules and the store.
  */
-/** Every staff role the directory knows (`STAFF_ROLE_CHIEF_REPRESENTATIVE` → `chief_representative`). */
-const ROLES = Object.values(catalogueV1.StaffRole)
-  .filter(
-    (role) => role !== catalogueV1.StaffRole.STAFF_ROLE_UNSPECIFIED && role !== catalogueV1.StaffRole.UNRECOGNIZED,
-  )
-  .map((role) => role.replace(/^STAFF_ROLE_/, '').toLowerCase());
+/** Every staff role the directory knows. */
+const ROLES = staffRole.values;
 const registry = createFileRegistry(contractDescriptors());
 
 /** Strings of id fields (`id`, `*_id`) anywhere in a message. */
@@ -37,7 +34,7 @@ function idsIn(schema: DescMessage, message: Message, into: Set<string>): void {
   for (const field of schema.fields) {
     const value = (message as unknown as Record<string, unknown>)[field.localName];
     if (value === undefined || value === null) continue;
-    const isId = field.name === 'id' || field.name.endsWith('_id') || field.name.endsWith('_ids');
+    const isId = isIdField(field.name);
     if (field.fieldKind === 'scalar' && typeof value === 'string' && isId && value) into.add(value);
     if (field.fieldKind === 'list' && field.listKind === 'scalar' && isId) {
       for (const item of value as unknown[]) if (typeof item === 'string' && item) into.add(item);

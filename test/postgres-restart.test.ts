@@ -20,7 +20,8 @@ import { readiness, startServiceProcess, testCallers, type ReadinessSample, type
 
 const WARM_UP_ACKS = 200;
 const OUTAGE_MS = 6_000;
-const AFTER_RESTART_MS = 3_000;
+/** Commands acknowledged after /readyz is back, before the load stops: the service serves again. */
+const AFTER_RESTART_ACKS = 200;
 
 /**
  * PostgreSQL dies (`pg_ctl stop -m immediate`) and comes back while the catalogue, its own process, is under
@@ -92,8 +93,12 @@ describe('PostgreSQL stopped and restarted under load', () => {
         timeoutMs: 15_000,
       });
       readyAgainMs = Date.now() - up;
-      // Let the load run on after the outage.
-      await new Promise((resolve) => setTimeout(resolve, AFTER_RESTART_MS));
+      // Let the load run on after the outage until it has been served a while again.
+      const ackedWhenReady = load.acknowledged();
+      await waitFor(() => load.acknowledged() >= ackedWhenReady + AFTER_RESTART_ACKS, {
+        what: 'commands acknowledged after the restart',
+        timeoutMs: 20_000,
+      });
     } finally {
       await load.stop();
       sampling = false;

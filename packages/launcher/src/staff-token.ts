@@ -7,6 +7,7 @@
  * The embedded start plays the part the gateway plays in production: whoever authenticated the person mints
  * the token. Only the embedded start's keys are used, never a deployment's.
  */
+import { staffRole } from '@govhall/catalogue';
 import { catalogueV1 as pb } from '@govhall/contracts';
 import { callUnary, createTokenSigner } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
@@ -44,7 +45,7 @@ async function main(argv: readonly string[]): Promise<string> {
     const { hall } = await callUnary(client, 'getHall', { id: person.hallId });
     return signer.signStaff({
       staffId: person.id,
-      roles: person.roles.map((role) => role.replace(/^STAFF_ROLE_/, '').toLowerCase()),
+      roles: person.roles.flatMap((role) => staffRole.fromProto(role) ?? []),
       departmentId: person.departmentId || null,
       hallId: person.hallId,
       regionCode: hall!.regionCode,

@@ -15,3 +15,5 @@ export {
   type DemoSummary,
 } from './demo/demo-organisation';
 export { loadDemoItems, demoItems, type DemoCatalogue, type DemoItemsSummary } from './demo/demo-items';
+/** Staff roles between the contract's enum and their names in tokens and access rules (`STAFF_ROLE_CLERK` ↔ `clerk`). */
+export { staffRole } from './adapters/proto/enums';

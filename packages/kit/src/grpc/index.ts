@@ -28,4 +28,4 @@ export {
   type UnaryMethodName,
 } from './client';
 export { required } from './messages';
-export { checkRequest, diagnoseUndecodable, protoFieldName, type RequestLimits } from './request-guard';
+export { checkRequest, diagnoseUndecodable, isIdField, protoFieldName, type RequestLimits } from './request-guard';

@@ -32,7 +32,8 @@ export function protoFieldName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-const isIdField = (name: string): boolean => name === 'id' || name.endsWith('_id') || name.endsWith('_ids');
+/** Whether a field (by its proto name) holds ids: `id`, `*_id`, `*_ids`. */
+export const isIdField = (name: string): boolean => name === 'id' || name.endsWith('_id') || name.endsWith('_ids');
 
 /**
  * Checks a decoded (ts-proto) request: strings without control characters and within their length, id fields

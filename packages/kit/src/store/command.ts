@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { context, propagation } from '@opentelemetry/api';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import { DomainError, ErrorKinds, PreconditionFailedError, UnavailableError, ValidationError } from '../errors';
+import { outgoingTraceHeaders } from '../bus/observer';
 import type { EventEnvelope } from '../events';
 import { commitsTransaction } from './database';
 import { alreadyExists, isUniqueViolation } from './database-errors';
@@ -86,10 +86,10 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** The event with the trace context it was raised in, captured now (it may wait in the outbox). */
 function withTraceHeaders(event: EventEnvelope): EventEnvelope {
   if (event.traceHeaders) return event;
-  const headers: Record<string, string> = {};
-  propagation.inject(context.active(), headers);
+  const headers = outgoingTraceHeaders(event);
   return Object.keys(headers).length > 0 ? { ...event, traceHeaders: headers } : event;
 }
 
