@@ -27,6 +27,9 @@ export async function createHall(client: OrganisationClient): Promise<string> {
       regionCode: '370700',
       parentHallId: '',
       address: '',
+      kind: pb.HallKind.HALL_KIND_MAIN,
+      complaintPhone: '12345',
+      complaintUrl: '',
     },
   });
   return hall!.id;
@@ -74,6 +77,9 @@ export async function sendCreateDepartment(
           code: command.code,
           name: `部门 ${command.code}`,
           nature: pb.BodyNature.BODY_NATURE_LEGAL_ORGAN,
+          tier: pb.HallTier.HALL_TIER_UNSPECIFIED,
+          regionCode: '',
+          consultationPhone: '12345',
         },
       },
       { deadlineMs },

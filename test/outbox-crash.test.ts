@@ -57,6 +57,9 @@ describe('outbox survives a killed service process', () => {
           regionCode,
           parentHallId: '',
           address: '',
+          kind: pb.HallKind.HALL_KIND_MAIN,
+          complaintPhone: '12345',
+          complaintUrl: '',
         },
       });
       return hall!.id;

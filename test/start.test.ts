@@ -95,6 +95,8 @@ describe('the embedded start (pnpm start)', () => {
         parentHallId: '',
         includeInactive: false,
         tier: pb.HallTier.HALL_TIER_UNSPECIFIED,
+        regionCode: '',
+        kind: pb.HallKind.HALL_KIND_UNSPECIFIED,
       });
       const { windows } = await callUnary(client, 'listWindows', {
         hallId: '',
@@ -165,7 +167,7 @@ describe('the embedded start (pnpm start)', () => {
   it('starts with the demo city loaded, answers gRPC, stops cleanly, and keeps its data for the next start', async () => {
     const first = await runOnce('in-process');
     expect(first.output).toContain('in-process bus');
-    expect(first.halls.map((h) => h.regionCode).sort()).toEqual(['370700', '370705', '370705001']);
+    expect(first.halls.map((h) => h.regionCode).sort()).toEqual(['370700', '370705', '370705', '370705001']);
     expect(first.windows.length).toBeGreaterThanOrEqual(12);
 
     // Same data folder, now with nats-server: the demo is not loaded twice.

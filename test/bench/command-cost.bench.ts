@@ -155,6 +155,9 @@ async function main(): Promise<void> {
           regionCode: String(110100 + i * 100),
           parentHallId: '',
           address: '',
+          kind: pb.HallKind.HALL_KIND_MAIN,
+          complaintPhone: '12345',
+          complaintUrl: '',
         },
       });
       halls.push(hall!.id);
@@ -168,6 +171,9 @@ async function main(): Promise<void> {
           code: `D${(serial++).toString(36).toUpperCase()}`,
           name: '压测部门',
           nature: pb.BodyNature.BODY_NATURE_LEGAL_ORGAN,
+          tier: pb.HallTier.HALL_TIER_UNSPECIFIED,
+          regionCode: '',
+          consultationPhone: '12345',
         },
       });
 

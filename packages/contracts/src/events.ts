@@ -54,6 +54,8 @@ export const CatalogueEvents = defineEvents({
   ),
   itemPublished: contract('catalogue.item.published', catalogueMessage('ItemPublished'), catalogue.ItemPublished),
   itemRetired: contract('catalogue.item.retired', catalogueMessage('ItemRetired'), catalogue.ItemRetired),
+  itemFrozen: contract('catalogue.item.frozen', catalogueMessage('ItemFreezeChanged'), catalogue.ItemFreezeChanged),
+  itemUnfrozen: contract('catalogue.item.unfrozen', catalogueMessage('ItemFreezeChanged'), catalogue.ItemFreezeChanged),
   bundleCreated: contract(
     'catalogue.item_bundle.created',
     catalogueMessage('ItemBundleChanged'),
@@ -78,5 +80,30 @@ export const CatalogueEvents = defineEvents({
     'catalogue.calendar.hall_hours_set',
     catalogueMessage('CalendarHallHoursSet'),
     catalogue.CalendarHallHoursSet,
+  ),
+  feeCatalogueEntryCreated: contract(
+    'catalogue.fee_catalogue_entry.created',
+    catalogueMessage('FeeCatalogueEntryChanged'),
+    catalogue.FeeCatalogueEntryChanged,
+  ),
+  feeCatalogueEntryUpdated: contract(
+    'catalogue.fee_catalogue_entry.updated',
+    catalogueMessage('FeeCatalogueEntryChanged'),
+    catalogue.FeeCatalogueEntryChanged,
+  ),
+  feeCatalogueEntryCancelled: contract(
+    'catalogue.fee_catalogue_entry.cancelled',
+    catalogueMessage('FeeCatalogueEntryChanged'),
+    catalogue.FeeCatalogueEntryChanged,
+  ),
+  openingHoursSet: contract(
+    'catalogue.opening_hours.set',
+    catalogueMessage('OpeningHoursSet'),
+    catalogue.OpeningHoursSet,
+  ),
+  openingHoursCleared: contract(
+    'catalogue.opening_hours.cleared',
+    catalogueMessage('OpeningHoursCleared'),
+    catalogue.OpeningHoursCleared,
   ),
 });

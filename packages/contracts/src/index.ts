@@ -34,6 +34,10 @@ export * as catalogueV1 from './gen/govhall/catalogue/v1/organisation';
 export * as catalogueItemsV1 from './gen/govhall/catalogue/v1/items';
 /** The catalogue service's working-time calendar data (year schedules per region, hall working hours; same package). */
 export * as catalogueCalendarV1 from './gen/govhall/catalogue/v1/calendar';
+/** The catalogue service's opening hours (开放时间 per hall, window kind or window; same package). */
+export * as catalogueOpeningHoursV1 from './gen/govhall/catalogue/v1/opening_hours';
+/** The catalogue service's fee catalogue (行政事业性收费目录 per hall; same package). */
+export * as catalogueFeeCatalogueV1 from './gen/govhall/catalogue/v1/fee_catalogue';
 /** The catalogue's event payloads (events.proto; same package). */
 export * as catalogueEventsV1 from './gen/govhall/catalogue/v1/events';
 export { CatalogueEvents } from './events';

@@ -1,6 +1,8 @@
 import {
   loadCatalogueConfig,
+  loadDemoFeeCatalogue,
   loadDemoItems,
+  loadDemoOpeningHours,
   loadDemoOrganisation,
   startCatalogue,
   type RunningCatalogue,
@@ -83,10 +85,14 @@ const catalogue: PlatformService = {
       grpcServices: running.grpcServices,
       loadDemo: async () => {
         const org = await loadDemoOrganisation(running.organisation);
-        const items = await loadDemoItems(running.items, running.organisation);
+        const fees = await loadDemoFeeCatalogue(running.feeCatalogue, running.organisation);
+        const items = await loadDemoItems(running.items, running.organisation, undefined, running.feeCatalogue);
+        const hours = await loadDemoOpeningHours(running.openingHours, running.organisation);
         return [
           `Weifang 370700: ${org.halls} halls, ${org.departments} departments, ${org.windows} windows, ${org.staff} staff`,
+          `fee catalogue (收费目录): ${fees.entries} entries, ${fees.oneFee} in the one-fee bill (一费制), ${fees.cancelled} cancelled`,
           `${items.items} published items (事项) of ${items.departments} departments, ${items.delegated} delegated to the township, ${items.bundles} bundle(s)`,
+          `opening hours (开放时间): ${hours.schedules} schedules in ${hours.halls} halls (Saturday, 五加二, leader on-site, extended)`,
         ];
       },
       tryLines: async (grpc, staffToken) => {

@@ -477,7 +477,8 @@ export function generateItem(
     sampleRef: '',
     acceptanceStandard: '',
     basis: '',
-    mayBeAcceptedMissing: i > 1 && random() < 0.2,
+    // 容缺 is for items decided after acceptance, not on the spot.
+    mayBeAcceptedMissing: caseType !== 'immediate' && i > 1 && random() < 0.2,
     situationCodes: [],
   }));
   if (situations.length > 0) {
@@ -505,6 +506,10 @@ export function generateItem(
   }
   const baseCode = `0001${String(index).padStart(8, '0')}`;
   const tier = department.hallTier;
+  const acceptTiers: HallTier[] =
+    tier === 'township' ? ['township'] : random() < 0.2 ? [tier, tier === 'city' ? 'district' : 'township'] : [tier];
+  // A promised item accepted below its tier is pre-reviewed there (初审): a working day of the promise.
+  const preReview = caseType !== 'immediate' && acceptTiers.length > 1;
   const scope = tier === 'city' ? '本市' : tier === 'district' ? '本区' : '本街道';
   return {
     baseCode,
@@ -534,7 +539,7 @@ export function generateItem(
     statutoryLimit: { amount: statutory, unit: 'working_days' },
     promisedLimit: { amount: promised, unit: 'working_days' },
     acceptanceLimit: { amount: 4, unit: 'working_hours' },
-    stageBudgets: [],
+    stageBudgets: preReview ? [{ stage: 'pre_review', limit: { amount: 1, unit: 'working_days' } }] : [],
     limitNote: random() < 0.2 ? '现场核查、专家评审和公示时间不计入承诺时限' : '',
     commitment: {
       text:
@@ -554,11 +559,19 @@ export function generateItem(
     reviewMode,
     situations,
     materials,
-    acceptTiers:
-      tier === 'township' ? ['township'] : random() < 0.2 ? [tier, tier === 'city' ? 'district' : 'township'] : [tier],
+    acceptTiers,
     approveTier: tier,
     handlingScope: pick(random, ['local', 'city_wide', 'province_wide'] as const),
     delegation: null,
     joint: null,
+    missingMaterials: materials.some((m) => m.mayBeAcceptedMissing)
+      ? {
+          eligibleCategories: ['major_government_investment', 'investment_attraction'],
+          supplementLimit: { amount: Math.min(5, promised), unit: 'working_days' },
+          basis: '《潍坊市政务服务容缺受理制度（试行）》',
+        }
+      : null,
+    reported: null,
+    refusalFilingRequired: false,
   };
 }

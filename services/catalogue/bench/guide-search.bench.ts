@@ -108,6 +108,9 @@ async function main(): Promise<void> {
       regionCode: '370700',
       parentHallId: null,
       address: '',
+      kind: 'main',
+      complaintPhone: '12345',
+      complaintUrl: '',
     });
     const halls = new Map<string, { id: string; tier: HallTier }>([['city', { id: city.id, tier: 'city' }]]);
     for (const [i, district] of DISTRICTS.entries()) {
@@ -117,6 +120,9 @@ async function main(): Promise<void> {
         regionCode: `37070${i + 2}`,
         parentHallId: city.id,
         address: '',
+        kind: 'main',
+        complaintPhone: '12345',
+        complaintUrl: '',
       });
       halls.set(district, { id: hall.id, tier: 'district' });
       const street = await organisation.createHall(rid(), {
@@ -125,6 +131,9 @@ async function main(): Promise<void> {
         regionCode: `37070${i + 2}001`,
         parentHallId: hall.id,
         address: '',
+        kind: 'main',
+        complaintPhone: '12345',
+        complaintUrl: '',
       });
       halls.set(TOWNSHIPS[i]!, { id: street.id, tier: 'township' });
     }
@@ -139,6 +148,9 @@ async function main(): Promise<void> {
         code: plan.code,
         name: plan.name,
         nature: 'legal_organ',
+        tier: undefined,
+        regionCode: '',
+        consultationPhone: '12345',
       });
       departments.push({ plan, id: created.id, hallId });
     }
@@ -167,6 +179,7 @@ async function main(): Promise<void> {
             baseCode: content.baseCode,
             implementationCode: content.implementationCode,
             createdAt: now,
+            frozenAt: null,
           });
           await tx.saveVersion({
             itemId,
@@ -180,6 +193,7 @@ async function main(): Promise<void> {
             retiredAt: null,
             retiredReason: null,
             mergedIntoItemId: null,
+            frozenAt: null,
           });
           const fields = guideDocument(content, department.plan.name);
           indexedRows += fields.length;

@@ -15,5 +15,17 @@ export {
   type DemoSummary,
 } from './demo/demo-organisation';
 export { loadDemoItems, demoItems, type DemoCatalogue, type DemoItemsSummary } from './demo/demo-items';
+export {
+  loadDemoFeeCatalogue,
+  demoFeeCatalogue,
+  type DemoFeeEntry,
+  type DemoFeeCatalogueSummary,
+} from './demo/demo-fee-catalogue';
+export {
+  loadDemoOpeningHours,
+  demoOpeningHours,
+  type DemoSchedule,
+  type DemoOpeningHoursSummary,
+} from './demo/demo-opening-hours';
 /** Staff roles between the contract's enum and their names in tokens and access rules (`STAFF_ROLE_CLERK` ↔ `clerk`). */
 export { staffRole } from './adapters/proto/enums';

@@ -28,13 +28,19 @@ import {
   type TokenVerifier,
 } from '@govhall/kit';
 import { CalendarService } from './app/calendar-service';
+import { FeeCatalogueService } from './app/fee-catalogue-service';
 import { ItemService } from './app/item-service';
+import { OpeningHoursService } from './app/opening-hours-service';
 import { OrganisationService } from './app/organisation-service';
 import { PgCalendarStore } from './adapters/store/pg-calendar-store';
+import { PgFeeCatalogueStore } from './adapters/store/pg-fee-catalogue-store';
 import { PgItemStore } from './adapters/store/pg-item-store';
+import { PgOpeningHoursStore } from './adapters/store/pg-opening-hours-store';
 import { PgOrganisationStore, type CatalogueTables } from './adapters/store/pg-organisation-store';
 import { calendarGrpcService } from './adapters/grpc/calendar-handlers';
+import { feeCatalogueGrpcService } from './adapters/grpc/fee-catalogue-handlers';
 import { itemGrpcService } from './adapters/grpc/item-handlers';
+import { openingHoursGrpcService } from './adapters/grpc/opening-hours-handlers';
 import { organisationGrpcService } from './adapters/grpc/organisation-handlers';
 import { catalogueCommands, type CatalogueCommandOptions } from './adapters/store/commands';
 import { loadCatalogueConfig, type CatalogueConfig } from './config';
@@ -60,6 +66,8 @@ export interface RunningCatalogue {
   readonly organisation: OrganisationService;
   readonly items: ItemService;
   readonly calendar: CalendarService;
+  readonly openingHours: OpeningHoursService;
+  readonly feeCatalogue: FeeCatalogueService;
   /** Stops taking calls, lets in-flight calls finish, stops the relay, closes what it opened. */
   stop(): Promise<void>;
 }
@@ -68,6 +76,8 @@ export interface CatalogueUseCases {
   readonly organisation: OrganisationService;
   readonly items: ItemService;
   readonly calendar: CalendarService;
+  readonly openingHours: OpeningHoursService;
+  readonly feeCatalogue: FeeCatalogueService;
 }
 
 /**
@@ -79,10 +89,14 @@ export function catalogueUseCases(
   options: CatalogueCommandOptions,
 ): CatalogueUseCases {
   const commands = catalogueCommands(database, options);
+  const calendar = new CalendarService(new PgCalendarStore(commands), options.clock, options.ids);
   return {
     organisation: new OrganisationService(new PgOrganisationStore(commands), options.clock, options.ids),
     items: new ItemService(new PgItemStore(commands), options.clock, options.ids),
-    calendar: new CalendarService(new PgCalendarStore(commands), options.clock, options.ids),
+    calendar,
+    // Opening days are read from the hall's calendar as CalendarService resolves it.
+    openingHours: new OpeningHoursService(new PgOpeningHoursStore(commands), calendar, options.clock),
+    feeCatalogue: new FeeCatalogueService(new PgFeeCatalogueStore(commands), options.clock, options.ids),
   };
 }
 
@@ -134,7 +148,7 @@ export async function startCatalogue(
 
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? uuidV7Ids;
-  const { organisation, items, calendar } = catalogueUseCases(database, {
+  const { organisation, items, calendar, openingHours, feeCatalogue } = catalogueUseCases(database, {
     clock,
     ids,
     regionCode: config.REGION_CODE,
@@ -143,7 +157,13 @@ export async function startCatalogue(
   // Guide search: index published versions that predate the index, and follow department renames.
   const reindexed = await items.refreshGuideIndex();
   if (reindexed > 0) logger.info({ reindexed }, 'guide index refreshed');
-  const services = [organisationGrpcService(organisation), itemGrpcService(items), calendarGrpcService(calendar)];
+  const services = [
+    organisationGrpcService(organisation),
+    itemGrpcService(items),
+    calendarGrpcService(calendar),
+    openingHoursGrpcService(openingHours),
+    feeCatalogueGrpcService(feeCatalogue),
+  ];
   const grpcServer = await startGrpcServer({
     port: config.GRPC_PORT,
     services,
@@ -173,6 +193,8 @@ export async function startCatalogue(
     organisation,
     items,
     calendar,
+    openingHours,
+    feeCatalogue,
     stop: () =>
       (stopping ??= (async () => {
         await grpcServer.shutdown();

@@ -10,6 +10,9 @@ export const aCityHall = (overrides: Partial<pb.HallInput> = {}): pb.HallInput =
   regionCode: '370700',
   parentHallId: '',
   address: '潍坊市奎文区福寿东街',
+  kind: pb.HallKind.HALL_KIND_MAIN,
+  complaintPhone: '0536-12345',
+  complaintUrl: 'https://zwfw.weifang.gov.cn/ts',
   ...overrides,
 });
 
@@ -19,6 +22,9 @@ export const aDistrictHall = (parentHallId: string, overrides: Partial<pb.HallIn
   regionCode: '370705',
   parentHallId,
   address: '',
+  kind: pb.HallKind.HALL_KIND_MAIN,
+  complaintPhone: '0536-8096123',
+  complaintUrl: '',
   ...overrides,
 });
 
@@ -27,6 +33,9 @@ export const aDepartment = (hallId: string, overrides: Partial<pb.DepartmentInpu
   code: 'SCJG',
   name: '市场监督管理局',
   nature: pb.BodyNature.BODY_NATURE_LEGAL_ORGAN,
+  tier: pb.HallTier.HALL_TIER_UNSPECIFIED,
+  regionCode: '',
+  consultationPhone: '0536-8096001',
   ...overrides,
 });
 
@@ -55,5 +64,9 @@ export const aStaff = (
   mobile: '13912345678',
   roles: [pb.StaffRole.STAFF_ROLE_CLERK],
   windowId: '',
+  photoRef: '',
+  title: '',
+  duties: '',
+  backupStaffId: '',
   ...overrides,
 });

@@ -100,18 +100,18 @@ describe('guide search (real PostgreSQL)', () => {
 
     const city = await organisation.createHall(
       { requestId: requestId() },
-      { ...aCityHall(), tier: 'city', parentHallId: null },
+      { ...aCityHall(), tier: 'city', parentHallId: null, kind: 'main' },
     );
     cityHallId = city.id;
     const district = await organisation.createHall(
       { requestId: requestId() },
-      { ...aDistrictHall(city.id), tier: 'district' },
+      { ...aDistrictHall(city.id), tier: 'district', kind: 'main' },
     );
     const department = async (hallId: string, code: string, name: string): Promise<string> =>
       (
         await organisation.createDepartment(
           { requestId: requestId() },
-          { ...aDepartment(hallId, { code, name }), nature: 'legal_organ' },
+          { ...aDepartment(hallId, { code, name }), nature: 'legal_organ', tier: undefined },
         )
       ).id;
     market = await department(city.id, 'SCJG', '潍坊市市场监督管理局');
@@ -304,6 +304,9 @@ describe('guide search (real PostgreSQL)', () => {
       code: department.code,
       name: '潍坊市税务和征管局',
       nature: department.nature,
+      tier: department.tier,
+      regionCode: department.regionCode,
+      consultationPhone: department.consultationPhone,
     });
     expect((await search('征管')).hits).toEqual([]);
     expect(await itemService.refreshGuideIndex()).toBe(1);

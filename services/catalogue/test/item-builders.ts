@@ -28,6 +28,19 @@ export const aMaterial = (overrides: Partial<pb.Material> = {}): pb.Material => 
   ...overrides,
 });
 
+/** 容缺 for key projects (重大政府投资, 招商引资): the missing materials follow within 3 working days. */
+export const aMissingMaterialPolicy = (
+  overrides: Partial<pb.MissingMaterialPolicy> = {},
+): pb.MissingMaterialPolicy => ({
+  eligibleCategories: [
+    pb.ProjectCategory.PROJECT_CATEGORY_MAJOR_GOVERNMENT_INVESTMENT,
+    pb.ProjectCategory.PROJECT_CATEGORY_INVESTMENT_ATTRACTION,
+  ],
+  supplementLimit: days(3),
+  basis: '《潍坊市政务服务容缺受理制度（试行）》',
+  ...overrides,
+});
+
 export const aFee = (receivingDepartmentId: string, overrides: Partial<pb.FeeItem> = {}): pb.FeeItem => ({
   code: 'F01',
   name: '不动产登记费',
@@ -40,6 +53,11 @@ export const aFee = (receivingDepartmentId: string, overrides: Partial<pb.FeeIte
   fiscalAccount: '370701000012345678',
   reducible: true,
   reductionBasis: '小微企业免收',
+  catalogueEntryId: '',
+  catalogueCode: '',
+  oneFee: false,
+  upwardShareBasisPoints: 0,
+  upwardBody: '',
   ...overrides,
 });
 
@@ -83,6 +101,9 @@ export const anItem = (departmentId: string, overrides: Partial<pb.ItemContent> 
   handlingScope: pb.HandlingScope.HANDLING_SCOPE_CITY_WIDE,
   delegation: undefined,
   joint: undefined,
+  missingMaterials: undefined,
+  reported: undefined,
+  refusalFilingRequired: false,
   ...overrides,
 });
 

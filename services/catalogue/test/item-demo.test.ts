@@ -9,6 +9,8 @@ import type { ItemService, ItemView } from '../src/app/item-service';
 import type { OrganisationService } from '../src/app/organisation-service';
 import { DEMO_FOLDER, DemoDataError } from '../src/demo/demo-files';
 import { demoItems, loadDemoItems, type DemoItemsSummary } from '../src/demo/demo-items';
+import { loadDemoFeeCatalogue, type DemoFeeCatalogueSummary } from '../src/demo/demo-fee-catalogue';
+import type { FeeCatalogueService } from '../src/app/fee-catalogue-service';
 import { loadDemoOrganisation } from '../src/demo/demo-organisation';
 import { compareLimits } from '../src/domain/items';
 import type { HallTier } from '../src/domain/organisation';
@@ -20,6 +22,8 @@ describe('demo catalogue (real PostgreSQL)', () => {
   let items: ItemService;
   let organisation: OrganisationService;
   let summary: DemoItemsSummary;
+  let feeCatalogue: FeeCatalogueService;
+  let feeSummary: DemoFeeCatalogueSummary;
   let published: ItemView[];
   /** Tier of each department's hall, and its code. */
   const departments = new Map<string, { tier: HallTier; code: string }>();
@@ -37,6 +41,7 @@ describe('demo catalogue (real PostgreSQL)', () => {
     'item_bundles',
     'item_bundle_members',
     'item_search_fields',
+    'fee_catalogue_entries',
     'idempotency_keys',
     'outbox',
   ] as const;
@@ -54,9 +59,10 @@ describe('demo catalogue (real PostgreSQL)', () => {
   beforeAll(async () => {
     // The service as main.ts wires it; the demo is loaded through its use cases, as the launcher does.
     catalogue = await startCatalogueForTest();
-    ({ organisation, items } = catalogue.running);
+    ({ organisation, items, feeCatalogue } = catalogue.running);
     await loadDemoOrganisation(organisation);
-    summary = await loadDemoItems(items, organisation);
+    feeSummary = await loadDemoFeeCatalogue(feeCatalogue, organisation);
+    summary = await loadDemoItems(items, organisation, DEMO_FOLDER, feeCatalogue);
     published = (await items.listItems({ status: 'published' }, { size: 500, token: '' })).items;
     for (const hall of await organisation.listHalls({ includeInactive: false })) {
       for (const d of await organisation.listDepartments({ hallId: hall.id, includeInactive: false })) {
@@ -108,8 +114,9 @@ describe('demo catalogue (real PostgreSQL)', () => {
     expect(halves).toBeGreaterThan(0);
   });
 
-  it('loads what the files hold: 22 items of 15 departments, 2 delegated, 1 bundle', () => {
-    expect(summary).toEqual({ items: 22, departments: 15, delegated: 2, bundles: 1 });
+  it('loads what the files hold: 22 items of 16 departments, 2 delegated, 1 bundle, 6 fee catalogue entries', () => {
+    expect(summary).toEqual({ items: 22, departments: 16, delegated: 2, bundles: 1 });
+    expect(feeSummary).toEqual({ entries: 6, oneFee: 4, cancelled: 1 });
     const files = demoItems();
     expect(published.map((i) => i.content.implementationCode).sort()).toEqual(
       files.items.map((i) => i.implementationCode).sort(),
@@ -186,7 +193,7 @@ describe('demo catalogue (real PostgreSQL)', () => {
     expect(project.content.feeItems.map((f) => f.kind)).toEqual(expect.arrayContaining(['fixed', 'per_unit']));
   });
 
-  it('issues the property and land certificates together (两证齐发)', async () => {
+  it('issues the property and land certificates together (两证齐发) at the district hall’s window B03', async () => {
     const bundles = await items.listBundles({ includeInactive: false });
     expect(bundles).toHaveLength(summary.bundles);
     const [bundle] = bundles;
@@ -194,6 +201,52 @@ describe('demo catalogue (real PostgreSQL)', () => {
     const results = bundle!.itemIds.map((id) => published.find((i) => i.itemId === id)!.content.result);
     expect(results.map((r) => r.kind)).toEqual(['certificate', 'certificate']);
     expect(results.map((r) => r.name)).toEqual(['房屋所有权证', '国有土地使用证']);
+    const hall = await organisation.getHall(bundle!.hallId!);
+    const window = await organisation.getWindow(bundle!.windowId!);
+    expect([hall.name, window.number, window.hallId]).toEqual(['奎文区政务服务中心', 'B03', hall.id]);
+    // Both departments sit in that hall; the land bureau's branch is a city-level body, so the city approves.
+    const land = published.find((i) => i.itemId === bundle!.itemIds[1])!;
+    expect(departments.get(land.content.departmentId)!.code).toBe('ZRZYKW');
+    expect([land.content.exercisingTier, land.content.approveTier, land.content.acceptTiers]).toEqual([
+      'city',
+      'city',
+      ['district'],
+    ]);
+    expect(window.departmentIds).toEqual(
+      bundle!.itemIds.map((id) => published.find((i) => i.itemId === id)!.content.departmentId),
+    );
+  });
+
+  it('charges the project’s fees under the city hall’s fee catalogue, in its one-fee bill, one remitted upward', async () => {
+    const project = published.find((i) => i.content.caseType === 'joint')!;
+    const cityHall = (await organisation.listHalls({ includeInactive: false })).find((h) => h.regionCode === '370700')!;
+    const entries = await feeCatalogue.listEntries({ hallId: cityHall.id, includeCancelled: true });
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    for (const fee of project.content.feeItems) {
+      const entry = byId.get(fee.catalogueEntryId!)!;
+      expect(entry.status).toBe('active');
+      // The standard is the entry's, and so are the terms the cashier and the revenue split read.
+      expect([fee.kind, fee.amountFen, fee.unitPriceFen, fee.receivingDepartmentId, fee.fiscalAccount]).toEqual([
+        entry.kind,
+        entry.amountFen,
+        entry.unitPriceFen,
+        entry.chargingDepartmentId,
+        entry.fiscalAccount,
+      ]);
+      expect(fee.catalogue).toEqual({
+        code: entry.code,
+        oneFee: true,
+        upwardShareBasisPoints: entry.upwardShareBasisPoints,
+        upwardBody: entry.upwardBody,
+      });
+    }
+    expect(project.content.feeItems.map((f) => f.catalogue!.upwardShareBasisPoints)).toEqual([0, 3000, 0]);
+    const cancelled = entries.filter((e) => e.status === 'cancelled');
+    expect(cancelled.map((e) => [e.name, e.cancellation!.basis])).toEqual([['建设工程质量监督费', '财综〔2008〕78号']]);
+    // Every demo fee is charged under an active entry of the hall seating its item's department.
+    for (const item of published) {
+      for (const fee of item.content.feeItems) expect(fee.catalogueEntryId).toEqual(expect.any(String));
+    }
   });
 
   it('has an item the district accepts and the city approves', () => {
@@ -202,6 +255,37 @@ describe('demo catalogue (real PostgreSQL)', () => {
     );
     expect(linked.length).toBeGreaterThanOrEqual(1);
     expect(linked.every((i) => i.derived.crossTierLinkage)).toBe(true);
+  });
+
+  it('pre-reviews at the district what the city approves (初审) within the promise', () => {
+    const permit = named('建设工程规划许可证');
+    expect(permit.content.acceptTiers).toEqual(['city', 'district']);
+    expect(permit.derived.stages).toEqual(['accept', 'pre_review', 'review', 'verify', 'approve', 'issue', 'archive']);
+    expect(permit.content.stageBudgets[0]).toEqual({ stage: 'pre_review', limit: { amount: 2, unit: 'working_days' } });
+    // Every promised item accepted below its approving tier has its pre-review budget.
+    const linked = published.filter((i) => i.derived.crossTierLinkage && i.content.caseType !== 'immediate');
+    expect(linked.length).toBeGreaterThanOrEqual(3);
+    for (const item of linked) expect(item.content.stageBudgets.map((b) => b.stage)).toContain('pre_review');
+  });
+
+  it('accepts key investment projects with a material missing (容缺) under a policy, and every 容缺 has one', () => {
+    const approval = named('企业投资项目核准');
+    expect(approval.content.missingMaterials).toEqual({
+      eligibleCategories: ['major_government_investment', 'investment_attraction', 'poverty_alleviation'],
+      supplementLimit: { amount: 5, unit: 'working_days' },
+      basis: '《潍坊市政务服务容缺受理制度（试行）》',
+    });
+    expect(approval.derived.missingMaterialCodes).toEqual(['M02']);
+    for (const item of published) {
+      expect(item.content.missingMaterials !== null).toBe(item.derived.acceptsMissingMaterials);
+    }
+  });
+
+  it('has a reported item (上报件) and one whose refusals are filed with the centre (否定报备)', () => {
+    expect(named('高龄津贴').content.reported).toEqual({ upperAuthority: '奎文区民政局', upperTier: 'district' });
+    expect(published.filter((i) => i.content.refusalFilingRequired).map((i) => i.content.name)).toEqual([
+      '食品经营许可',
+    ]);
   });
 
   it('delegates items to the township in a clean-up round, keeping the first version', async () => {
@@ -262,7 +346,7 @@ describe('demo catalogue (real PostgreSQL)', () => {
       doc.addIn(['items'], copy);
       writeFileSync(file, doc.toString());
 
-      const error: unknown = await loadDemoItems(items, organisation, folder).catch((e: unknown) => e);
+      const error: unknown = await loadDemoItems(items, organisation, folder, feeCatalogue).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DemoDataError);
       const { problems, cause } = error as DemoDataError;
       expect(cause).toBeInstanceOf(ValidationError);
@@ -286,7 +370,8 @@ describe('demo catalogue (real PostgreSQL)', () => {
 
   it('changes nothing when loaded again', async () => {
     const before = await counts();
-    const again = await loadDemoItems(items, organisation);
+    expect(await loadDemoFeeCatalogue(feeCatalogue, organisation)).toEqual(feeSummary);
+    const again = await loadDemoItems(items, organisation, DEMO_FOLDER, feeCatalogue);
     expect(again).toEqual(summary);
     expect(await counts()).toEqual(before);
     const after = (await items.listItems({ status: 'published' }, { size: 500, token: '' })).items;

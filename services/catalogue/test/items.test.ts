@@ -5,8 +5,17 @@ import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
 import { expectGrpcError } from './grpc-assertions';
 import { catalogueEventsOf, startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
-import { aCityHall, aDepartment, aDistrictHall, requestId } from './builders';
-import { aFee, aJointItem, aMaterial, anItem, aProjectGraph, days, type ProjectDepartments } from './item-builders';
+import { aCityHall, aDepartment, aDistrictHall, aWindow, requestId } from './builders';
+import {
+  aFee,
+  aJointItem,
+  aMaterial,
+  aMissingMaterialPolicy,
+  anItem,
+  aProjectGraph,
+  days,
+  type ProjectDepartments,
+} from './item-builders';
 
 type ItemClient = InstanceType<typeof pb.ItemServiceClient>;
 type OrganisationClient = InstanceType<typeof org.OrganisationServiceClient>;
@@ -358,6 +367,7 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
             aMaterial({ code: 'M03', name: '经营者身份证明', situationCodes: ['PERSON'] }),
             aMaterial({ code: 'M04', name: '健康证明', mayBeAcceptedMissing: true }),
           ],
+          missingMaterials: aMissingMaterialPolicy(),
         }),
       ),
     );
@@ -434,6 +444,7 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
       acceptTier: org.HallTier.HALL_TIER_UNSPECIFIED,
       pageSize: 0,
       pageToken: '',
+      frozen: pb.FrozenFilter.FROZEN_FILTER_UNSPECIFIED,
     });
     expect(out.map((i) => i.id)).toContain(source.id);
     expect(out.map((i) => i.id)).not.toContain(target.id);
@@ -442,17 +453,35 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
   it('bundles items issued together (两证齐发)', async () => {
     const property = await publish(await create(anItem(market, { name: '不动产权证书核发' })));
     const land = await publish(await create(anItem(market, { name: '国有土地使用证核发' })));
+    const { window } = await callUnary(directory, 'createWindow', {
+      requestId: requestId(),
+      window: aWindow(cityHallId, [], {
+        number: 'C09',
+        name: '统一出件窗口',
+        kind: org.WindowKind.WINDOW_KIND_CERTIFICATE,
+      }),
+    });
+    const place = { hallId: cityHallId, windowId: window!.id };
     const { bundle } = await callUnary(items, 'createItemBundle', {
       requestId: requestId(),
-      bundle: { name: '房产证土地证两证齐发', description: '一窗受理、一窗出件', itemIds: [property.id, land.id] },
+      bundle: {
+        name: '房产证土地证两证齐发',
+        description: '一窗受理、一窗出件',
+        itemIds: [property.id, land.id],
+        ...place,
+      },
     });
-    expect(bundle).toMatchObject({ itemIds: [property.id, land.id], active: true, version: 1 });
-    const { bundles } = await callUnary(items, 'listItemBundles', { itemId: land.id, includeInactive: false });
+    expect(bundle).toMatchObject({ itemIds: [property.id, land.id], active: true, version: 1, ...place });
+    const { bundles } = await callUnary(items, 'listItemBundles', {
+      itemId: land.id,
+      includeInactive: false,
+      hallId: cityHallId,
+    });
     expect(bundles.map((b) => b.id)).toEqual([bundle!.id]);
     const bad = await expectGrpcError(
       callUnary(items, 'createItemBundle', {
         requestId: requestId(),
-        bundle: { name: '错误的组合', description: '', itemIds: [property.id, 'no-such-item'] },
+        bundle: { name: '错误的组合', description: '', itemIds: [property.id, 'no-such-item'], ...place },
       }),
       grpc.status.INVALID_ARGUMENT,
     );

@@ -85,20 +85,25 @@ describe('demo organisation (real PostgreSQL)', () => {
       summary = await loadDemoOrganisation(organisation);
     }, 60_000);
 
-    it('loads 3 halls, 16 departments, 21 windows and 101 staff, as the files hold them', async () => {
-      expect(summary).toEqual({ halls: 3, departments: 16, windows: 21, staff: 101 });
+    it('loads 4 halls, 19 departments, 27 windows and 115 staff, as the files hold them', async () => {
+      expect(summary).toEqual({ halls: 4, departments: 19, windows: 27, staff: 115 });
       const files = demoOrganisation();
       const held = await directory();
-      expect(held.halls.map((h) => h.regionCode).sort()).toEqual(['370700', '370705', '370705001']);
+      expect(held.halls.map((h) => `${h.regionCode} ${h.kind}`).sort()).toEqual([
+        '370700 main',
+        '370705 branch',
+        '370705 main',
+        '370705001 main',
+      ]);
       expect(held.staff.map((s) => s.employeeNo).sort()).toEqual(
         files.halls.flatMap((h) => h.departments.flatMap((d) => d.staff.map((s) => s.employeeNo))).sort(),
       );
-      expect(await counts()).toMatchObject({ halls: 3, departments: 16, windows: 21, staff: 101, leader_chains: 16 });
+      expect(await counts()).toMatchObject({ halls: 4, departments: 19, windows: 27, staff: 115, leader_chains: 19 });
     });
 
     it('resolves the keys: parents, windows by department code, staff at their window, leader chains', async () => {
       const held = await directory();
-      const hall = (regionCode: string) => held.halls.find((h) => h.regionCode === regionCode)!;
+      const hall = (regionCode: string) => held.halls.find((h) => h.regionCode === regionCode && h.kind === 'main')!;
       expect(hall('370705').parentHallId).toBe(hall('370700').id);
       expect(hall('370705001').parentHallId).toBe(hall('370705').id);
       const city = hall('370700').id;
@@ -117,6 +122,46 @@ describe('demo organisation (real PostgreSQL)', () => {
         chiefRepresentativeId: person('700SCJG05').id,
         deputyLeaderId: person('700SCJG06').id,
         principalLeaderId: person('700SCJG07').id,
+      });
+    });
+
+    it('seats departments of other levels, one window serving two levels, a branch hall and an AB post', async () => {
+      const held = await directory();
+      const main = (regionCode: string) => held.halls.find((h) => h.regionCode === regionCode && h.kind === 'main')!;
+      const [city, district] = [main('370700'), main('370705')];
+      const seated = (hallId: string, code: string) =>
+        held.departments.find((d) => d.hallId === hallId && d.code === code)!;
+      // 市区一体化: a district department in the city hall; a city bureau's branch in the district hall.
+      expect(seated(city.id, 'KWSP')).toMatchObject({ tier: 'district', regionCode: '370705' });
+      expect(seated(city.id, 'SCJG')).toMatchObject({ tier: 'city', regionCode: '370700' });
+      expect(seated(district.id, 'ZRZYKW')).toMatchObject({ tier: 'city', regionCode: '370700' });
+      const b03 = held.windows.find((w) => w.hallId === district.id && w.number === 'B03')!;
+      expect(b03.departmentIds.map((id) => held.departments.find((d) => d.id === id)!.tier)).toEqual([
+        'district',
+        'city',
+      ]);
+      const branch = held.halls.find((h) => h.kind === 'branch')!;
+      expect(branch).toMatchObject({ regionCode: '370705', parentHallId: city.id, complaintPhone: '0536-8239110' });
+      expect(city).toMatchObject({ complaintPhone: '0536-12345', complaintUrl: 'https://zwfw.weifang.gov.cn/tousu' });
+      const person = (employeeNo: string) => held.staff.find((s) => s.employeeNo === employeeNo)!;
+      expect(person('700GLB02').backupStaffId).toBe(person('700GLB01').id);
+      const profiles = await organisation.listStaffProfiles({
+        hallId: city.id,
+        windowId: person('700GLB02').windowId!,
+      });
+      expect(profiles.find((p) => p.employeeNo === '700GLB02')).toEqual({
+        staffId: person('700GLB02').id,
+        employeeNo: '700GLB02',
+        name: '张丽娜',
+        photoRef: 'photos/700GLB02.jpg',
+        title: '综合受理员',
+        duties: '负责综合受理总台的登记、材料初核和分办',
+        departmentId: seated(city.id, 'GLB').id,
+        departmentName: '市政务服务中心管理办公室',
+        windowId: person('700GLB02').windowId,
+        windowNumber: 'A01',
+        backupStaffId: person('700GLB01').id,
+        backupName: '李建国',
       });
     });
 

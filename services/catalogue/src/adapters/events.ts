@@ -3,7 +3,9 @@ import type { EventContract, EventEnvelope, EventFactory, PayloadOf } from '@gov
 import type { CatalogueDomainEvents } from '../app/events';
 import { hallHoursToProto, scheduleToProto } from './proto/calendar';
 import { retiredReason } from './proto/enums';
+import { openingHoursOut } from './proto/opening-hours';
 import { bundleOut, cleanupOut, itemToProto } from './proto/items';
+import { feeCatalogueEntryOut } from './proto/fee-catalogue';
 import { departmentOut, hallOut, leaderChainOut, staffOut, windowOut } from './proto/organisation';
 import { storedScheduleView } from '../domain/calendar-admin';
 
@@ -39,9 +41,14 @@ const toMessage: {
     mergedIntoItemId: e.mergedIntoItemId ?? '',
     record: cleanupOut(e.record),
   }),
+  itemFrozen: (e) => ({ itemId: e.itemId, version: e.version, frozen: true, record: cleanupOut(e.record) }),
+  itemUnfrozen: (e) => ({ itemId: e.itemId, version: e.version, frozen: false, record: cleanupOut(e.record) }),
   bundleCreated: (bundle) => ({ bundle: bundleOut(bundle) }),
   bundleUpdated: (bundle) => ({ bundle: bundleOut(bundle) }),
   bundleDeactivated: (bundle) => ({ bundle: bundleOut(bundle) }),
+  feeCatalogueEntryCreated: (entry) => ({ entry: feeCatalogueEntryOut(entry) }),
+  feeCatalogueEntryUpdated: (entry) => ({ entry: feeCatalogueEntryOut(entry) }),
+  feeCatalogueEntryCancelled: (entry) => ({ entry: feeCatalogueEntryOut(entry) }),
   calendarYearLoaded: (e) => ({
     schedule: scheduleToProto(storedScheduleView(e)),
     supersededVersion: e.supersededVersion ?? 0,
@@ -56,6 +63,11 @@ const toMessage: {
       setAt: e.setAt,
     }),
   }),
+  openingHoursSet: (e) => ({
+    openingHours: openingHoursOut(e.openingHours),
+    supersededVersion: e.supersededVersion ?? 0,
+  }),
+  openingHoursCleared: (cleared) => ({ cleared: openingHoursOut(cleared) }),
 };
 
 /** Turns the use cases' domain events into envelopes of the catalogue's contracts. */

@@ -1,7 +1,10 @@
 import type { Department, Hall, LeaderChain, Window } from '../domain/organisation';
 import type { ItemBundle } from '../domain/items';
+import type { FeeCatalogueEntry } from '../domain/fee-catalogue';
 import type { HallHoursSetEvent, YearLoadedEvent } from './calendar-service';
-import type { ItemDraftedEvent, ItemRetiredEvent, ItemView } from './item-service';
+import type { ItemDraftedEvent, ItemFreezeEvent, ItemRetiredEvent, ItemView } from './item-service';
+import type { OpeningHoursSetEvent } from './opening-hours-service';
+import type { StoredOpeningHours } from '../domain/opening-hours';
 import type { PublicStaff } from './organisation-service';
 
 /**
@@ -27,11 +30,19 @@ export interface CatalogueDomainEvents {
   itemDraftDiscarded: { readonly itemId: string; readonly version: number; readonly itemRemoved: boolean };
   itemPublished: ItemView & { readonly supersededVersion: number | null };
   itemRetired: ItemRetiredEvent;
+  itemFrozen: ItemFreezeEvent;
+  itemUnfrozen: ItemFreezeEvent;
   bundleCreated: ItemBundle;
   bundleUpdated: ItemBundle;
   bundleDeactivated: ItemBundle;
   calendarYearLoaded: YearLoadedEvent;
   calendarHallHoursSet: HallHoursSetEvent;
+  feeCatalogueEntryCreated: FeeCatalogueEntry;
+  feeCatalogueEntryUpdated: FeeCatalogueEntry;
+  feeCatalogueEntryCancelled: FeeCatalogueEntry;
+  openingHoursSet: OpeningHoursSetEvent;
+  /** The schedule that was in force. */
+  openingHoursCleared: StoredOpeningHours;
 }
 
 /** Raises one event with the command's commit (see `CommandScope.emit`). */

@@ -8,7 +8,9 @@ import type {
   ItemType,
   ItemVersion,
   ItemVersionSummary,
+  BundlePlace,
 } from '../domain/items';
+import type { FeeCatalogueEntry } from '../domain/fee-catalogue';
 import type { GuideFieldDocument, GuideFilter, GuideQuery } from '../domain/items-search';
 import type { BodyNature, HallTier } from '../domain/organisation';
 
@@ -25,6 +27,8 @@ export interface ItemFilter {
   caseType?: CaseType;
   /** Items this tier may accept. */
   acceptTier?: HallTier;
+  /** Frozen items only (true), or those not frozen (false). */
+  frozen?: boolean;
   limit: number;
   offset: number;
 }
@@ -38,6 +42,8 @@ export interface CleanupFilter {
 export interface BundleFilter {
   /** Bundles containing this item. */
   itemId?: string;
+  /** Bundles issued in this hall. */
+  hallId?: string;
   includeInactive: boolean;
 }
 
@@ -48,9 +54,16 @@ export interface DirectoryDepartment {
   readonly active: boolean;
   readonly nature: BodyNature;
   readonly hallId: string;
-  /** Tier of the hall the department sits in: the tier that exercises its items. */
+  /** The department's own government level: the tier that exercises its items. */
+  readonly tier: HallTier;
+  /** Tier of the hall that seats it (where its items are accepted). */
   readonly hallTier: HallTier;
 }
+
+/** A hall as a bundle's place. */
+export type BundleHall = NonNullable<BundlePlace['hall']>;
+/** A window as a bundle's place, with the departments it serves. */
+export type BundleWindow = NonNullable<BundlePlace['window']>;
 
 /** What the guide index holds for one published version: where it is handled, and its fields. */
 export interface GuideEntry {
@@ -92,6 +105,8 @@ export interface ItemRecord {
   readonly baseCode: string;
   readonly implementationCode: string;
   readonly createdAt: Date;
+  /** When the item was frozen (冻结); null when it is not. */
+  readonly frozenAt: Date | null;
 }
 
 /** Reads of the item catalogue; inside a command they see the command's own writes. */
@@ -130,11 +145,23 @@ export interface ItemTransaction extends ItemReads {
   departments(ids: readonly string[]): Promise<DirectoryDepartment[]>;
   /** Status of the current version of each existing item among `ids` (see `getCurrentVersion`). */
   itemStates(ids: readonly string[]): Promise<Map<string, ItemStatus>>;
+  /** The current version of each existing item among `ids` (see `getCurrentVersion`). */
+  currentVersions(ids: readonly string[]): Promise<Map<string, ItemVersion>>;
+  /** What a bundle checks of a hall and a window of the directory (active or not). */
+  directoryHall(id: string): Promise<BundleHall | undefined>;
+  directoryWindow(id: string): Promise<BundleWindow | undefined>;
+  /**
+   * The fee catalogue entries among `ids` that exist, locked for share until commit: a cancellation or an update
+   * of one waits for this command (and this one for it), so an item is never published under a cancelled entry.
+   */
+  feeCatalogueEntries(ids: readonly string[]): Promise<FeeCatalogueEntry[]>;
   /** Throws AlreadyExistsError when another item has the implementation code. */
   insertItem(record: ItemRecord): Promise<void>;
   /** Throws AlreadyExistsError when another item has the implementation code. */
   updateItemCodes(id: string, baseCode: string, implementationCode: string): Promise<void>;
   deleteItem(id: string): Promise<void>;
+  /** Freezes the item as of `frozenAt`, or (null) lifts its freeze. */
+  setFrozen(id: string, frozenAt: Date | null): Promise<void>;
   /** Inserts or replaces a version; the store refuses any change to a published version but its retirement. */
   saveVersion(version: ItemVersion): Promise<void>;
   deleteDraft(itemId: string, version: number): Promise<void>;
@@ -144,9 +171,12 @@ export interface ItemTransaction extends ItemReads {
   replaceGuideEntry(entry: GuideEntry): Promise<void>;
   /** Takes the item out of the guide index. */
   removeGuideEntry(itemId: string): Promise<void>;
-  /** Every published version with its department's current name and what the index holds for it. */
+  /**
+   * Every version the guide shows (`shownInGuide`: published, the item not frozen) with its department's
+   * current name and what the index holds for it.
+   */
   guideIndexStates(): Promise<GuideIndexState[]>;
-  /** Items with index rows of a version that is not published (none, unless someone wrote behind us). */
+  /** Items with index rows the guide must not show: a version not published, or a frozen item. */
   strayGuideEntries(): Promise<string[]>;
   /** Raises an event with the command's commit (outbox). */
   readonly emit: Emit;

@@ -16,6 +16,7 @@ import {
   publishProblems,
   selectMaterials,
   validateBundleInput,
+  validateBundlePlace,
   validateCleanupInput,
   validateDelegation,
   validateItemInput,
@@ -33,6 +34,7 @@ import {
   type Material,
   type Unchecked,
 } from '../domain/items';
+import { linkFeeItems } from '../domain/fee-catalogue';
 import {
   excerptField,
   guideDocument,
@@ -41,6 +43,7 @@ import {
   indexedGuideText,
   minimumCoveredTerms,
   parseGuideQuery,
+  shownInGuide,
   type GuideField,
   type GuideFilter,
   type GuideHit,
@@ -67,6 +70,13 @@ export interface ItemRetiredEvent {
   readonly version: number;
   readonly reason: 'cancelled' | 'merged';
   readonly mergedIntoItemId: string | null;
+  readonly record: CleanupRecord;
+}
+
+/** 冻结 or 解冻 of an item in service: its published version and the clean-up record. */
+export interface ItemFreezeEvent {
+  readonly itemId: string;
+  readonly version: number;
   readonly record: CleanupRecord;
 }
 
@@ -155,8 +165,9 @@ export class ItemService {
           baseCode: content.baseCode,
           implementationCode: content.implementationCode,
           createdAt: now,
+          frozenAt: null,
         });
-        const draft = this.newDraft(id, 1, content, now);
+        const draft = this.newDraft(id, 1, content, now, null);
         await tx.saveVersion(draft);
         tx.emit('itemDrafted', drafted(draft, null));
         return view(draft);
@@ -239,7 +250,7 @@ export class ItemService {
             this.refuseCodeChange(record, content);
           }
         }
-        const draft = this.newDraft(itemId, nextVersion, content, this.clock.now());
+        const draft = this.newDraft(itemId, nextVersion, content, this.clock.now(), record.frozenAt);
         await tx.saveVersion(draft);
         tx.emit('itemDrafted', drafted(draft, published.version));
         return view(draft);
@@ -304,7 +315,7 @@ export class ItemService {
           );
         }
         ValidationError.throwIfAny([...validateItemInput(draft.content), ...publishProblems(draft.content)]);
-        await this.checkAgainstCatalogue(tx, draft.content);
+        await this.checkAgainstCatalogue(tx, draft.content, { publishing: true });
         const now = this.clock.now();
         const previous = await tx.getCurrentVersion(itemId);
         let supersededVersion: number | null = null;
@@ -321,8 +332,10 @@ export class ItemService {
         }
         const published: ItemVersion = { ...draft, status: 'published', publishedAt: now, updatedAt: now };
         await tx.saveVersion(published);
-        // The guide shows the version in service from the moment it is: same transaction as the publish.
-        await this.indexForGuide(tx, published);
+        // The guide shows the version in service from the moment it is: same transaction as the publish. A
+        // frozen item stays frozen (and out of the guide) through a new version until it is unfrozen.
+        if (shownInGuide(published)) await this.indexForGuide(tx, published);
+        else await tx.removeGuideEntry(itemId);
         const answer = view(published);
         tx.emit('itemPublished', { ...answer, supersededVersion });
         return answer;
@@ -365,7 +378,7 @@ export class ItemService {
         result: ItemWithRecordResult,
       },
       async (tx) => {
-        await this.lock(tx, itemId);
+        const item = await this.lock(tx, itemId);
         const { published } = await this.requireRevisable(tx, itemId, version);
         if (mergedIntoItemId) {
           const state = (await tx.itemStates([mergedIntoItemId])).get(mergedIntoItemId);
@@ -384,8 +397,11 @@ export class ItemService {
           retiredReason: reason,
           mergedIntoItemId,
           updatedAt: now,
+          frozenAt: null,
         };
         await tx.saveVersion(retired);
+        // Out of service is more than suspended: a freeze ends with the item's retirement.
+        if (item.frozenAt) await tx.setFrozen(itemId, null);
         await tx.removeGuideEntry(itemId);
         const record: CleanupRecord = {
           ...cleanup,
@@ -426,13 +442,13 @@ export class ItemService {
         result: ItemWithRecordResult,
       },
       async (tx) => {
-        await this.lock(tx, itemId);
+        const item = await this.lock(tx, itemId);
         const { published, nextVersion } = await this.requireRevisable(tx, itemId, version);
         ValidationError.throwIfAny(validateDelegation(delegation, published.content.exercisingTier, 'delegation'));
         const content = delegatedContent(published.content, delegation as Delegation);
         ValidationError.throwIfAny(validateItemInput(content));
         const now = this.clock.now();
-        const draft = this.newDraft(itemId, nextVersion, content, now);
+        const draft = this.newDraft(itemId, nextVersion, content, now, item.frozenAt);
         await tx.saveVersion(draft);
         const record: CleanupRecord = {
           ...cleanup,
@@ -448,6 +464,83 @@ export class ItemService {
         await tx.saveCleanupRecord(record);
         tx.emit('itemDrafted', drafted(draft, published.version));
         return { item: view(draft), record };
+      },
+    );
+  }
+
+  /**
+   * Suspends the item in service (冻结, a clean-up action): its published `version` stays published and
+   * unchanged, but the item is marked frozen, leaves guide search and intake accepts no new case of it.
+   * FAILED_PRECONDITION when nothing is published, `version` is not the published version, or it is already
+   * frozen. A draft may stay open: a revision published while frozen stays frozen.
+   */
+  freezeItem(
+    meta: CommandMeta,
+    itemId: string,
+    version: number,
+    cleanup: CleanupInput,
+  ): Promise<{ item: ItemView; record: CleanupRecord }> {
+    return this.changeFreeze(meta, 'FreezeItem', itemId, version, cleanup, true);
+  }
+
+  /** Puts a frozen item back in service (解冻): guide search shows it again. FAILED_PRECONDITION when not frozen. */
+  unfreezeItem(
+    meta: CommandMeta,
+    itemId: string,
+    version: number,
+    cleanup: CleanupInput,
+  ): Promise<{ item: ItemView; record: CleanupRecord }> {
+    return this.changeFreeze(meta, 'UnfreezeItem', itemId, version, cleanup, false);
+  }
+
+  private changeFreeze(
+    meta: CommandMeta,
+    operation: 'FreezeItem' | 'UnfreezeItem',
+    itemId: string,
+    version: number,
+    cleanup: CleanupInput,
+    freeze: boolean,
+  ): Promise<{ item: ItemView; record: CleanupRecord }> {
+    ValidationError.throwIfAny(validateCleanupInput(cleanup));
+    return this.store.command(
+      { requestId: meta.requestId, operation, request: { itemId, version, cleanup }, result: ItemWithRecordResult },
+      async (tx) => {
+        const item = await this.lock(tx, itemId);
+        const published = (await tx.listVersions(itemId)).find((v) => v.status === 'published');
+        if (!published) {
+          throw new PreconditionFailedError(
+            `item ${itemId} has no published version: only an item in service is frozen or unfrozen`,
+          );
+        }
+        if (published.version !== version) {
+          throw new PreconditionFailedError(
+            `item ${itemId} has version ${published.version} published, not ${version}; reload and retry`,
+          );
+        }
+        if (freeze && item.frozenAt) {
+          throw new PreconditionFailedError(`item ${itemId} is already frozen (since ${item.frozenAt.toISOString()})`);
+        }
+        if (!freeze && !item.frozenAt) throw new PreconditionFailedError(`item ${itemId} is not frozen`);
+        const now = this.clock.now();
+        const frozenAt = freeze ? now : null;
+        await tx.setFrozen(itemId, frozenAt);
+        const current: ItemVersion = { ...(await this.requireVersion(tx, itemId, version)), frozenAt };
+        if (shownInGuide(current)) await this.indexForGuide(tx, current);
+        else await tx.removeGuideEntry(itemId);
+        const record: CleanupRecord = {
+          ...cleanup,
+          id: this.ids.next(),
+          itemId,
+          action: freeze ? 'frozen' : 'unfrozen',
+          fromVersion: version,
+          mergedIntoItemId: null,
+          delegation: null,
+          draftVersion: null,
+          recordedAt: now,
+        };
+        await tx.saveCleanupRecord(record);
+        tx.emit(freeze ? 'itemFrozen' : 'itemUnfrozen', { itemId, version, record });
+        return { item: view(current), record };
       },
     );
   }
@@ -615,7 +708,7 @@ export class ItemService {
         // Locked and read again: a publish or retirement since the listing wins.
         await tx.lockItem(state.itemId);
         const current = await tx.getCurrentVersion(state.itemId);
-        if (current?.status === 'published') await this.indexForGuide(tx, current);
+        if (current && shownInGuide(current)) await this.indexForGuide(tx, current);
         else await tx.removeGuideEntry(state.itemId);
         changed += 1;
       }
@@ -702,7 +795,13 @@ export class ItemService {
 
   // ---- helpers -----------------------------------------------------------------------------------------
 
-  private newDraft(itemId: string, version: number, content: ItemContent, now: Date): ItemVersion {
+  private newDraft(
+    itemId: string,
+    version: number,
+    content: ItemContent,
+    now: Date,
+    frozenAt: Date | null,
+  ): ItemVersion {
     return {
       itemId,
       version,
@@ -715,6 +814,7 @@ export class ItemService {
       retiredAt: null,
       retiredReason: null,
       mergedIntoItemId: null,
+      frozenAt,
     };
   }
 
@@ -799,9 +899,15 @@ export class ItemService {
   /**
    * What the directory and the catalogue must confirm: the implementing department exists, is active and sits
    * at the exercising tier; fee-receiving and joint departments exist and are active; referenced items exist.
-   * Fills the body nature from the department when the input leaves it out.
+   * Fills the body nature from the department when the input leaves it out, and linked fee items' standards
+   * from the fee catalogue (`linkFees`).
    */
-  private async checkAgainstCatalogue(tx: ItemTransaction, input: ItemInput): Promise<ItemContent> {
+  private async checkAgainstCatalogue(
+    tx: ItemTransaction,
+    sent: ItemInput,
+    options: { publishing: boolean } = { publishing: false },
+  ): Promise<ItemContent> {
+    const input = await this.linkFees(tx, sent, options.publishing);
     const departmentIds = [
       input.departmentId,
       ...input.feeItems.map((fee) => fee.receivingDepartmentId),
@@ -826,10 +932,10 @@ export class ItemService {
     };
     if (checkDepartment('item.department_id', input.departmentId)) {
       const department = departments.get(input.departmentId)!;
-      if (input.exercisingTier && department.hallTier !== input.exercisingTier) {
+      if (input.exercisingTier && department.tier !== input.exercisingTier) {
         violations.push({
           field: 'item.exercising_tier',
-          description: `department ${department.id} sits in a ${department.hallTier} hall, so it exercises at the ${department.hallTier} tier`,
+          description: `department ${department.id} is a ${department.tier}-level body, so it exercises at the ${department.tier} tier`,
         });
       }
     }
@@ -853,16 +959,60 @@ export class ItemService {
     return { ...input, bodyNature: input.bodyNature ?? departments.get(input.departmentId)!.nature } as ItemContent;
   }
 
-  /** Every item of a bundle exists and is not out of service. */
+  /**
+   * Fee items linked to the fee catalogue take their standard from entries of the hall that seats the item's
+   * department (see `linkFeeItems`); the entries are locked for share, so a cancellation waits for this command.
+   * Publishing checks that the draft's copy is still what the entries say.
+   */
+  private async linkFees(tx: ItemTransaction, input: ItemInput, publishing: boolean): Promise<ItemInput> {
+    const ids = [...new Set(input.feeItems.map((fee) => fee.catalogueEntryId).filter((id): id is string => !!id))];
+    const entries = ids.length > 0 ? await tx.feeCatalogueEntries(ids) : [];
+    const [department] = ids.length > 0 && input.departmentId ? await tx.departments([input.departmentId]) : [];
+    const linking = linkFeeItems(input.feeItems, new Map(entries.map((e) => [e.id, e])), department?.hallId, {
+      prefix: 'item',
+      publishing,
+    });
+    ValidationError.throwIfAny(linking.violations);
+    return { ...input, feeItems: linking.feeItems };
+  }
+
+  /**
+   * Every item of a bundle exists, is not out of service, and is accepted where the bundle is issued: the
+   * hall seats its department and accepts its tier, and the window issues for it (`validateBundlePlace`).
+   */
   private async checkBundleItems(tx: ItemTransaction, input: ItemBundleInput): Promise<void> {
-    const states = await tx.itemStates(input.itemIds);
+    const versions = await tx.currentVersions(input.itemIds);
     const violations: FieldViolation[] = [];
     input.itemIds.forEach((id, i) => {
-      const state = states.get(id);
+      const state = versions.get(id)?.status;
       const field = `bundle.item_ids[${i}]`;
       if (!state) violations.push({ field, description: `item ${id} does not exist` });
       else if (state === 'retired') violations.push({ field, description: `item ${id} is out of service` });
     });
+    const inService = [...versions.values()].filter((v) => v.status !== 'retired');
+    const departments = new Map(
+      (await tx.departments([...new Set(inService.map((v) => v.content.departmentId))])).map((d) => [d.id, d]),
+    );
+    const items = new Map(
+      inService.flatMap((v) => {
+        const department = departments.get(v.content.departmentId);
+        return department
+          ? [
+              [
+                v.itemId,
+                {
+                  departmentId: department.id,
+                  departmentHallId: department.hallId,
+                  acceptTiers: v.content.acceptTiers,
+                },
+              ] as const,
+            ]
+          : [];
+      }),
+    );
+    const hall = input.hallId ? await tx.directoryHall(input.hallId) : undefined;
+    const window = input.windowId ? await tx.directoryWindow(input.windowId) : undefined;
+    violations.push(...validateBundlePlace(input, { hall, window, items }));
     ValidationError.throwIfAny(violations);
   }
 

@@ -10,7 +10,10 @@ import {
 } from '@govhall/kit';
 import { HallResult, DepartmentResult, WindowResult, PublicStaffResult, LeaderChainResult } from './results';
 import {
+  backupProblem,
+  departmentLevel,
   findParentCycle,
+  validateDepartmentSeat,
   validateDepartmentInput,
   validateHallInput,
   validateHallParent,
@@ -21,6 +24,7 @@ import {
   type DepartmentInput,
   type Hall,
   type HallInput,
+  type HallTier,
   type LeaderChain,
   type LeaderChainInput,
   type Staff,
@@ -50,6 +54,22 @@ function checkVersion(entity: string, current: { version: number }, expected: nu
       `${entity} was changed by someone else (version ${current.version}, you read ${expected}); reload and retry`,
     );
   }
+}
+
+/** What the hall shows the public of one staff member: no contact data, no roles beyond the title. */
+export interface StaffProfile {
+  readonly staffId: string;
+  readonly employeeNo: string;
+  readonly name: string;
+  readonly photoRef: string;
+  readonly title: string;
+  readonly duties: string;
+  readonly departmentId: string | null;
+  readonly departmentName: string;
+  readonly windowId: string | null;
+  readonly windowNumber: string;
+  readonly backupStaffId: string | null;
+  readonly backupName: string;
 }
 
 /** Staff as published in events and answered over gRPC: the mobile number masked (PIPL). */
@@ -82,6 +102,7 @@ export class OrganisationService {
         const hall: Hall = {
           ...input,
           tier: input.tier!,
+          kind: input.kind ?? 'main',
           id: this.ids.next(),
           active: true,
           version: 1,
@@ -112,11 +133,15 @@ export class OrganisationService {
           ...current,
           ...input,
           tier: input.tier!,
+          kind: input.kind ?? 'main',
           version: current.version + 1,
           updatedAt: this.clock.now(),
         };
         await this.checkHallPlacement(tx, hall);
         await this.checkChildrenStillFit(tx, hall);
+        if (current.kind === 'main' && (hall.kind !== 'main' || hall.regionCode !== current.regionCode)) {
+          await this.checkNoBranchesLeft(tx, current);
+        }
         await tx.saveHall(hall);
         tx.emit('hallUpdated', hall);
         return hall;
@@ -140,6 +165,7 @@ export class OrganisationService {
               `${windows.length} windows and ${staff.length} staff; deactivate those first`,
           );
         }
+        if (current.kind === 'main') await this.checkNoBranchesLeft(tx, current);
         const hall: Hall = { ...current, active: false, version: current.version + 1, updatedAt: this.clock.now() };
         await tx.saveHall(hall);
         tx.emit('hallDeactivated', hall);
@@ -162,11 +188,22 @@ export class OrganisationService {
     return hall;
   }
 
-  /** Region unique, parent one tier above with the region nested in it, and no loop in the tree. */
+  /**
+   * One main hall per region and a branch beside it; the parent a main hall one tier above with the region
+   * nested in it, and no loop in the tree.
+   */
   private async checkHallPlacement(tx: OrganisationTransaction, hall: Hall): Promise<void> {
-    const sameRegion = await tx.findHallByRegion(hall.regionCode);
-    if (sameRegion && sameRegion.id !== hall.id) {
-      throw new AlreadyExistsError(`region ${hall.regionCode} already has hall ${sameRegion.id} (${sameRegion.name})`);
+    const main = await tx.findMainHall(hall.regionCode);
+    if (hall.kind === 'main' && main && main.id !== hall.id) {
+      throw new AlreadyExistsError(
+        `region ${hall.regionCode} already has main hall ${main.id} (${main.name}); add this one as a branch`,
+      );
+    }
+    if (hall.kind === 'branch' && (!main || main.id === hall.id)) {
+      throw ValidationError.single(
+        'hall.kind',
+        `a branch hall stands beside its region's main hall, and region ${hall.regionCode} has none; create the main hall first`,
+      );
     }
     if (!hall.parentHallId) return;
     const parent = await tx.getHall(hall.parentHallId);
@@ -177,6 +214,18 @@ export class OrganisationService {
       throw ValidationError.single('hall.parent_hall_id', `would make a loop in the hall tree: ${cycle.join(' → ')}`);
     }
     ValidationError.throwIfAny(validateHallParent(hall, parent));
+  }
+
+  /** A main hall stays while branch halls of its region stand beside it. */
+  private async checkNoBranchesLeft(tx: OrganisationTransaction, main: Hall): Promise<void> {
+    const branches = (
+      await tx.listHalls({ regionCode: main.regionCode, kind: 'branch', includeInactive: false })
+    ).filter((h) => h.id !== main.id);
+    if (branches.length > 0) {
+      throw new PreconditionFailedError(
+        `main hall ${main.id} still has branch halls ${branches.map((b) => b.name).join('、')} in region ${main.regionCode}; deactivate them or name another main hall first`,
+      );
+    }
   }
 
   /** After a hall's tier or region changes, its sub-halls must still sit one tier below and inside it. */
@@ -199,7 +248,7 @@ export class OrganisationService {
       { requestId: meta.requestId, operation: 'CreateDepartment', request: input, result: DepartmentResult },
       async (tx) => {
         const now = this.clock.now();
-        const department: Department = {
+        const fields = {
           ...input,
           nature: input.nature!,
           id: this.ids.next(),
@@ -208,11 +257,23 @@ export class OrganisationService {
           createdAt: now,
           updatedAt: now,
         };
-        // One statement on the way that succeeds; the checks explain a refusal (they throw).
-        if (!(await tx.insertDepartment(department))) {
+        // A department of its hall's own level: one statement on the way that succeeds (it copies the hall's level
+        // and region). One of its own level: its region is checked against the hall's first.
+        if (input.tier) {
+          const department: Department = { ...fields, tier: input.tier };
           await this.checkDepartmentPlacement(tx, department);
-          throw new PreconditionFailedError(`department ${department.code} could not be created; retry`);
+          if (!(await tx.insertDepartment(department))) {
+            throw new PreconditionFailedError(`department ${department.code} could not be created; retry`);
+          }
+          tx.emit('departmentCreated', department);
+          return department;
         }
+        const level = await tx.insertDepartment(fields);
+        if (!level) {
+          await this.checkDepartmentPlacement(tx, fields);
+          throw new PreconditionFailedError(`department ${fields.code} could not be created; retry`);
+        }
+        const department: Department = { ...fields, ...level };
         tx.emit('departmentCreated', department);
         return department;
       },
@@ -237,14 +298,21 @@ export class OrganisationService {
             'a department cannot move to another hall; create it there',
           );
         }
+        const hall = await tx.getHall(current.hallId);
         const department: Department = {
           ...current,
           ...input,
           nature: input.nature!,
+          ...(hall ? departmentLevel(input, hall) : { tier: current.tier, regionCode: current.regionCode }),
           version: current.version + 1,
           updatedAt: this.clock.now(),
         };
         await this.checkDepartmentPlacement(tx, department);
+        if (department.tier !== current.tier && (await tx.departmentHasItems(id))) {
+          throw new PreconditionFailedError(
+            `department ${id} has items exercised at the ${current.tier} tier; its level cannot change under them`,
+          );
+        }
         await tx.saveDepartment(department);
         tx.emit('departmentUpdated', department);
         return department;
@@ -300,10 +368,16 @@ export class OrganisationService {
     return department;
   }
 
-  private async checkDepartmentPlacement(tx: OrganisationTransaction, department: Department): Promise<void> {
+  /** The hall exists and is active, seats the department's region line, and has no department with its code. */
+  private async checkDepartmentPlacement(
+    tx: OrganisationTransaction,
+    department: Pick<Department, 'id' | 'hallId' | 'code'> & { readonly tier?: HallTier; readonly regionCode: string },
+  ): Promise<void> {
     const hall = await tx.getHall(department.hallId);
     if (!hall) throw ValidationError.single('department.hall_id', `hall ${department.hallId} does not exist`);
     if (!hall.active) throw ValidationError.single('department.hall_id', `hall ${department.hallId} is deactivated`);
+    if (department.tier)
+      ValidationError.throwIfAny(validateDepartmentSeat({ ...department, tier: department.tier }, hall));
     const sameCode = await tx.findDepartmentByCode(department.hallId, department.code);
     if (sameCode && sameCode.id !== department.id) {
       throw new AlreadyExistsError(`hall ${department.hallId} already has a department with code ${department.code}`);
@@ -464,6 +538,7 @@ export class OrganisationService {
         };
         await this.checkStaffPlacement(tx, staff);
         await this.checkLeaderChainsStillHold(tx, staff);
+        await this.checkBackupsStillHold(tx, staff);
         await tx.saveStaff(staff);
         tx.emit('staffUpdated', publicStaff(staff));
         return publicStaff(staff);
@@ -479,6 +554,7 @@ export class OrganisationService {
         if (!current.active) return publicStaff(current);
         const staff: Staff = { ...current, active: false, version: current.version + 1, updatedAt: this.clock.now() };
         await this.checkLeaderChainsStillHold(tx, staff);
+        await this.checkBackupsStillHold(tx, staff);
         await tx.saveStaff(staff);
         tx.emit('staffDeactivated', publicStaff(staff));
         return publicStaff(staff);
@@ -498,6 +574,49 @@ export class OrganisationService {
 
   async listStaff(filter: StaffFilter): Promise<PublicStaff[]> {
     return (await this.store.reads.listStaff(filter)).map(publicStaff);
+  }
+
+  /** The public profiles of a hall's active staff (公开姓名、编号、照片、职务和岗位职责), with department and window. */
+  async listStaffProfiles(filter: {
+    hallId: string;
+    departmentId?: string;
+    windowId?: string;
+  }): Promise<StaffProfile[]> {
+    if (!filter.hallId) throw ValidationError.single('hall_id', 'is required');
+    await this.requireHall(this.store.reads, filter.hallId);
+    const [staff, departments, windows] = await Promise.all([
+      this.store.reads.listStaff({ ...filter, includeInactive: false }),
+      this.store.reads.listDepartments({ hallId: filter.hallId, includeInactive: true }),
+      this.store.reads.listWindows({ hallId: filter.hallId, includeInactive: true }),
+    ]);
+    const departmentName = new Map(departments.map((d) => [d.id, d.name]));
+    const windowNumber = new Map(windows.map((w) => [w.id, w.number]));
+    const backups = new Map(
+      (
+        await this.store.reads.getStaffMany([
+          ...new Set(staff.flatMap((s) => (s.backupStaffId ? [s.backupStaffId] : []))),
+        ])
+      )
+        .filter((b) => b.active)
+        .map((b) => [b.id, b.name]),
+    );
+    return staff.map((s) => {
+      const backupName = s.backupStaffId ? backups.get(s.backupStaffId) : undefined;
+      return {
+        staffId: s.id,
+        employeeNo: s.employeeNo,
+        name: s.name,
+        photoRef: s.photoRef,
+        title: s.title,
+        duties: s.duties,
+        departmentId: s.departmentId,
+        departmentName: s.departmentId ? (departmentName.get(s.departmentId) ?? '') : '',
+        windowId: s.windowId,
+        windowNumber: s.windowId ? (windowNumber.get(s.windowId) ?? '') : '',
+        backupStaffId: backupName ? s.backupStaffId : null,
+        backupName: backupName ?? '',
+      };
+    });
   }
 
   private async requireStaff(reads: { getStaff(id: string): Promise<Staff | undefined> }, id: string): Promise<Staff> {
@@ -529,10 +648,28 @@ export class OrganisationService {
         violate(field, `window ${staff.windowId} is not in hall ${staff.hallId}`);
       else if (staff.active && !window.active) violate(field, `window ${staff.windowId} is deactivated`);
     }
+    if (staff.backupStaffId) {
+      const backup = staff.backupStaffId === staff.id ? staff : await tx.getStaff(staff.backupStaffId);
+      const problem = backupProblem(staff, backup);
+      if (problem) violate('staff.backup_staff_id', problem);
+    }
     ValidationError.throwIfAny(violations);
     const sameNo = await tx.findStaffByEmployeeNo(staff.hallId, staff.employeeNo);
     if (sameNo && sameNo.id !== staff.id) {
       throw new AlreadyExistsError(`hall ${staff.hallId} already has staff with employee number ${staff.employeeNo}`);
+    }
+  }
+
+  /** A change that would leave someone's AB-post backup unable to stand in is refused. */
+  private async checkBackupsStillHold(tx: OrganisationTransaction, backup: Staff): Promise<void> {
+    for (const covered of await tx.staffBackedUpBy(backup.id)) {
+      if (covered.id === backup.id) continue;
+      const problem = backupProblem(covered, backup);
+      if (problem) {
+        throw new PreconditionFailedError(
+          `staff ${backup.id} is the AB-post backup of ${covered.id} (${covered.name}) and then could not stand in: ${problem}; name another backup first`,
+        );
+      }
     }
   }
 

@@ -1,10 +1,27 @@
 import type { CommandKey } from '@govhall/kit';
 import type { Emit } from './events';
-import type { Department, Hall, HallTier, LeaderChain, Staff, StaffRole, Window } from '../domain/organisation';
+import type {
+  Department,
+  Hall,
+  HallKind,
+  HallTier,
+  LeaderChain,
+  Staff,
+  StaffRole,
+  Window,
+} from '../domain/organisation';
+
+/** A department to insert: its own level, or none to take the hall's. */
+export type NewDepartment = Omit<Department, 'tier' | 'regionCode'> & {
+  readonly tier?: HallTier;
+  readonly regionCode: string;
+};
 
 export interface HallFilter {
   parentHallId?: string;
   tier?: HallTier;
+  regionCode?: string;
+  kind?: HallKind;
   includeInactive: boolean;
 }
 export interface DepartmentFilter {
@@ -19,6 +36,7 @@ export interface WindowFilter {
 export interface StaffFilter {
   hallId?: string;
   departmentId?: string;
+  windowId?: string;
   role?: StaffRole;
   includeInactive: boolean;
 }
@@ -42,7 +60,12 @@ export interface OrganisationReads {
 export interface OrganisationTransaction extends OrganisationReads {
   /** Parent of every hall, for the cycle check. */
   hallParents(): Promise<Map<string, string | null>>;
-  findHallByRegion(regionCode: string): Promise<Hall | undefined>;
+  /** The active main hall of a region (locked until commit). */
+  findMainHall(regionCode: string): Promise<Hall | undefined>;
+  /** Whether the department has a draft or published item (whose exercising tier is its level). */
+  departmentHasItems(departmentId: string): Promise<boolean>;
+  /** Active staff whose AB-post backup this person is. */
+  staffBackedUpBy(staffId: string): Promise<Staff[]>;
   findDepartmentByCode(hallId: string, code: string): Promise<Department | undefined>;
   findWindowByNumber(hallId: string, number: string): Promise<Window | undefined>;
   findStaffByEmployeeNo(hallId: string, employeeNo: string): Promise<Staff | undefined>;
@@ -52,10 +75,10 @@ export interface OrganisationTransaction extends OrganisationReads {
   saveDepartment(department: Department): Promise<void>;
   /**
    * Inserts a new department in one statement, only into an existing active hall (which stays locked against
-   * deactivation until commit) and only when the hall has no department with its code. False when refused: the
-   * caller reads why.
+   * deactivation until commit) and only when the hall has no department with its code. Without a tier it takes
+   * the hall's level and region. Answers the level stored, or undefined when refused: the caller reads why.
    */
-  insertDepartment(department: Department): Promise<boolean>;
+  insertDepartment(department: NewDepartment): Promise<{ tier: HallTier; regionCode: string } | undefined>;
   saveWindow(window: Window): Promise<void>;
   saveStaff(staff: Staff): Promise<void>;
   saveLeaderChain(chain: LeaderChain): Promise<void>;

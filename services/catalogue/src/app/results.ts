@@ -3,8 +3,11 @@ import { RegionLevels, ScheduleSources } from '../domain/calendar-admin';
 import {
   CleanupActions,
   DelegationModes,
+  FeeKinds,
   ItemStatuses,
   RetiredReasons,
+  deriveProcess,
+  storedContent,
   type CleanupRecord,
   type ItemBundle,
   type ItemContent,
@@ -12,6 +15,7 @@ import {
 } from '../domain/items';
 import {
   BodyNatures,
+  HallKinds,
   HallTiers,
   StaffRoles,
   WindowKinds,
@@ -22,6 +26,13 @@ import {
 } from '../domain/organisation';
 import type { HallHoursResult as HallHours, YearLoadResult as YearLoad } from './calendar-service';
 import type { ItemView } from './item-service';
+import { FeeCatalogueStatuses, type FeeCatalogueEntry } from '../domain/fee-catalogue';
+import type { FeeCatalogueUpdate } from './fee-catalogue-service';
+import { ScopeLevels, SessionKinds, type OpeningScope, type StoredOpeningHours } from '../domain/opening-hours';
+import type {
+  OpeningHoursClearedResult as OpeningHoursCleared,
+  OpeningHoursSetResult as OpeningHoursSetAnswer,
+} from './opening-hours-service';
 import type { PublicStaff } from './organisation-service';
 
 /**
@@ -39,6 +50,9 @@ export const HallResult: z.ZodType<Hall> = z.object({
   regionCode: z.string(),
   parentHallId: z.string().nullable(),
   address: z.string(),
+  kind: z.enum(HallKinds),
+  complaintPhone: z.string(),
+  complaintUrl: z.string(),
   ...versioned,
 });
 
@@ -48,6 +62,9 @@ export const DepartmentResult: z.ZodType<Department> = z.object({
   code: z.string(),
   name: z.string(),
   nature: z.enum(BodyNatures),
+  tier: z.enum(HallTiers),
+  regionCode: z.string(),
+  consultationPhone: z.string(),
   ...versioned,
 });
 
@@ -70,6 +87,10 @@ export const PublicStaffResult: z.ZodType<PublicStaff> = z.object({
   mobileMasked: z.string(),
   roles: z.array(z.enum(StaffRoles)),
   windowId: z.string().nullable(),
+  photoRef: z.string(),
+  title: z.string(),
+  duties: z.string(),
+  backupStaffId: z.string().nullable(),
   ...versioned,
 });
 
@@ -82,24 +103,39 @@ export const LeaderChainResult: z.ZodType<LeaderChain> = z.object({
   updatedAt: date,
 });
 
-// Content and derived process hold no dates: stored and read back as written (the store validated them).
-const itemContent = z.custom<ItemContent>((value) => typeof value === 'object' && value !== null);
-const itemDerived = z.custom<ItemDerived>((value) => typeof value === 'object' && value !== null);
+// Content and derived process hold no dates: stored and read back as written (the store validated them). An
+// answer stored before the item rules of migration 0007 reads their fields as "none" (not frozen, no 容缺
+// policy), and its derived process gains the codes of its 容缺 materials.
+const itemContent = z
+  .custom<ItemContent>((value) => typeof value === 'object' && value !== null)
+  .transform(storedContent);
+const itemDerived = z.custom<Omit<ItemDerived, 'missingMaterialCodes'> & Partial<ItemDerived>>(
+  (value) => typeof value === 'object' && value !== null,
+);
 
-export const ItemViewResult: z.ZodType<ItemView> = z.object({
-  itemId: z.string(),
-  version: z.number().int(),
-  status: z.enum(ItemStatuses),
-  revision: z.number().int(),
-  content: itemContent,
-  derived: itemDerived,
-  createdAt: date,
-  updatedAt: date,
-  publishedAt: date.nullable(),
-  retiredAt: date.nullable(),
-  retiredReason: z.enum(RetiredReasons).nullable(),
-  mergedIntoItemId: z.string().nullable(),
-});
+export const ItemViewResult: z.ZodType<ItemView> = z
+  .object({
+    itemId: z.string(),
+    version: z.number().int(),
+    status: z.enum(ItemStatuses),
+    revision: z.number().int(),
+    content: itemContent,
+    derived: itemDerived,
+    createdAt: date,
+    updatedAt: date,
+    publishedAt: date.nullable(),
+    retiredAt: date.nullable(),
+    retiredReason: z.enum(RetiredReasons).nullable(),
+    mergedIntoItemId: z.string().nullable(),
+    frozenAt: date.nullable().default(null),
+  })
+  .transform((v) => ({
+    ...v,
+    derived: {
+      ...v.derived,
+      missingMaterialCodes: v.derived.missingMaterialCodes ?? deriveProcess(v.content).missingMaterialCodes,
+    },
+  }));
 
 export const CleanupRecordResult: z.ZodType<CleanupRecord> = z.object({
   id: z.string(),
@@ -127,7 +163,37 @@ export const ItemBundleResult: z.ZodType<ItemBundle> = z.object({
   name: z.string(),
   description: z.string(),
   itemIds: z.array(z.string()),
+  // Answers stored before bundles named their place have neither.
+  hallId: z.string().nullable().default(null),
+  windowId: z.string().nullable().default(null),
   ...versioned,
+});
+
+export const FeeCatalogueEntryResult: z.ZodType<FeeCatalogueEntry> = z.object({
+  id: z.string(),
+  hallId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  chargingDepartmentId: z.string(),
+  basis: z.string(),
+  kind: z.enum(FeeKinds),
+  amountFen: z.number().int(),
+  unitPriceFen: z.number().int(),
+  unitName: z.string(),
+  fiscalAccount: z.string(),
+  oneFee: z.boolean(),
+  upwardShareBasisPoints: z.number().int(),
+  upwardBody: z.string(),
+  status: z.enum(FeeCatalogueStatuses),
+  cancellation: z.object({ round: z.string(), basis: z.string(), note: z.string(), cancelledAt: date }).nullable(),
+  version: z.number().int(),
+  createdAt: date,
+  updatedAt: date,
+});
+
+export const FeeCatalogueUpdateResult: z.ZodType<FeeCatalogueUpdate> = z.object({
+  entry: FeeCatalogueEntryResult,
+  itemsToRevise: z.array(z.string()),
 });
 
 const namedDate = z.object({ date: z.string(), name: z.string() });
@@ -158,4 +224,39 @@ export const HallHoursResult: z.ZodType<HallHours> = z.object({
     setAt: date.nullable(),
   }),
   unchanged: z.boolean(),
+});
+
+const openingScope: z.ZodType<OpeningScope> = z.discriminatedUnion('level', [
+  z.object({ level: z.literal(ScopeLevels.hall) }),
+  z.object({ level: z.literal(ScopeLevels.windowKind), windowKind: z.enum(WindowKinds) }),
+  z.object({ level: z.literal(ScopeLevels.window), windowId: z.string() }),
+]);
+
+const storedOpeningHours: z.ZodType<StoredOpeningHours> = z.object({
+  hallId: z.string(),
+  scope: openingScope,
+  schedule: z.object({
+    sessions: z.array(
+      z.object({
+        weekdays: z.array(z.number().int()),
+        start: z.string(),
+        end: z.string(),
+        kind: z.enum(SessionKinds),
+      }),
+    ),
+    openOnPublicHolidays: z.boolean(),
+    note: z.string(),
+  }),
+  version: z.number().int(),
+  setAt: date,
+});
+
+export const OpeningHoursSetResult: z.ZodType<OpeningHoursSetAnswer> = z.object({
+  openingHours: storedOpeningHours,
+  unchanged: z.boolean(),
+});
+
+export const OpeningHoursClearedResult: z.ZodType<OpeningHoursCleared> = z.object({
+  cleared: storedOpeningHours,
+  clearedAt: date,
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument, type Document } from 'yaml';
 import { DEMO_FOLDER, DemoDataError } from './demo-files';
+import { demoFeeCatalogue } from './demo-fee-catalogue';
 import { demoItems } from './demo-items';
 import { demoOrganisation } from './demo-organisation';
 
@@ -42,18 +43,19 @@ describe('demo data files', () => {
   /** The text of the line a problem points at. */
   const lineOf = (file: string, line: number): string => readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
 
-  it('holds the Weifang network: 3 halls, 16 departments, 21 windows, 101 staff in every role, 16 leader chains', () => {
+  it('holds the Weifang network: 4 halls, 19 departments, 27 windows, 115 staff in every role, 19 leader chains', () => {
     const { halls } = demoOrganisation();
     const departments = halls.flatMap((h) => h.departments);
     const staff = departments.flatMap((d) => d.staff);
-    expect(halls.map((h) => [h.key, h.tier, h.regionCode, h.parent])).toEqual([
-      ['city', 'city', '370700', undefined],
-      ['district', 'district', '370705', 'city'],
-      ['township', 'township', '370705001', 'district'],
+    expect(halls.map((h) => [h.key, h.kind, h.tier, h.regionCode, h.parent])).toEqual([
+      ['city', 'main', 'city', '370700', undefined],
+      ['district', 'main', 'district', '370705', 'city'],
+      ['township', 'main', 'township', '370705001', 'district'],
+      ['district-branch', 'branch', 'district', '370705', 'city'],
     ]);
-    expect(departments).toHaveLength(16);
-    expect(halls.flatMap((h) => h.windows)).toHaveLength(21);
-    expect(staff).toHaveLength(101);
+    expect(departments).toHaveLength(19);
+    expect(halls.flatMap((h) => h.windows)).toHaveLength(27);
+    expect(staff).toHaveLength(115);
     expect(new Set(staff.flatMap((s) => s.roles))).toEqual(
       new Set([
         'clerk',
@@ -67,16 +69,57 @@ describe('demo data files', () => {
         'administrator',
       ]),
     );
-    expect(departments.filter((d) => d.leaderChain)).toHaveLength(16);
+    expect(departments.filter((d) => d.leaderChain)).toHaveLength(19);
   });
 
-  it('holds 22 items of 15 departments, 2 of them delegated, and 1 bundle', () => {
+  it('holds 22 items of 16 departments, 2 of them delegated, and 1 bundle', () => {
     const { items, bundles } = demoItems();
     expect(items).toHaveLength(22);
     expect(new Set(items.map((i) => i.key)).size).toBe(22);
-    expect(new Set(items.map((i) => i.department)).size).toBe(15);
+    expect(new Set(items.map((i) => i.department)).size).toBe(16);
     expect(items.filter((i) => i.delegation).map((i) => i.key)).toEqual(['pension-register', 'employment-card']);
-    expect(bundles).toEqual([expect.objectContaining({ items: ['property-certificate', 'land-certificate'] })]);
+    expect(bundles).toEqual([
+      expect.objectContaining({ items: ['property-certificate', 'land-certificate'], hall: 'district', window: 'B03' }),
+    ]);
+  });
+
+  it('holds a fee catalogue: city construction fees in the one-fee bill, one remitted upward, one cancelled', () => {
+    const entries = demoFeeCatalogue();
+    const city = entries.filter((e) => e.chargingDepartment.startsWith('city/'));
+    expect(city.filter((e) => e.oneFee && !e.cancelled).map((e) => e.name)).toEqual(
+      expect.arrayContaining(['城市基础设施配套费', '耕地开垦费']),
+    );
+    expect(entries.filter((e) => e.upwardShareBasisPoints > 0).map((e) => [e.code, e.upwardBody])).toEqual([
+      ['SF-ZRZY-001', '山东省财政厅'],
+    ]);
+    expect(entries.filter((e) => e.cancelled).map((e) => e.code)).toEqual(['SF-ZJJ-002']);
+    // Every fee of the demo items is charged under an entry of the catalogue.
+    const fees = demoItems().items.flatMap((i) => i.feeItems);
+    expect(fees.length).toBeGreaterThanOrEqual(6);
+    expect(fees.every((f) => f.catalogueEntry !== undefined)).toBe(true);
+  });
+
+  it('refuses fee catalogue entries, linked fees and bundle places that name nothing', () => {
+    const folder = demoFolderWith({
+      'fee-catalogue.yaml': (doc) => {
+        doc.setIn(['entries', 0, 'chargingDepartment'], 'city/NOPE');
+        doc.setIn(['entries', 2, 'code'], 'SF-ZRZY-001');
+      },
+    });
+    expect(refusal(() => demoFeeCatalogue(folder)).problems.map((p) => [p.path, p.message])).toEqual([
+      ['entries[0].chargingDepartment', 'names no department of organisation.yaml (city/NOPE)'],
+      ['entries[2].code', 'repeats city/SF-ZRZY-001 (also at index 1)'],
+    ]);
+    const items = demoFolderWith({
+      'items/03-real-estate.yaml': (doc) => {
+        doc.setIn(['items', 0, 'feeItems', 0, 'catalogueEntry'], 'city/SF-BDC-009');
+        doc.setIn(['bundles', 0, 'window'], 'B99');
+      },
+    });
+    expect(refusal(() => demoItems(items)).problems.map((p) => [p.path, p.message])).toEqual([
+      ['items[0].feeItems[0].catalogueEntry', 'names no entry of fee-catalogue.yaml (city/SF-BDC-009)'],
+      ['bundles[0].window', 'names no window of hall district (B99)'],
+    ]);
   });
 
   it('refuses a window serving an unknown department, naming the file, the line and the path', () => {
@@ -191,6 +234,7 @@ describe('demo data files', () => {
     folders.push(folder);
     expect(refusal(() => demoItems(folder)).problems.map((p) => p.file)).toEqual([
       join(folder, 'organisation.yaml'),
+      join(folder, 'fee-catalogue.yaml'),
       join(folder, 'items'),
     ]);
   });

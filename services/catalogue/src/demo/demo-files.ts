@@ -176,7 +176,7 @@ function holds(source: DemoFile<unknown>, path: DataPath): boolean {
 }
 
 /** Prefixes the use cases put on their fields (`hall.region_code`). */
-const ENTITY_PREFIXES = new Set(['hall', 'department', 'window', 'staff', 'item', 'bundle']);
+const ENTITY_PREFIXES = new Set(['hall', 'department', 'window', 'staff', 'item', 'bundle', 'entry']);
 
 /**
  * A use case's field (`item.fee_items[0].receiving_department_id`) in the files' spelling

@@ -15,6 +15,7 @@ import {
   MaterialForms,
   MaterialNecessities,
   MaterialSources,
+  ProjectCategories,
   ResultKinds,
   ReviewModes,
   Stages,
@@ -26,6 +27,12 @@ import { flag, key, list, number, oneOf, optionalText, text } from './demo-schem
 export const departmentRef = text.regex(
   /^[a-z][a-z0-9-]*\/[A-Z][A-Z0-9_]*$/,
   'must name a department as <hall key>/<code>, e.g. city/SCJG',
+);
+
+/** An entry of the demo fee catalogue (`fee-catalogue.yaml`): `<hall key>/<entry code>`, e.g. `city/SF-ZJJ-001`. */
+export const feeEntryRef = text.regex(
+  /^[a-z][a-z0-9-]*\/[A-Z0-9]+(?:-[A-Z0-9]+)*$/,
+  'must name a fee catalogue entry as <hall key>/<code>, e.g. city/SF-ZJJ-001',
 );
 
 const limit = z.strictObject({ amount: number, unit: oneOf(LimitUnits) });
@@ -51,17 +58,22 @@ const material = z.strictObject({
   situationCodes: list(text),
 });
 
-/** A fee: a fixed `amountFen`, or a `unitPriceFen` per `unitName`. */
+/**
+ * A fee: charged under an entry of the fee catalogue (`catalogueEntry`), whose standard, receiving department and
+ * fiscal account it takes (and whose name and basis, when left out); or stating its own standard — a fixed
+ * `amountFen`, or a `unitPriceFen` per `unitName` — with its basis, receiving department and fiscal account.
+ */
 const fee = z.strictObject({
   code: text,
-  name: text,
-  kind: oneOf(FeeKinds),
+  name: optionalText,
+  catalogueEntry: feeEntryRef.optional(),
+  kind: oneOf(FeeKinds).optional(),
   amountFen: number.default(0),
   unitPriceFen: number.default(0),
   unitName: optionalText,
-  legalBasis: text,
-  receivingDepartment: departmentRef,
-  fiscalAccount: text,
+  legalBasis: optionalText,
+  receivingDepartment: departmentRef.optional(),
+  fiscalAccount: optionalText,
   reducible: flag.default(false),
   reductionBasis: optionalText,
 });
@@ -122,6 +134,18 @@ export const demoItemSchema = z.strictObject({
   acceptTiers: z.array(oneOf(HallTiers)),
   handlingScope: oneOf(HandlingScopes),
   joint: joint.optional(),
+  /** 容缺受理: who may be accepted with the materials marked mayBeAcceptedMissing, and by when they bring them. */
+  missingMaterials: z
+    .strictObject({ eligibleCategories: z.array(oneOf(ProjectCategories)), supplementLimit: limit, basis: text })
+    .nullable()
+    .default(null),
+  /** 上报件: the upper authority that decides, and its tier when it is one of the network's. */
+  reported: z
+    .strictObject({ upperAuthority: text, upperTier: oneOf(HallTiers).nullable().default(null) })
+    .nullable()
+    .default(null),
+  /** 否定报备: refusals are filed with the centre before they are issued. */
+  refusalFilingRequired: flag.default(false),
   /** Delegated down in a clean-up round after the first publish; the delegated version is published too. */
   delegation: z
     .strictObject({
@@ -133,13 +157,16 @@ export const demoItemSchema = z.strictObject({
     .optional(),
 });
 
-/** Items issued together at one window (两证齐发), in issue order. */
+/** Items issued together at one window of one hall (两证齐发), in issue order. */
 export const demoBundleSchema = z.strictObject({
   /** Names the bundle's request id (`demo-bundle-<key>`). */
   key,
   name: text,
   description: optionalText,
   items: z.array(key),
+  /** The hall (its key) and the window (its number in that hall) that issue the bundle. */
+  hall: key,
+  window: text,
 });
 
 export const demoItemsFileSchema = z.strictObject({ items: list(demoItemSchema), bundles: list(demoBundleSchema) });

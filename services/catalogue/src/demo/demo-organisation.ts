@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { OrganisationService } from '../app/organisation-service';
-import { BodyNatures, HallTiers, StaffRoles, WindowKinds } from '../domain/organisation';
+import { BodyNatures, HallKinds, HallTiers, StaffRoles, WindowKinds } from '../domain/organisation';
 import { DEMO_FOLDER, DemoDataError, asEntry, readDemoFile, type DemoFile, type DemoProblem } from './demo-files';
 import { key, list, oneOf, optionalText, text } from './demo-schema';
 
@@ -17,12 +17,22 @@ const staffSchema = z.strictObject({
   roles: z.array(oneOf(StaffRoles)),
   /** Number of the window of this hall the person sits at. */
   window: text.optional(),
+  /** The public profile: photo reference, 职务, 岗位职责. */
+  photo: optionalText,
+  title: optionalText,
+  duties: optionalText,
+  /** AB岗: employee number of the backup, listed before this person in the same department. */
+  backup: text.optional(),
 });
 
 const departmentSchema = z.strictObject({
   code: text,
   name: text,
   nature: oneOf(BodyNatures),
+  /** Its own level and region when they differ from the hall's (a district department in the city hall). */
+  tier: oneOf(HallTiers).optional(),
+  regionCode: optionalText,
+  consultationPhone: text,
   staff: list(staffSchema),
   /** Employee numbers of staff of this department. */
   leaderChain: z
@@ -43,9 +53,13 @@ const hallSchema = z.strictObject({
   name: text,
   tier: oneOf(HallTiers),
   regionCode: text,
+  /** main (the default), branch or department. */
+  kind: oneOf(HallKinds).default('main'),
   /** Key of the parent hall, listed before this one; absent at the top. */
   parent: key.optional(),
   address: optionalText,
+  complaintPhone: text,
+  complaintUrl: optionalText,
   departments: list(departmentSchema),
   windows: list(windowSchema),
 });
@@ -84,9 +98,14 @@ function checkReferences(data: { halls: readonly DemoHall[] }, ctx: z.Refinement
     const employees = new Map<string, number>();
     hall.departments.forEach((d, i) => {
       const own = new Set(d.staff.map((s) => s.employeeNo));
+      const before = new Set<string>();
       d.staff.forEach((s, j) => {
         const path = at('departments', i, 'staff', j);
         unique(employees, s.employeeNo, j, [...path, 'employeeNo'], 'employee number in this hall');
+        if (s.backup !== undefined && !before.has(s.backup)) {
+          issue([...path, 'backup'], `names no staff of department ${d.code} listed before this one (${s.backup})`);
+        }
+        before.add(s.employeeNo);
         if (s.window !== undefined && !numbers.has(s.window)) {
           issue([...path, 'window'], `names no window of hall ${hall.key} (${s.window})`);
         }
@@ -154,6 +173,9 @@ export async function loadDemoOrganisation(
         regionCode: demo.regionCode,
         address: demo.address,
         parentHallId: demo.parent === undefined ? null : hallIds.get(demo.parent)!,
+        kind: demo.kind,
+        complaintPhone: demo.complaintPhone,
+        complaintUrl: demo.complaintUrl,
       }),
     );
     hallIds.set(demo.key, hall.id);
@@ -167,6 +189,9 @@ export async function loadDemoOrganisation(
           code: department.code,
           name: department.name,
           nature: department.nature,
+          tier: department.tier,
+          regionCode: department.regionCode,
+          consultationPhone: department.consultationPhone,
         }),
       );
       departmentIds.set(department.code, created.id);
@@ -201,6 +226,10 @@ export async function loadDemoOrganisation(
             mobile: person.mobile,
             roles: person.roles,
             windowId: person.window === undefined ? null : windowIds.get(person.window)!,
+            photoRef: person.photo,
+            title: person.title,
+            duties: person.duties,
+            backupStaffId: person.backup === undefined ? null : staffIds.get(person.backup)!,
           }),
         );
         staffIds.set(person.employeeNo, staff.id);

@@ -45,6 +45,9 @@ const content = (overrides: Partial<ItemContent> = {}): ItemContent => ({
   handlingScope: 'local',
   delegation: null,
   joint: null,
+  missingMaterials: null,
+  reported: null,
+  refusalFilingRequired: false,
   ...overrides,
 });
 

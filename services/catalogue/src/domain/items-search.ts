@@ -8,7 +8,7 @@
 import type { FieldViolation } from '@govhall/kit';
 import type { TimeLimit } from './items-limits';
 import type { HallTier } from './organisation';
-import type { CaseType, ItemContent } from './items';
+import type { CaseType, ItemContent, ItemVersion } from './items';
 
 /**
  * The parts of an item that search reads, one index row each: its name and codes, its department, the eight
@@ -67,6 +67,15 @@ export const GUIDE_FIELD_WEIGHTS: Readonly<Record<GuideField, number>> = {
  * (营业场所 does not answer 营业执照; 许可 alone does not answer ICP许可), see `minimumCoveredTerms`.
  */
 export const GUIDE_SCORING = { precision: 0.5, others: 0.2 } as const;
+
+/**
+ * Whether the guide shows a version: it is published and its item is not frozen (冻结: suspended, so no one
+ * should be sent to apply for it). The index holds exactly these; the store's index upkeep spells the same rule
+ * in SQL.
+ */
+export function shownInGuide(version: Pick<ItemVersion, 'status' | 'frozenAt'>): boolean {
+  return version.status === 'published' && version.frozenAt === null;
+}
 
 /** One field of one version as indexed: folded text (for phrase matching) and its distinct terms. */
 export interface GuideFieldDocument {

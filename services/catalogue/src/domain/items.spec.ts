@@ -8,6 +8,7 @@ import {
   jointLayers,
   publishProblems,
   selectMaterials,
+  storedContent,
   sumLimits,
   amountProblem,
   validateBundleInput,
@@ -17,7 +18,10 @@ import {
   type ItemInput,
   type JointProcess,
   type Material,
+  type MissingMaterialPolicy,
 } from './items';
+import { shownInGuide } from './items-search';
+import type { HallTier } from './organisation';
 
 /** A valid promised item of a city department; override what the test is about. */
 function anItem(overrides: Partial<ItemInput> = {}): ItemInput {
@@ -56,9 +60,22 @@ function anItem(overrides: Partial<ItemInput> = {}): ItemInput {
     handlingScope: 'local',
     delegation: null,
     joint: null,
+    missingMaterials: null,
+    reported: null,
+    refusalFilingRequired: false,
     ...overrides,
   };
 }
+
+/** 容缺 for key projects, materials brought within 3 working days. */
+const KEY_PROJECTS: MissingMaterialPolicy = {
+  eligibleCategories: ['major_government_investment', 'investment_attraction', 'poverty_alleviation'],
+  supplementLimit: { amount: 3, unit: 'working_days' },
+  basis: '《潍坊市政务服务容缺受理制度（试行）》',
+};
+
+/** 初审 at the lower tier of a cross-tier item: 2 of its 5 promised working days. */
+const PRE_REVIEW = { stage: 'pre_review', limit: { amount: 2, unit: 'working_days' } } as const;
 
 function aMaterial(overrides: Partial<Material> = {}): Material {
   return {
@@ -257,16 +274,22 @@ describe('item validation', () => {
   });
 
   it('keeps 容缺 to required materials and the main materials complete', () => {
-    expect(fieldsOf(anItem({ materials: [aMaterial({ mayBeAcceptedMissing: true })] }))).toEqual(['item.materials']);
+    const missingMaterials = KEY_PROJECTS;
+    expect(fieldsOf(anItem({ missingMaterials, materials: [aMaterial({ mayBeAcceptedMissing: true })] }))).toEqual([
+      'item.materials',
+    ]);
     expect(
       fieldsOf(
         anItem({
+          missingMaterials,
           materials: [aMaterial(), aMaterial({ code: 'M02', necessity: 'optional', mayBeAcceptedMissing: true })],
         }),
       ),
     ).toEqual(['item.materials[1].may_be_accepted_missing']);
     expect(
-      fieldsOf(anItem({ materials: [aMaterial(), aMaterial({ code: 'M02', mayBeAcceptedMissing: true })] })),
+      fieldsOf(
+        anItem({ missingMaterials, materials: [aMaterial(), aMaterial({ code: 'M02', mayBeAcceptedMissing: true })] }),
+      ),
     ).toEqual([]);
   });
 
@@ -307,7 +330,7 @@ describe('item validation', () => {
   });
 
   it('keeps the approving tier at the exercising tier unless delegated, and accepting tiers at or below it', () => {
-    expect(fieldsOf(anItem({ acceptTiers: ['district', 'city'] }))).toEqual([]);
+    expect(fieldsOf(anItem({ acceptTiers: ['district', 'city'], stageBudgets: [PRE_REVIEW] }))).toEqual([]);
     expect(fieldsOf(anItem({ approveTier: 'district', acceptTiers: ['district'] }))).toEqual(['item.approve_tier']);
     expect(
       fieldsOf(
@@ -322,6 +345,7 @@ describe('item validation', () => {
       exercisingTier: 'district',
       approveTier: 'township',
       acceptTiers: ['township', 'village'],
+      stageBudgets: [PRE_REVIEW],
       delegation: { tier: 'township', mode: 'devolved', basis: '奎政发〔2020〕3号' },
     });
     expect(fieldsOf(delegated)).toEqual([]);
@@ -469,7 +493,12 @@ describe('materials by situation', () => {
 describe('delegation and bundles', () => {
   it('moves approval to the delegated tier and acceptance there and below', () => {
     const content = withItemDefaults(
-      anItem({ exercisingTier: 'district', approveTier: 'district', acceptTiers: ['district', 'village'] }),
+      anItem({
+        exercisingTier: 'district',
+        approveTier: 'district',
+        acceptTiers: ['district', 'village'],
+        stageBudgets: [PRE_REVIEW],
+      }),
     ) as ItemContent;
     const delegated = delegatedContent(content, { tier: 'township', mode: 'entrusted', basis: '奎政发〔2020〕3号' });
     expect(delegated).toMatchObject({ approveTier: 'township', acceptTiers: ['township', 'village'] });
@@ -477,9 +506,215 @@ describe('delegation and bundles', () => {
   });
 
   it('needs at least two distinct items in a bundle', () => {
-    expect(validateBundleInput({ name: '不动产两证齐发', description: '', itemIds: ['a'] })).toHaveLength(1);
-    expect(validateBundleInput({ name: '不动产两证齐发', description: '', itemIds: ['a', 'a'] })[0]?.field).toBe(
-      'bundle.item_ids[1]',
+    const place = { hallId: 'hall-kw', windowId: 'window-b03' };
+    expect(validateBundleInput({ name: '不动产两证齐发', description: '', itemIds: ['a'], ...place })).toHaveLength(1);
+    expect(
+      validateBundleInput({ name: '不动产两证齐发', description: '', itemIds: ['a', 'a'], ...place })[0]?.field,
+    ).toBe('bundle.item_ids[1]');
+  });
+});
+
+describe('容缺 policy (《容缺受理制度》)', () => {
+  const withMissing = (overrides: Partial<ItemInput> = {}): ItemInput =>
+    anItem({
+      materials: [aMaterial(), aMaterial({ code: 'M02', name: '环境影响报告表', mayBeAcceptedMissing: true })],
+      missingMaterials: KEY_PROJECTS,
+      ...overrides,
+    });
+  const policy = (overrides: Partial<NonNullable<ItemInput['missingMaterials']>>): ItemInput =>
+    withMissing({ missingMaterials: { ...KEY_PROJECTS, ...overrides } });
+
+  it('accepts key projects with a supplement limit within the promise, and derives what intake needs', () => {
+    expect(fieldsOf(withMissing())).toEqual([]);
+    expect(fieldsOf(policy({ supplementLimit: { amount: 5, unit: 'working_days' } }))).toEqual([]);
+    expect(fieldsOf(policy({ supplementLimit: { amount: 2.5, unit: 'working_days' } }))).toEqual([]);
+    expect(fieldsOf(policy({ eligibleCategories: ['any'] }))).toEqual([]);
+    const derived = deriveProcess(withItemDefaults(withMissing()) as ItemContent);
+    expect(derived).toMatchObject({ acceptsMissingMaterials: true, missingMaterialCodes: ['M02'] });
+    expect(deriveProcess(withItemDefaults(anItem()) as ItemContent)).toMatchObject({
+      acceptsMissingMaterials: false,
+      missingMaterialCodes: [],
+    });
+  });
+
+  it('refuses a material that may be missing without a policy, and a policy without such a material', () => {
+    expect(fieldsOf(withMissing({ missingMaterials: null }))).toEqual(['item.materials[1].may_be_accepted_missing']);
+    expect(fieldsOf(anItem({ missingMaterials: KEY_PROJECTS }))).toEqual(['item.missing_materials']);
+  });
+
+  it('refuses 容缺 on an immediate item, decided at the window with every material in hand', () => {
+    const immediate = { caseType: 'immediate', promisedLimit: { amount: 0, unit: 'working_days' } } as const;
+    expect(fieldsOf(withMissing(immediate))).toEqual([
+      'item.materials[1].may_be_accepted_missing',
+      'item.missing_materials',
+    ]);
+    expect(fieldsOf(withMissing({ ...immediate, missingMaterials: null }))).toEqual([
+      'item.materials[1].may_be_accepted_missing',
+    ]);
+  });
+
+  it('names the projects it is for: at least one, none twice, none unknown, ANY alone', () => {
+    expect(fieldsOf(policy({ eligibleCategories: [] }))).toEqual(['item.missing_materials.eligible_categories']);
+    expect(fieldsOf(policy({ eligibleCategories: ['investment_attraction', 'investment_attraction'] }))).toEqual([
+      'item.missing_materials.eligible_categories[1]',
+    ]);
+    expect(fieldsOf(policy({ eligibleCategories: [undefined] }))).toEqual([
+      'item.missing_materials.eligible_categories[0]',
+    ]);
+    expect(fieldsOf(policy({ eligibleCategories: ['poverty_alleviation', 'any'] }))).toEqual([
+      'item.missing_materials.eligible_categories[1]',
+    ]);
+  });
+
+  it('counts the supplement deadline in working days, whole or half, above 0 and within the promised limit', () => {
+    expect(
+      validateItemInput(withItemDefaults(policy({ supplementLimit: { amount: 6, unit: 'working_days' } }))),
+    ).toEqual([
+      {
+        field: 'item.missing_materials.supplement_limit',
+        description: '6 working_days exceeds the promised limit of 5 working_days',
+      },
+    ]);
+    expect(fieldsOf(policy({ supplementLimit: { amount: 3, unit: 'natural_days' } }))).toEqual([
+      'item.missing_materials.supplement_limit.unit',
+    ]);
+    expect(fieldsOf(policy({ supplementLimit: { amount: 0, unit: 'working_days' } }))).toEqual([
+      'item.missing_materials.supplement_limit.amount',
+    ]);
+    expect(fieldsOf(policy({ supplementLimit: { amount: 1.25, unit: 'working_days' } }))).toEqual([
+      'item.missing_materials.supplement_limit.amount',
+    ]);
+    expect(fieldsOf(policy({ supplementLimit: null }))).toEqual(['item.missing_materials.supplement_limit']);
+    expect(fieldsOf(policy({ basis: '' }))).toEqual(['item.missing_materials.basis']);
+  });
+});
+
+describe('上报件 and 否定报备', () => {
+  it('names the upper authority that decides, above the approving tier when its tier is given', () => {
+    const reported = (upperTier: HallTier | null | undefined) =>
+      anItem({ reported: { upperAuthority: '山东省市场监督管理局', upperTier }, refusalFilingRequired: true });
+    expect(fieldsOf(reported('province'))).toEqual([]);
+    expect(fieldsOf(reported(null))).toEqual([]);
+    expect(fieldsOf(reported('city'))).toEqual(['item.reported.upper_tier']);
+    expect(fieldsOf(reported('district'))).toEqual(['item.reported.upper_tier']);
+    expect(fieldsOf(reported(undefined))).toEqual(['item.reported.upper_tier']);
+    expect(fieldsOf(anItem({ reported: { upperAuthority: '', upperTier: null } }))).toEqual([
+      'item.reported.upper_authority',
+    ]);
+  });
+
+  it('does not report an immediate item: the window decides it on the spot', () => {
+    expect(
+      fieldsOf(
+        anItem({
+          caseType: 'immediate',
+          promisedLimit: { amount: 0, unit: 'working_days' },
+          reported: { upperAuthority: '奎文区民政局', upperTier: null },
+        }),
+      ),
+    ).toEqual(['item.reported']);
+  });
+
+  it('reads content stored before these rules as none of them', () => {
+    const {
+      missingMaterials: _m,
+      reported: _r,
+      refusalFilingRequired: _f,
+      ...before
+    } = withItemDefaults(anItem()) as ItemContent;
+    expect(storedContent(before)).toMatchObject({
+      missingMaterials: null,
+      reported: null,
+      refusalFilingRequired: false,
+    });
+  });
+});
+
+describe('初审 of cross-tier items (市县联动, 行政许可法 art. 43)', () => {
+  const crossTier = (stageBudgets: ItemInput['stageBudgets'], overrides: Partial<ItemInput> = {}): ItemInput =>
+    anItem({ acceptTiers: ['city', 'district'], stageBudgets, ...overrides });
+  const budget = (stage: 'pre_review' | 'review' | 'approve', amount: number, unit = 'working_days' as const) => ({
+    stage,
+    limit: { amount, unit },
+  });
+
+  it('derives PRE_REVIEW after ACCEPT for a cross-tier item, not for an immediate one', () => {
+    expect(deriveStages('promised', 'single', true)).toEqual([
+      'accept',
+      'pre_review',
+      'review',
+      'approve',
+      'issue',
+      'archive',
+    ]);
+    expect(deriveStages('joint', 'review_verify', true)).toEqual([
+      'accept',
+      'pre_review',
+      'review',
+      'verify',
+      'approve',
+      'issue',
+      'archive',
+    ]);
+    expect(deriveStages('immediate', 'single', true)).toEqual(['accept', 'issue', 'archive']);
+    expect(deriveProcess(withItemDefaults(crossTier([PRE_REVIEW])) as ItemContent).stages).toContain('pre_review');
+  });
+
+  it('requires a pre-review budget of a cross-tier item and allows none elsewhere', () => {
+    expect(fieldsOf(crossTier([PRE_REVIEW, budget('review', 2), budget('approve', 1)]))).toEqual([]);
+    expect(fieldsOf(crossTier([budget('review', 2)]))).toEqual(['item.stage_budgets']);
+    expect(fieldsOf(anItem({ stageBudgets: [PRE_REVIEW] }))).toEqual(['item.stage_budgets[0].stage']);
+    // An immediate item accepted below decides at the window: nothing to pre-review.
+    expect(
+      fieldsOf(crossTier([], { caseType: 'immediate', promisedLimit: { amount: 0, unit: 'working_days' } })),
+    ).toEqual([]);
+  });
+
+  it('refuses a pre-review budget that does not fit the promised limit with the other budgets', () => {
+    const violations = validateItemInput(
+      withItemDefaults(crossTier([budget('review', 2), PRE_REVIEW, budget('approve', 2)])),
     );
+    expect(violations).toEqual([
+      {
+        field: 'item.stage_budgets[1]',
+        description:
+          'the pre-review budget and the other stage budgets add up to 6 working_days, more than the promised limit of 5 working_days',
+      },
+    ]);
+    expect(fieldsOf(crossTier([budget('pre_review', 6)]))).toEqual(['item.stage_budgets[0].limit']);
+  });
+
+  it('keeps the pre-review within 20 working days, in working days', () => {
+    const long = {
+      statutoryLimit: { amount: 40, unit: 'working_days' },
+      promisedLimit: { amount: 30, unit: 'working_days' },
+    } as const;
+    expect(fieldsOf(crossTier([budget('pre_review', 20)], long))).toEqual([]);
+    expect(validateItemInput(withItemDefaults(crossTier([budget('pre_review', 21)], long)))).toEqual([
+      {
+        field: 'item.stage_budgets[0].limit',
+        description: '21 working_days exceeds the pre-review limit (行政许可法 art. 43) of 20 working_days',
+      },
+    ]);
+    const natural = { statutoryLimit: null, promisedLimit: { amount: 30, unit: 'natural_days' } } as const;
+    expect(fieldsOf(crossTier([{ stage: 'pre_review', limit: { amount: 5, unit: 'natural_days' } }], natural))).toEqual(
+      ['item.stage_budgets[0].limit.unit'],
+    );
+  });
+
+  it('drops the pre-review budget when a delegation leaves no lower tier accepting', () => {
+    const content = withItemDefaults(crossTier([PRE_REVIEW, budget('review', 2)])) as ItemContent;
+    const delegated = delegatedContent(content, { tier: 'district', mode: 'devolved', basis: '潍政发〔2010〕12号' });
+    expect(delegated).toMatchObject({ acceptTiers: ['district'], stageBudgets: [budget('review', 2)] });
+    expect(validateItemInput(delegated)).toEqual([]);
+  });
+});
+
+describe('freeze (冻结) and the guide', () => {
+  it('shows a published version of an item that is not frozen, nothing else', () => {
+    expect(shownInGuide({ status: 'published', frozenAt: null })).toBe(true);
+    expect(shownInGuide({ status: 'published', frozenAt: new Date('2026-03-02T09:00:00+08:00') })).toBe(false);
+    expect(shownInGuide({ status: 'draft', frozenAt: null })).toBe(false);
+    expect(shownInGuide({ status: 'retired', frozenAt: null })).toBe(false);
   });
 });

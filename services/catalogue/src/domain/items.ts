@@ -12,7 +12,8 @@ import {
   sumLimits,
   type TimeLimit,
 } from './items-limits';
-import { TIER_RANK, type BodyNature, type HallTier } from './organisation';
+import { TIER_RANK, type BodyNature, type HallTier, type WindowKind } from './organisation';
+import type { FeeCatalogueTerms } from './fee-catalogue';
 
 export * from './items-limits';
 export * from './items-joint';
@@ -38,9 +39,11 @@ export type CaseType = (typeof CaseTypes)[keyof typeof CaseTypes];
 export const ReviewModes = { single: 'single', reviewVerify: 'review_verify' } as const;
 export type ReviewMode = (typeof ReviewModes)[keyof typeof ReviewModes];
 
-/** Stages of the standard process, in order: 受理 → 审核 [→ 核准] → 审批 → 发证办结 → 归档. */
+/** Stages of the standard process, in order: 受理 [→ 初审] → 审核 [→ 核准] → 审批 → 发证办结 → 归档. */
 export const Stages = {
   accept: 'accept',
+  /** 初审: the lower tier that accepted a cross-tier item examines it before the approving tier reviews it. */
+  preReview: 'pre_review',
   review: 'review',
   verify: 'verify',
   approve: 'approve',
@@ -50,7 +53,13 @@ export const Stages = {
 export type Stage = (typeof Stages)[keyof typeof Stages];
 
 /** Stages that take a budget out of the promised limit (acceptance has its own limit; archive comes after). */
-export const BUDGETED_STAGES: ReadonlySet<Stage> = new Set(['review', 'verify', 'approve', 'issue']);
+export const BUDGETED_STAGES: ReadonlySet<Stage> = new Set(['pre_review', 'review', 'verify', 'approve', 'issue']);
+
+/**
+ * 行政许可法 art. 43: a lower tier that pre-reviews an application for an upper tier does so within 20 days
+ * (days of the law are working days, art. 82), so a pre-review budget is at most this.
+ */
+export const MAX_PRE_REVIEW: TimeLimit = { amount: 20, unit: 'working_days' };
 
 /** 办结结果 kinds: 证照, 批文, other. */
 export const ResultKinds = {
@@ -102,9 +111,27 @@ export type ItemStatus = (typeof ItemStatuses)[keyof typeof ItemStatuses];
 export const RetiredReasons = { superseded: 'superseded', cancelled: 'cancelled', merged: 'merged' } as const;
 export type RetiredReason = (typeof RetiredReasons)[keyof typeof RetiredReasons];
 
-/** Actions of a clean-up round (事项清理): 取消, 合并, 下放 / 委托. */
-export const CleanupActions = { cancelled: 'cancelled', merged: 'merged', delegated: 'delegated' } as const;
+/** Actions of a clean-up round (事项清理): 取消, 合并, 下放 / 委托, 冻结 and its lifting (解冻). */
+export const CleanupActions = {
+  cancelled: 'cancelled',
+  merged: 'merged',
+  delegated: 'delegated',
+  frozen: 'frozen',
+  unfrozen: 'unfrozen',
+} as const;
 export type CleanupAction = (typeof CleanupActions)[keyof typeof CleanupActions];
+
+/**
+ * Projects 容缺受理 is for (《容缺受理制度》: 重大政府投资、招商引资、脱贫攻坚项目), or `any` for an item whose 容缺
+ * applies to every applicant.
+ */
+export const ProjectCategories = {
+  any: 'any',
+  majorGovernmentInvestment: 'major_government_investment',
+  investmentAttraction: 'investment_attraction',
+  povertyAlleviation: 'poverty_alleviation',
+} as const;
+export type ProjectCategory = (typeof ProjectCategories)[keyof typeof ProjectCategories];
 
 export interface LegalBasis {
   readonly name: string;
@@ -181,11 +208,35 @@ export interface FeeItem {
   readonly fiscalAccount: string;
   readonly reducible: boolean;
   readonly reductionBasis: string;
+  /**
+   * The hall's fee catalogue entry (收费目录) the fee is charged under; its standard is taken from the entry when
+   * the draft is saved (see `linkFeeItems`). Absent (versions written before the catalogue) or null: the fee
+   * states its own standard.
+   */
+  readonly catalogueEntryId?: string | null;
+  /** Copied from the linked entry when the draft was saved: its code, one-fee membership and upward share. */
+  readonly catalogue?: FeeCatalogueTerms;
 }
 export interface Delegation {
   readonly tier: HallTier;
   readonly mode: DelegationMode;
   readonly basis: string;
+}
+
+/**
+ * 容缺受理: the projects that may be accepted with the marked materials missing, how long the applicant has to
+ * bring them (working days from acceptance) and the rule it rests on.
+ */
+export interface MissingMaterialPolicy {
+  readonly eligibleCategories: readonly ProjectCategory[];
+  readonly supplementLimit: TimeLimit;
+  readonly basis: string;
+}
+/** 上报件 (申报协办): the hall accepts and forwards the case to an upper authority, which decides. */
+export interface Reporting {
+  readonly upperAuthority: string;
+  /** Its tier when it is one of the network's, above the approving tier. */
+  readonly upperTier: HallTier | null;
 }
 
 /** Everything one version of an item says; see items.proto `ItemContent` for the eight disclosures. */
@@ -221,6 +272,12 @@ export interface ItemContent {
   readonly handlingScope: HandlingScope;
   readonly delegation: Delegation | null;
   readonly joint: JointProcess | null;
+  /** 容缺受理; null: no material may be missing. */
+  readonly missingMaterials: MissingMaterialPolicy | null;
+  /** 上报件; null: the item's own tier decides. */
+  readonly reported: Reporting | null;
+  /** 否定报备: a refusal is filed with the centre before it is issued. */
+  readonly refusalFilingRequired: boolean;
 }
 
 /**
@@ -238,10 +295,18 @@ export type Unchecked<T> = T extends string
       : T;
 
 /** An item as sent: limits may be absent (null); an absent acceptance limit means 4 working hours. */
-export type ItemInput = Omit<Unchecked<ItemContent>, 'promisedLimit' | 'acceptanceLimit' | 'stageBudgets'> & {
+export type ItemInput = Omit<
+  Unchecked<ItemContent>,
+  'promisedLimit' | 'acceptanceLimit' | 'stageBudgets' | 'missingMaterials'
+> & {
   readonly promisedLimit: Unchecked<TimeLimit> | null;
   readonly acceptanceLimit: Unchecked<TimeLimit> | null;
   readonly stageBudgets: readonly { readonly stage: Stage | undefined; readonly limit: Unchecked<TimeLimit> | null }[];
+  readonly missingMaterials:
+    | (Omit<Unchecked<MissingMaterialPolicy>, 'supplementLimit'> & {
+        readonly supplementLimit: Unchecked<TimeLimit> | null;
+      })
+    | null;
 };
 
 /** One version of an item. Published and retired versions never change content. */
@@ -258,6 +323,11 @@ export interface ItemVersion {
   readonly retiredAt: Date | null;
   readonly retiredReason: RetiredReason | null;
   readonly mergedIntoItemId: string | null;
+  /**
+   * When the item was frozen (冻结), null when it is not. A state of the item, not of this version (a published
+   * version never changes): read with every version, never stored with one.
+   */
+  readonly frozenAt: Date | null;
 }
 
 export type ItemVersionSummary = Pick<
@@ -286,9 +356,15 @@ export interface ItemBundleInput {
   readonly name: string;
   readonly description: string;
   readonly itemIds: readonly string[];
+  /** The hall and the window that issue the bundle. */
+  readonly hallId: string;
+  readonly windowId: string;
 }
-/** Items issued together at one window (两证齐发). */
-export interface ItemBundle extends ItemBundleInput {
+/** Items issued together at one window of one hall (两证齐发). */
+export interface ItemBundle extends Omit<ItemBundleInput, 'hallId' | 'windowId'> {
+  /** Null only for bundles stored before bundles named their place. */
+  readonly hallId: string | null;
+  readonly windowId: string | null;
   readonly id: string;
   readonly active: boolean;
   readonly version: number;
@@ -303,6 +379,8 @@ export interface ItemDerived {
   readonly jointLayers: readonly (readonly string[])[];
   readonly jointCriticalPath: TimeLimit | null;
   readonly acceptsMissingMaterials: boolean;
+  /** Codes of the materials that may be missing (容缺), in the item's order. */
+  readonly missingMaterialCodes: readonly string[];
 }
 
 type Violations = FieldViolation[];
@@ -313,26 +391,56 @@ type Violations = FieldViolation[];
  * The stages a case of this item goes through.
  * - immediate (即办件): ACCEPT, ISSUE, ARCHIVE — the window clerk examines and decides while accepting, and
  *   issues on the spot; there is no separate review or approval step to assign or time;
- * - otherwise: ACCEPT, REVIEW, APPROVE, ISSUE, ARCHIVE, with VERIFY after REVIEW under 一审一核.
+ * - otherwise: ACCEPT, REVIEW, APPROVE, ISSUE, ARCHIVE, with VERIFY after REVIEW under 一审一核, and PRE_REVIEW
+ *   after ACCEPT when the item has cross-tier linkage (the lower tier that accepted pre-reviews, 初审).
  * Joint items use the same chain for the lead department's case; their parts follow `jointLayers`.
  */
-export function deriveStages(caseType: CaseType, reviewMode: ReviewMode): Stage[] {
+export function deriveStages(caseType: CaseType, reviewMode: ReviewMode, crossTierLinkage = false): Stage[] {
   if (caseType === 'immediate') return ['accept', 'issue', 'archive'];
-  return reviewMode === 'review_verify'
-    ? ['accept', 'review', 'verify', 'approve', 'issue', 'archive']
-    : ['accept', 'review', 'approve', 'issue', 'archive'];
+  const decide: Stage[] =
+    reviewMode === 'review_verify' ? ['review', 'verify', 'approve', 'issue'] : ['review', 'approve', 'issue'];
+  return ['accept', ...(crossTierLinkage ? (['pre_review'] as const) : []), ...decide, 'archive'];
+}
+
+/**
+ * Some tier below the approving tier accepts: it accepts and pre-reviews (市县联动). (A tier above it cannot accept
+ * at all: validation refuses it on its own.)
+ */
+export function hasCrossTierLinkage(content: {
+  readonly acceptTiers: readonly (HallTier | undefined)[];
+  readonly approveTier: HallTier | undefined;
+}): boolean {
+  const approve = content.approveTier;
+  return (
+    approve !== undefined &&
+    content.acceptTiers.some((tier) => tier !== undefined && TIER_RANK[tier] > TIER_RANK[approve])
+  );
 }
 
 /** Stages, cross-tier linkage, joint layers and critical path of valid content. */
 export function deriveProcess(content: ItemContent): ItemDerived {
+  const crossTierLinkage = hasCrossTierLinkage(content);
+  const missing = content.materials.filter((m) => m.mayBeAcceptedMissing).map((m) => m.code);
   return {
-    stages: deriveStages(content.caseType, content.reviewMode),
-    crossTierLinkage: content.acceptTiers.some((tier) => tier !== content.approveTier),
+    stages: deriveStages(content.caseType, content.reviewMode, crossTierLinkage),
+    crossTierLinkage,
     jointLayers: content.joint ? jointLayers(content.joint) : [],
     jointCriticalPath: (content.joint && jointCriticalPath(content.joint)) ?? null,
-    acceptsMissingMaterials: content.materials.some((m) => m.mayBeAcceptedMissing),
+    acceptsMissingMaterials: missing.length > 0,
+    missingMaterialCodes: missing,
   };
 }
+
+/**
+ * Content as stored: a version stored before a field existed reads it as "none" (no 容缺 policy, not reported,
+ * no refusal filing). Stored versions are never rewritten: a published one never changes.
+ */
+export function storedContent(
+  content: Omit<ItemContent, LaterContentFields> & Partial<Pick<ItemContent, LaterContentFields>>,
+): ItemContent {
+  return { missingMaterials: null, reported: null, refusalFilingRequired: false, ...content };
+}
+type LaterContentFields = 'missingMaterials' | 'reported' | 'refusalFilingRequired';
 
 /** Fills what an input may leave out: the acceptance limit (4 working hours). */
 export function withItemDefaults(input: ItemInput): ItemInput {
@@ -470,6 +578,8 @@ export function validateItemInput(input: ItemInput, prefix = 'item'): Violations
 
   validateProcessAndLimits(violations, input, f);
   validateMaterials(violations, input, f);
+  validateMissingMaterials(violations, input, f);
+  validateReporting(violations, input, f);
   validateFees(violations, input, f);
   validateTiers(violations, input, f);
   validateJoint(violations, input, f);
@@ -515,7 +625,8 @@ function validateProcessAndLimits(violations: Violations, input: ItemInput, f: (
     violations.push({ field: f('acceptance_limit'), description: 'must be at most 5 days (行政许可法 art. 32)' });
   }
 
-  const stages: readonly Stage[] = caseType && reviewMode ? deriveStages(caseType, reviewMode) : [];
+  const stages: readonly Stage[] =
+    caseType && reviewMode ? deriveStages(caseType, reviewMode, hasCrossTierLinkage(input)) : [];
   if (caseType === 'immediate' && input.stageBudgets.length > 0) {
     violations.push({ field: f('stage_budgets'), description: 'an immediate item has no stage budgets' });
     return;
@@ -535,21 +646,45 @@ function validateProcessAndLimits(violations: Violations, input: ItemInput, f: (
             : 'archiving comes after completion and takes no budget',
       });
     } else if (stages.length > 0 && !stages.includes(budget.stage)) {
-      violations.push({ field: `${field}.stage`, description: `this item has no ${budget.stage} stage` });
+      violations.push({
+        field: `${field}.stage`,
+        description:
+          budget.stage === 'pre_review'
+            ? 'only an item accepted below its approving tier is pre-reviewed (初审)'
+            : `this item has no ${budget.stage} stage`,
+      });
     } else if (seen.has(budget.stage)) {
       violations.push({ field: `${field}.stage`, description: `repeats the ${budget.stage} stage` });
     }
     if (budget.stage) seen.add(budget.stage);
     const limit = checkLimit(violations, `${field}.limit`, budget.limit, { required: true, positive: true });
-    if (limit && promised) {
-      const before = violations.length;
-      checkNotLonger(violations, `${field}.limit`, limit, promised, 'promised limit');
-      if (violations.length === before) budgets.push(limit);
+    if (!limit) return;
+    const before = violations.length;
+    if (promised) checkNotLonger(violations, `${field}.limit`, limit, promised, 'promised limit');
+    if (budget.stage === 'pre_review' && violations.length === before) {
+      checkNotLonger(violations, `${field}.limit`, limit, MAX_PRE_REVIEW, 'pre-review limit (行政许可法 art. 43)');
     }
+    if (promised && violations.length === before) budgets.push(limit);
   });
+  // One clock runs from acceptance at the lower tier to issue at the upper one: 初审 is timed inside the promise.
+  const preReview = input.stageBudgets.findIndex((b) => b.stage === 'pre_review');
+  if (stages.includes('pre_review') && preReview < 0) {
+    violations.push({
+      field: f('stage_budgets'),
+      description: 'an item accepted below its approving tier needs a pre_review budget (初审, 行政许可法 art. 43)',
+    });
+  }
   if (promised && budgets.length > 1 && budgets.length === input.stageBudgets.length) {
     const total = sumLimits(budgets);
-    if (total) checkNotLonger(violations, f('stage_budgets'), total, promised, 'promised limit');
+    if (total && preReview >= 0) {
+      // What cross-tier linkage added is what no longer fits: name it.
+      if ((compareLimits(total, promised) ?? 0) > 0) {
+        violations.push({
+          field: f(`stage_budgets[${preReview}]`),
+          description: `the pre-review budget and the other stage budgets add up to ${formatLimit(total)}, more than the promised limit of ${formatLimit(promised)}`,
+        });
+      }
+    } else if (total) checkNotLonger(violations, f('stage_budgets'), total, promised, 'promised limit');
   }
 }
 
@@ -615,6 +750,93 @@ function validateMaterials(violations: Violations, input: ItemInput, f: (path: s
   }
 }
 
+/**
+ * 容缺受理 (《容缺受理制度》): marked materials need the item's policy and the policy a marked material; the
+ * window decides an immediate item on the spot, so it takes none. The supplement limit is working days from
+ * acceptance and ends within the promise (the case cannot be decided on a material still missing).
+ */
+function validateMissingMaterials(violations: Violations, input: ItemInput, f: (path: string) => string): void {
+  const policy = input.missingMaterials;
+  const immediate = input.caseType === 'immediate';
+  const marked = input.materials.flatMap((m, i) => (m.mayBeAcceptedMissing ? [i] : []));
+  for (const i of marked) {
+    if (immediate || !policy) {
+      violations.push({
+        field: f(`materials[${i}].may_be_accepted_missing`),
+        description: immediate
+          ? 'an immediate item is decided at the window with every material in hand: it takes no 容缺'
+          : '容缺 needs the item’s missing_materials policy: the projects it is for, the supplement limit and its basis',
+      });
+    }
+  }
+  if (!policy) return;
+  const field = (path: string): string => f(`missing_materials.${path}`);
+  if (immediate) {
+    violations.push({ field: f('missing_materials'), description: 'an immediate item takes no 容缺' });
+    return;
+  }
+  if (marked.length === 0) {
+    violations.push({
+      field: f('missing_materials'),
+      description: 'no material is marked may_be_accepted_missing: mark those that may follow, or drop the policy',
+    });
+  }
+  const categories = policy.eligibleCategories;
+  if (categories.length === 0) {
+    violations.push({
+      field: field('eligible_categories'),
+      description: 'name the projects 容缺 is for (重大政府投资, 招商引资, 脱贫攻坚), or ANY',
+    });
+  }
+  const seen = new Set<ProjectCategory>();
+  categories.forEach((category, i) => {
+    const at = field(`eligible_categories[${i}]`);
+    if (!category) violations.push({ field: at, description: 'is not a known project category' });
+    else if (seen.has(category)) violations.push({ field: at, description: `repeats ${category}` });
+    else if (categories.length > 1 && category === 'any') {
+      violations.push({ field: at, description: 'ANY already covers every applicant: list it alone' });
+    }
+    if (category) seen.add(category);
+  });
+  const limit = checkLimit(violations, field('supplement_limit'), policy.supplementLimit, {
+    required: true,
+    positive: true,
+  });
+  const promised = input.promisedLimit;
+  if (limit && limit.unit !== 'working_days') {
+    violations.push({
+      field: field('supplement_limit.unit'),
+      description: 'the supplement deadline (后补时限) is counted in working days',
+    });
+  } else if (limit && promised?.unit && amountProblem(promised.amount, promised.unit) === undefined) {
+    checkNotLonger(violations, field('supplement_limit'), limit, promised as TimeLimit, 'promised limit');
+  }
+  checkText(violations, field('basis'), policy.basis, 2, 200);
+}
+
+/** 上报件: an upper authority decides, named, and above the approving tier when it is one of the network's. */
+function validateReporting(violations: Violations, input: ItemInput, f: (path: string) => string): void {
+  const { reported } = input;
+  if (!reported) return;
+  if (input.caseType === 'immediate') {
+    violations.push({
+      field: f('reported'),
+      description: 'an immediate item is decided at the window on the spot: an upper authority cannot decide it',
+    });
+  }
+  checkText(violations, f('reported.upper_authority'), reported.upperAuthority, 2, 100);
+  const tier = reported.upperTier;
+  const approve = input.approveTier;
+  if (tier === undefined) {
+    violations.push({ field: f('reported.upper_tier'), description: 'is not a known tier' });
+  } else if (tier && approve && TIER_RANK[tier] >= TIER_RANK[approve]) {
+    violations.push({
+      field: f('reported.upper_tier'),
+      description: `an upper authority sits above the approving tier ${approve}`,
+    });
+  }
+}
+
 function validateFees(violations: Violations, input: ItemInput, f: (path: string) => string): void {
   if (input.free && input.feeItems.length > 0) {
     violations.push({ field: f('fee_items'), description: 'a free item has no fee items' });
@@ -625,8 +847,11 @@ function validateFees(violations: Violations, input: ItemInput, f: (path: string
   checkUniqueCodes(violations, input.feeItems, f('fee_items'));
   input.feeItems.forEach((fee, i) => {
     const field = (path: string): string => f(`fee_items[${i}].${path}`);
-    checkText(violations, field('name'), fee.name, 2, 100);
+    // A fee linked to the fee catalogue may leave its standard out: the entry fills it (checked against it).
+    const linked = !!fee.catalogueEntryId;
+    if (!linked || fee.name !== '') checkText(violations, field('name'), fee.name, 2, 100);
     const positiveFen = (path: string, value: number): void => {
+      if (linked && value === 0) return;
       if (!Number.isSafeInteger(value) || value <= 0) {
         violations.push({ field: field(path), description: 'must be a whole number of fen above 0' });
       }
@@ -636,7 +861,7 @@ function validateFees(violations: Violations, input: ItemInput, f: (path: string
     };
     switch (fee.kind) {
       case undefined:
-        violations.push({ field: field('kind'), description: 'is required' });
+        if (!linked) violations.push({ field: field('kind'), description: 'is required' });
         break;
       case 'fixed':
         positiveFen('amount_fen', fee.amountFen);
@@ -645,15 +870,15 @@ function validateFees(violations: Violations, input: ItemInput, f: (path: string
         break;
       case 'per_unit':
         positiveFen('unit_price_fen', fee.unitPriceFen);
-        checkText(violations, field('unit_name'), fee.unitName, 1, 20);
+        if (!linked || fee.unitName !== '') checkText(violations, field('unit_name'), fee.unitName, 1, 20);
         absent('amount_fen', fee.amountFen !== 0);
         break;
     }
-    checkText(violations, field('legal_basis'), fee.legalBasis, 2, 500);
-    if (!fee.receivingDepartmentId) {
+    if (!linked || fee.legalBasis !== '') checkText(violations, field('legal_basis'), fee.legalBasis, 2, 500);
+    if (!fee.receivingDepartmentId && !linked) {
       violations.push({ field: field('receiving_department_id'), description: 'is required' });
     }
-    if (!FISCAL_ACCOUNT.test(fee.fiscalAccount)) {
+    if ((!linked || fee.fiscalAccount !== '') && !FISCAL_ACCOUNT.test(fee.fiscalAccount)) {
       violations.push({ field: field('fiscal_account'), description: 'must be 8 to 32 digits' });
     }
     if (fee.reducible) checkText(violations, field('reduction_basis'), fee.reductionBasis, 2, 500);
@@ -853,18 +1078,32 @@ export function validateCleanupInput(input: CleanupInput, prefix = 'cleanup'): V
 
 /**
  * The content a delegation leads to: approved at the delegated tier, accepted there and at the tiers below
- * it that accepted before (a village point still takes applications in and forwards them).
+ * it that accepted before (a village point still takes applications in and forwards them). When no tier below
+ * accepts any more, nothing is pre-reviewed: the pre-review budget goes.
  */
 export function delegatedContent(content: ItemContent, delegation: Delegation): ItemContent {
   const below = content.acceptTiers.filter((t) => TIER_RANK[t] > TIER_RANK[delegation.tier]);
-  return { ...content, delegation, approveTier: delegation.tier, acceptTiers: [delegation.tier, ...below] };
+  const stageBudgets =
+    below.length > 0 ? content.stageBudgets : content.stageBudgets.filter((b) => b.stage !== 'pre_review');
+  return {
+    ...content,
+    delegation,
+    approveTier: delegation.tier,
+    acceptTiers: [delegation.tier, ...below],
+    stageBudgets,
+  };
 }
 
-/** A bundle has a name and at least two distinct items (existence is checked against the catalogue). */
+/**
+ * A bundle has a name, at least two distinct items, and names the hall and window that issue it (existence and
+ * placement are checked against the directory and the catalogue: `validateBundlePlace`).
+ */
 export function validateBundleInput(input: ItemBundleInput, prefix = 'bundle'): Violations {
   const violations: Violations = [];
   checkText(violations, `${prefix}.name`, input.name, 2, 100);
   checkText(violations, `${prefix}.description`, input.description, 0, 1000);
+  if (!input.hallId) violations.push({ field: `${prefix}.hall_id`, description: 'is required' });
+  if (!input.windowId) violations.push({ field: `${prefix}.window_id`, description: 'is required' });
   if (input.itemIds.length < 2) {
     violations.push({ field: `${prefix}.item_ids`, description: 'a bundle issues at least two items together' });
   }
@@ -873,6 +1112,81 @@ export function validateBundleInput(input: ItemBundleInput, prefix = 'bundle'): 
     if (!id) violations.push({ field: `${prefix}.item_ids[${i}]`, description: 'is required' });
     else if (seen.has(id)) violations.push({ field: `${prefix}.item_ids[${i}]`, description: `repeats item ${id}` });
     seen.add(id);
+  });
+  return violations;
+}
+
+/** Windows that hand results out: a department's or a comprehensive window, 统一出件, 批量办证服务室. */
+export const ISSUING_WINDOWS: ReadonlySet<WindowKind> = new Set([
+  'department',
+  'comprehensive',
+  'certificate',
+  'batch_room',
+]);
+/** Issuing windows that issue only for the departments they serve (统一出件 issues for the whole hall). */
+const DEPARTMENT_SERVING_WINDOWS: ReadonlySet<WindowKind> = new Set(['department', 'comprehensive', 'batch_room']);
+
+/** Where a bundle is issued, as the directory and the catalogue hold it. */
+export interface BundlePlace {
+  readonly hall: { readonly id: string; readonly tier: HallTier; readonly active: boolean } | undefined;
+  readonly window:
+    | {
+        readonly id: string;
+        readonly hallId: string;
+        readonly number: string;
+        readonly kind: WindowKind;
+        readonly active: boolean;
+        readonly departmentIds: readonly string[];
+      }
+    | undefined;
+  /** Each existing item's current version: its department, the hall seating it, and its accepting tiers. */
+  readonly items: ReadonlyMap<
+    string,
+    { readonly departmentId: string; readonly departmentHallId: string; readonly acceptTiers: readonly HallTier[] }
+  >;
+}
+
+/**
+ * 两证齐发 at one window of one hall: the hall is active; the window is active, of that hall and issues results;
+ * every item is accepted there — the hall's tier is among its accepting tiers and its department is seated in
+ * the hall — and a window bound to departments serves the department of every item. Items missing from
+ * `place.items` are reported by the caller (they do not exist).
+ */
+export function validateBundlePlace(input: ItemBundleInput, place: BundlePlace, prefix = 'bundle'): Violations {
+  const violations: Violations = [];
+  const { hall, window } = place;
+  if (!hall) violations.push({ field: `${prefix}.hall_id`, description: `hall ${input.hallId} does not exist` });
+  else if (!hall.active) violations.push({ field: `${prefix}.hall_id`, description: `hall ${hall.id} is deactivated` });
+  const windowField = `${prefix}.window_id`;
+  if (!window) violations.push({ field: windowField, description: `window ${input.windowId} does not exist` });
+  else if (window.hallId !== input.hallId) {
+    violations.push({ field: windowField, description: `window ${window.number} is not in hall ${input.hallId}` });
+  } else if (!window.active) {
+    violations.push({ field: windowField, description: `window ${window.number} is deactivated` });
+  } else if (!ISSUING_WINDOWS.has(window.kind)) {
+    violations.push({
+      field: windowField,
+      description: `a ${window.kind} window issues nothing: name a department, comprehensive, certificate or batch-room window`,
+    });
+  }
+  const servesDepartments = window?.hallId === input.hallId && DEPARTMENT_SERVING_WINDOWS.has(window.kind);
+  input.itemIds.forEach((id, i) => {
+    const item = place.items.get(id);
+    if (!item || !hall) return;
+    const field = `${prefix}.item_ids[${i}]`;
+    if (item.departmentHallId !== hall.id) {
+      violations.push({
+        field,
+        description: `item ${id} is handled by department ${item.departmentId}, which is not seated in hall ${hall.id}`,
+      });
+    } else if (!item.acceptTiers.includes(hall.tier)) {
+      violations.push({ field, description: `item ${id} is not accepted at a ${hall.tier} hall` });
+    } else if (window && servesDepartments && !window.departmentIds.includes(item.departmentId)) {
+      violations.push({
+        field,
+        description: `window ${window.number} does not serve department ${item.departmentId} of item ${id}`,
+      });
+    }
   });
   return violations;
 }

@@ -4,10 +4,21 @@
  */
 import type { FieldViolation } from '@govhall/kit';
 
-export const HallTiers = { city: 'city', district: 'district', township: 'township', village: 'village' } as const;
+/** A hall's tier, and a department's government level. */
+export const HallTiers = {
+  province: 'province',
+  city: 'city',
+  district: 'district',
+  township: 'township',
+  village: 'village',
+} as const;
 export type HallTier = (typeof HallTiers)[keyof typeof HallTiers];
-/** City 1 → village 4: a hall's parent sits exactly one tier above it. */
-export const TIER_RANK: Record<HallTier, number> = { city: 1, district: 2, township: 3, village: 4 };
+/** Province 0 → village 4: a hall's parent sits exactly one tier above it. */
+export const TIER_RANK: Record<HallTier, number> = { province: 0, city: 1, district: 2, township: 3, village: 4 };
+
+/** What a hall is within its region: the main hall, a branch beside it, or a department's own hall. */
+export const HallKinds = { main: 'main', branch: 'branch', department: 'department' } as const;
+export type HallKind = (typeof HallKinds)[keyof typeof HallKinds];
 
 export const BodyNatures = { legalOrgan: 'legal_organ', authorised: 'authorised', entrusted: 'entrusted' } as const;
 export type BodyNature = (typeof BodyNatures)[keyof typeof BodyNatures];
@@ -18,6 +29,14 @@ export const WindowKinds = {
   comprehensive: 'comprehensive',
   cashier: 'cashier',
   certificate: 'certificate',
+  /** 监督投诉台 */
+  complaint: 'complaint',
+  /** 咨询导办台 */
+  guidance: 'guidance',
+  /** 值班长席 */
+  shiftLeader: 'shift_leader',
+  /** 批量办证服务室 */
+  batchRoom: 'batch_room',
 } as const;
 export type WindowKind = (typeof WindowKinds)[keyof typeof WindowKinds];
 
@@ -48,10 +67,16 @@ export interface HallInput {
   readonly regionCode: string;
   readonly parentHallId: string | null;
   readonly address: string;
+  /** Undefined: main. */
+  readonly kind: HallKind | undefined;
+  readonly complaintPhone: string;
+  /** Empty when the hall publishes none. */
+  readonly complaintUrl: string;
 }
 export interface Hall extends HallInput, Versioned {
   readonly id: string;
   readonly tier: HallTier;
+  readonly kind: HallKind;
 }
 
 export interface DepartmentInput {
@@ -59,10 +84,15 @@ export interface DepartmentInput {
   readonly code: string;
   readonly name: string;
   readonly nature: BodyNature | undefined;
+  /** Its own level; undefined (with an empty region code) for the seating hall's. */
+  readonly tier: HallTier | undefined;
+  readonly regionCode: string;
+  readonly consultationPhone: string;
 }
 export interface Department extends DepartmentInput, Versioned {
   readonly id: string;
   readonly nature: BodyNature;
+  readonly tier: HallTier;
 }
 
 export interface WindowInput {
@@ -85,6 +115,12 @@ export interface StaffInput {
   readonly mobile: string;
   readonly roles: readonly (StaffRole | undefined)[];
   readonly windowId: string | null;
+  /** The public profile: photo reference, 职务, 岗位职责 (empty when not given). */
+  readonly photoRef: string;
+  readonly title: string;
+  readonly duties: string;
+  /** AB岗: who stands in. */
+  readonly backupStaffId: string | null;
 }
 export interface Staff extends StaffInput, Versioned {
   readonly id: string;
@@ -112,11 +148,15 @@ function checkName(violations: Violations, field: string, value: string, max: nu
 }
 
 /**
- * Region code shape per tier (GB/T 2260, extended for township and village): a city is `DDDD00` (not a
- * province `DD0000`), a district or county any other 6 digits, a township 9 digits, a village 12.
+ * Region code shape per tier (GB/T 2260, extended for township and village): a province is `DD0000`, a city
+ * `DDDD00` (not a province), a district or county any other 6 digits, a township 9 digits, a village 12.
  */
 export function regionCodeProblem(tier: HallTier, regionCode: string): string | undefined {
   switch (tier) {
+    case 'province':
+      return /^[1-9]\d0000$/.test(regionCode)
+        ? undefined
+        : 'a province needs a 6-digit code ending in 0000, e.g. 610000';
     case 'city':
       return /^\d{4}00$/.test(regionCode) && !/^\d{2}0000$/.test(regionCode)
         ? undefined
@@ -132,9 +172,30 @@ export function regionCodeProblem(tier: HallTier, regionCode: string): string | 
   }
 }
 
-/** The digits that every region inside this one starts with (370700 → 3707). */
+/** The digits that every region inside this one starts with (370700 → 3707, 610000 → 61). */
 export function regionPrefix(tier: HallTier, regionCode: string): string {
+  if (tier === 'province') return regionCode.slice(0, 2);
   return tier === 'city' ? regionCode.slice(0, 4) : regionCode;
+}
+
+/** Whether one region holds the other (or they are the same): a district department may sit in its city's hall. */
+export function regionsOnOneLine(a: { tier: HallTier; regionCode: string }, b: { tier: HallTier; regionCode: string }) {
+  return (
+    b.regionCode.startsWith(regionPrefix(a.tier, a.regionCode)) ||
+    a.regionCode.startsWith(regionPrefix(b.tier, b.regionCode))
+  );
+}
+
+/**
+ * 投诉电话 / 咨询电话: a landline with area code (0536-8096123, extension allowed), a public hotline alone or
+ * after an area code (12345, 0536-12345), a 400 number or a mobile.
+ */
+export const PUBLIC_PHONE_PATTERN = /^(0\d{2,3}-?(\d{7,8}|1\d{4})(-\d{1,6})?|1\d{4,5}|1[3-9]\d{9}|400-?\d{3}-?\d{4})$/;
+
+function checkPhone(violations: Violations, field: string, value: string): void {
+  if (!value) violations.push({ field, description: 'is required' });
+  else if (!PUBLIC_PHONE_PATTERN.test(value))
+    violations.push({ field, description: 'must be a landline like 0536-8096123, a hotline like 12345 or a mobile' });
 }
 
 export function validateHallInput(input: HallInput, prefix = 'hall'): Violations {
@@ -145,7 +206,9 @@ export function validateHallInput(input: HallInput, prefix = 'hall'): Violations
   } else {
     const problem = regionCodeProblem(input.tier, input.regionCode);
     if (problem) violations.push({ field: `${prefix}.region_code`, description: problem });
-    if (input.tier !== 'city' && !input.parentHallId) {
+    if (input.tier === 'province' && input.parentHallId) {
+      violations.push({ field: `${prefix}.parent_hall_id`, description: 'a province hall is the top of its network' });
+    } else if (input.tier !== 'province' && input.tier !== 'city' && !input.parentHallId) {
       violations.push({
         field: `${prefix}.parent_hall_id`,
         description: `a ${input.tier} hall must name its parent hall`,
@@ -154,6 +217,13 @@ export function validateHallInput(input: HallInput, prefix = 'hall'): Violations
   }
   if (input.address.length > 200)
     violations.push({ field: `${prefix}.address`, description: 'must be at most 200 characters' });
+  checkPhone(violations, `${prefix}.complaint_phone`, input.complaintPhone);
+  if (input.complaintUrl && !/^https?:\/\/[^\s]{3,300}$/.test(input.complaintUrl)) {
+    violations.push({
+      field: `${prefix}.complaint_url`,
+      description: 'must be an http(s) URL of at most 300 characters',
+    });
+  }
   return violations;
 }
 
@@ -161,6 +231,12 @@ export function validateHallInput(input: HallInput, prefix = 'hall'): Violations
 export function validateHallParent(input: HallInput & { tier: HallTier }, parent: Hall, prefix = 'hall'): Violations {
   const violations: Violations = [];
   if (!parent.active) violations.push({ field: `${prefix}.parent_hall_id`, description: 'parent hall is deactivated' });
+  if (parent.kind !== 'main') {
+    violations.push({
+      field: `${prefix}.parent_hall_id`,
+      description: `a hall hangs under the main hall of the region above, not a ${parent.kind} hall`,
+    });
+  }
   if (TIER_RANK[parent.tier] !== TIER_RANK[input.tier] - 1) {
     violations.push({
       field: `${prefix}.parent_hall_id`,
@@ -210,11 +286,41 @@ export function validateDepartmentInput(input: DepartmentInput, prefix = 'depart
   }
   checkName(violations, `${prefix}.name`, input.name, 64);
   if (!input.nature) violations.push({ field: `${prefix}.nature`, description: 'is required' });
+  if (input.tier) {
+    const problem = regionCodeProblem(input.tier, input.regionCode);
+    if (problem) violations.push({ field: `${prefix}.region_code`, description: problem });
+  } else if (input.regionCode) {
+    violations.push({ field: `${prefix}.tier`, description: 'is required with a region code' });
+  }
+  checkPhone(violations, `${prefix}.consultation_phone`, input.consultationPhone);
   return violations;
 }
 
+/** A department's level and region: its own, or (when it names none) the seating hall's. */
+export function departmentLevel(input: DepartmentInput, hall: Hall): { tier: HallTier; regionCode: string } {
+  return input.tier
+    ? { tier: input.tier, regionCode: input.regionCode }
+    : { tier: hall.tier, regionCode: hall.regionCode };
+}
+
+/** A hall seats departments of its own region line only: its own level, the levels above it, the ones inside it. */
+export function validateDepartmentSeat(
+  department: { tier: HallTier; regionCode: string },
+  hall: Hall,
+  prefix = 'department',
+): Violations {
+  return regionsOnOneLine(department, hall)
+    ? []
+    : [
+        {
+          field: `${prefix}.region_code`,
+          description: `region ${department.regionCode} neither holds nor lies inside the hall's region ${hall.regionCode}`,
+        },
+      ];
+}
+
 /** Kinds of window that must serve at least one department. */
-const DEPARTMENT_BOUND_WINDOWS: ReadonlySet<WindowKind> = new Set(['department', 'comprehensive']);
+const DEPARTMENT_BOUND_WINDOWS: ReadonlySet<WindowKind> = new Set(['department', 'comprehensive', 'batch_room']);
 
 export function validateWindowInput(input: WindowInput, prefix = 'window'): Violations {
   const violations: Violations = [];
@@ -268,6 +374,18 @@ export function validateStaffInput(input: StaffInput, prefix = 'staff'): Violati
   if (input.roles.length === 0)
     violations.push({ field: `${prefix}.roles`, description: 'at least one role is required' });
   const seen = new Set<StaffRole>();
+  if (input.photoRef.length > 500)
+    violations.push({ field: `${prefix}.photo_ref`, description: 'must be at most 500 characters' });
+  if (input.title.length > 32)
+    violations.push({ field: `${prefix}.title`, description: 'must be at most 32 characters' });
+  if (input.duties.length > 200)
+    violations.push({ field: `${prefix}.duties`, description: 'must be at most 200 characters' });
+  if (input.backupStaffId && !input.departmentId) {
+    violations.push({
+      field: `${prefix}.backup_staff_id`,
+      description: 'an AB-post backup is named inside a department',
+    });
+  }
   input.roles.forEach((role, index) => {
     if (!role) {
       violations.push({ field: `${prefix}.roles[${index}]`, description: 'is not a known role' });
@@ -310,4 +428,21 @@ export function validateLeaderChain(input: LeaderChainInput, staffById: Readonly
       violations.push({ field, description: `staff ${id} does not hold the ${role} role` });
   }
   return violations;
+}
+
+/**
+ * AB岗: the B post stands in for A, so it is another active member of A's department holding each of A's roles.
+ * `backup` is the staff the input names (undefined when the id is unknown).
+ */
+export function backupProblem(staff: Staff, backup: Staff | undefined): string | undefined {
+  if (!staff.backupStaffId) return undefined;
+  if (backup?.id === staff.id || staff.backupStaffId === staff.id) return 'a person cannot be their own backup';
+  if (!backup) return `staff ${staff.backupStaffId} does not exist`;
+  if (!backup.active) return `staff ${backup.id} is deactivated`;
+  if (backup.departmentId !== staff.departmentId)
+    return `staff ${backup.id} is not in department ${staff.departmentId}`;
+  const missing = staff.roles.filter((role) => !backup.roles.includes(role));
+  if (missing.length > 0)
+    return `staff ${backup.id} does not hold the ${missing.join(', ')} role${missing.length > 1 ? 's' : ''} to stand in`;
+  return undefined;
 }

@@ -2,7 +2,7 @@ import { catalogueItemsV1 as pb } from '@govhall/contracts';
 import { Access, grpcService, required, unary, type CallContext, type GrpcServiceRegistration } from '@govhall/kit';
 import { ADMINISTRATOR } from './organisation-handlers';
 import type { Audience, ItemService } from '../../app/item-service';
-import { caseType, cleanupAction, hallTier, itemStatus, itemType } from '../proto/enums';
+import { caseType, cleanupAction, frozenFilter, hallTier, itemStatus, itemType } from '../proto/enums';
 import {
   bundleIn,
   bundleOut,
@@ -59,7 +59,7 @@ export function itemHandlers(service: ItemService): pb.ItemServiceServer {
         { requestId: r.requestId },
         r.itemId,
         r.version,
-        action === 'delegated' ? undefined : action,
+        action === 'cancelled' || action === 'merged' ? action : undefined,
         r.mergedIntoItemId || null,
         cleanupIn(r.cleanup),
       );
@@ -71,6 +71,24 @@ export function itemHandlers(service: ItemService): pb.ItemServiceServer {
         r.itemId,
         r.version,
         delegationIn(required(r.delegation, 'delegation')),
+        cleanupIn(r.cleanup),
+      );
+      return { item: itemToProto(item), record: cleanupOut(record) };
+    }),
+    freezeItem: unary('FreezeItem', async (r: pb.FreezeItemRequest) => {
+      const { item, record } = await service.freezeItem(
+        { requestId: r.requestId },
+        r.itemId,
+        r.version,
+        cleanupIn(r.cleanup),
+      );
+      return { item: itemToProto(item), record: cleanupOut(record) };
+    }),
+    unfreezeItem: unary('UnfreezeItem', async (r: pb.UnfreezeItemRequest) => {
+      const { item, record } = await service.unfreezeItem(
+        { requestId: r.requestId },
+        r.itemId,
+        r.version,
         cleanupIn(r.cleanup),
       );
       return { item: itemToProto(item), record: cleanupOut(record) };
@@ -101,6 +119,7 @@ export function itemHandlers(service: ItemService): pb.ItemServiceServer {
       const type = itemType.fromProto(r.itemType);
       const kind = caseType.fromProto(r.caseType);
       const acceptTier = hallTier.fromProto(r.acceptTier);
+      const frozen = frozenFilter.fromProto(r.frozen);
       const page = await service.listItems(
         {
           ...(r.hallId ? { hallId: r.hallId } : {}),
@@ -109,6 +128,7 @@ export function itemHandlers(service: ItemService): pb.ItemServiceServer {
           ...(type ? { itemType: type } : {}),
           ...(kind ? { caseType: kind } : {}),
           ...(acceptTier ? { acceptTier } : {}),
+          ...(frozen ? { frozen: frozen === 'frozen' } : {}),
         },
         { size: r.pageSize, token: r.pageToken },
         audienceOf(ctx),
@@ -154,7 +174,11 @@ export function itemHandlers(service: ItemService): pb.ItemServiceServer {
     })),
     listItemBundles: unary('ListItemBundles', async (r: pb.ListItemBundlesRequest) => ({
       bundles: (
-        await service.listBundles({ includeInactive: r.includeInactive, ...(r.itemId ? { itemId: r.itemId } : {}) })
+        await service.listBundles({
+          includeInactive: r.includeInactive,
+          ...(r.itemId ? { itemId: r.itemId } : {}),
+          ...(r.hallId ? { hallId: r.hallId } : {}),
+        })
       ).map(bundleOut),
     })),
     deactivateItemBundle: unary('DeactivateItemBundle', async (r: pb.DeactivateItemBundleRequest) => ({
@@ -176,6 +200,8 @@ export const ITEM_ACCESS = {
   publishItem: ADMINISTRATOR,
   retireItem: ADMINISTRATOR,
   delegateItem: ADMINISTRATOR,
+  freezeItem: ADMINISTRATOR,
+  unfreezeItem: ADMINISTRATOR,
   // Clean-up decisions are published (清理结果公布).
   listCleanupRecords: Access.public(),
   getItem: Access.public(),

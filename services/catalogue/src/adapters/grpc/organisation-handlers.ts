@@ -1,7 +1,7 @@
 import { catalogueV1 as pb } from '@govhall/contracts';
 import { Access, grpcService, required, unary, type GrpcServiceRegistration } from '@govhall/kit';
 import type { OrganisationService } from '../../app/organisation-service';
-import { hallTier, staffRole } from '../proto/enums';
+import { hallKind, hallTier, staffRole } from '../proto/enums';
 import {
   departmentInput,
   departmentOut,
@@ -10,6 +10,7 @@ import {
   leaderChainOut,
   staffInput,
   staffOut,
+  staffProfileOut,
   windowInput,
   windowOut,
 } from '../proto/organisation';
@@ -32,10 +33,13 @@ export function organisationHandlers(service: OrganisationService): pb.Organisat
     getHall: unary('GetHall', async (r: pb.GetHallRequest) => ({ hall: hallOut(await service.getHall(r.id)) })),
     listHalls: unary('ListHalls', async (r: pb.ListHallsRequest) => {
       const tier = hallTier.fromProto(r.tier);
+      const kind = hallKind.fromProto(r.kind);
       const halls = await service.listHalls({
         includeInactive: r.includeInactive,
         ...(r.parentHallId ? { parentHallId: r.parentHallId } : {}),
         ...(tier ? { tier } : {}),
+        ...(r.regionCode ? { regionCode: r.regionCode } : {}),
+        ...(kind ? { kind } : {}),
       });
       return { halls: halls.map(hallOut) };
     }),
@@ -133,6 +137,14 @@ export function organisationHandlers(service: OrganisationService): pb.Organisat
       const contact = await service.getStaffContact(r.id);
       return { staffId: contact.id, name: contact.name, mobile: contact.mobile };
     }),
+    listStaffProfiles: unary('ListStaffProfiles', async (r: pb.ListStaffProfilesRequest) => {
+      const profiles = await service.listStaffProfiles({
+        hallId: r.hallId,
+        ...(r.departmentId ? { departmentId: r.departmentId } : {}),
+        ...(r.windowId ? { windowId: r.windowId } : {}),
+      });
+      return { profiles: profiles.map(staffProfileOut) };
+    }),
 
     setLeaderChain: unary('SetLeaderChain', async (r: pb.SetLeaderChainRequest) => ({
       leaderChain: leaderChainOut(
@@ -184,6 +196,8 @@ export const ORGANISATION_ACCESS = {
   deactivateStaff: ADMINISTRATOR,
   // The full mobile number (PIPL: as few as need it): the services that text or escalate to staff, and the
   // centre's administrators and supervisors (督查), who chase a case with its handler.
+  // The public profile the hall posts at every window: no contact data.
+  listStaffProfiles: Access.public(),
   getStaffContact: Access.anyOf(CONTACTING_SERVICES, Access.staff({ anyRole: ['administrator', 'supervisor'] })),
   setLeaderChain: ADMINISTRATOR,
   getLeaderChain: Access.anyOf(Access.staff(), CONTACTING_SERVICES),

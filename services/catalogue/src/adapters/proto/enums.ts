@@ -1,6 +1,8 @@
 import { LimitUnits } from '@govhall/calendar';
 import { catalogueCalendarV1 as cal, catalogueItemsV1 as items, catalogueV1 as org } from '@govhall/contracts';
 import { enumCodec } from '@govhall/kit';
+import { catalogueOpeningHoursV1 as hours } from '@govhall/contracts';
+import { ScopeLevels, SessionKinds } from '../../domain/opening-hours';
 import { RegionLevels, ScheduleSources } from '../../domain/calendar-admin';
 import {
   CaseTypes,
@@ -13,13 +15,16 @@ import {
   MaterialForms,
   MaterialNecessities,
   MaterialSources,
+  ProjectCategories,
   ResultKinds,
   RetiredReasons,
   ReviewModes,
   Stages,
 } from '../../domain/items';
 import { GuideFields } from '../../domain/items-search';
-import { BodyNatures, HallTiers, StaffRoles, WindowKinds } from '../../domain/organisation';
+import { catalogueFeeCatalogueV1 as fees } from '@govhall/contracts';
+import { FeeCatalogueStatuses, OneFeeFilters } from '../../domain/fee-catalogue';
+import { BodyNatures, HallKinds, HallTiers, StaffRoles, WindowKinds } from '../../domain/organisation';
 
 /**
  * One codec per proto enum of the catalogue: proto value ↔ domain value, each table checked by the compiler
@@ -31,6 +36,13 @@ export const hallTier = enumCodec<(typeof HallTiers)[keyof typeof HallTiers]>()(
   HALL_TIER_DISTRICT: HallTiers.district,
   HALL_TIER_TOWNSHIP: HallTiers.township,
   HALL_TIER_VILLAGE: HallTiers.village,
+  HALL_TIER_PROVINCE: HallTiers.province,
+});
+
+export const hallKind = enumCodec<(typeof HallKinds)[keyof typeof HallKinds]>()(org.HallKind, {
+  HALL_KIND_MAIN: HallKinds.main,
+  HALL_KIND_BRANCH: HallKinds.branch,
+  HALL_KIND_DEPARTMENT: HallKinds.department,
 });
 
 export const bodyNature = enumCodec<(typeof BodyNatures)[keyof typeof BodyNatures]>()(org.BodyNature, {
@@ -45,6 +57,10 @@ export const windowKind = enumCodec<(typeof WindowKinds)[keyof typeof WindowKind
   WINDOW_KIND_COMPREHENSIVE: WindowKinds.comprehensive,
   WINDOW_KIND_CASHIER: WindowKinds.cashier,
   WINDOW_KIND_CERTIFICATE: WindowKinds.certificate,
+  WINDOW_KIND_COMPLAINT: WindowKinds.complaint,
+  WINDOW_KIND_GUIDANCE: WindowKinds.guidance,
+  WINDOW_KIND_SHIFT_LEADER: WindowKinds.shiftLeader,
+  WINDOW_KIND_BATCH_ROOM: WindowKinds.batchRoom,
 });
 
 export const staffRole = enumCodec<(typeof StaffRoles)[keyof typeof StaffRoles]>()(org.StaffRole, {
@@ -83,6 +99,7 @@ export const reviewMode = enumCodec<(typeof ReviewModes)[keyof typeof ReviewMode
 
 export const processStage = enumCodec<(typeof Stages)[keyof typeof Stages]>()(items.ProcessStage, {
   PROCESS_STAGE_ACCEPT: Stages.accept,
+  PROCESS_STAGE_PRE_REVIEW: Stages.preReview,
   PROCESS_STAGE_REVIEW: Stages.review,
   PROCESS_STAGE_VERIFY: Stages.verify,
   PROCESS_STAGE_APPROVE: Stages.approve,
@@ -163,6 +180,24 @@ export const cleanupAction = enumCodec<(typeof CleanupActions)[keyof typeof Clea
   CLEANUP_ACTION_CANCELLED: CleanupActions.cancelled,
   CLEANUP_ACTION_MERGED: CleanupActions.merged,
   CLEANUP_ACTION_DELEGATED: CleanupActions.delegated,
+  CLEANUP_ACTION_FROZEN: CleanupActions.frozen,
+  CLEANUP_ACTION_UNFROZEN: CleanupActions.unfrozen,
+});
+
+export const projectCategory = enumCodec<(typeof ProjectCategories)[keyof typeof ProjectCategories]>()(
+  items.ProjectCategory,
+  {
+    PROJECT_CATEGORY_ANY: ProjectCategories.any,
+    PROJECT_CATEGORY_MAJOR_GOVERNMENT_INVESTMENT: ProjectCategories.majorGovernmentInvestment,
+    PROJECT_CATEGORY_INVESTMENT_ATTRACTION: ProjectCategories.investmentAttraction,
+    PROJECT_CATEGORY_POVERTY_ALLEVIATION: ProjectCategories.povertyAlleviation,
+  },
+);
+
+/** ListItems' freeze filter: frozen items only, or those not frozen (unspecified: both). */
+export const frozenFilter = enumCodec<'frozen' | 'not_frozen'>()(items.FrozenFilter, {
+  FROZEN_FILTER_FROZEN: 'frozen',
+  FROZEN_FILTER_NOT_FROZEN: 'not_frozen',
 });
 
 export const guideField = enumCodec<(typeof GuideFields)[keyof typeof GuideFields]>()(items.GuideField, {
@@ -195,4 +230,31 @@ export const regionLevel = enumCodec<(typeof RegionLevels)[keyof typeof RegionLe
   CALENDAR_REGION_LEVEL_CITY: RegionLevels.city,
   CALENDAR_REGION_LEVEL_PROVINCE: RegionLevels.province,
   CALENDAR_REGION_LEVEL_NATIONAL: RegionLevels.national,
+});
+
+export const sessionKind = enumCodec<(typeof SessionKinds)[keyof typeof SessionKinds]>()(hours.OpeningSessionKind, {
+  OPENING_SESSION_KIND_REGULAR: SessionKinds.regular,
+  OPENING_SESSION_KIND_EXTENDED: SessionKinds.extended,
+  OPENING_SESSION_KIND_WEEKEND: SessionKinds.weekend,
+  OPENING_SESSION_KIND_LEADER_ON_SITE: SessionKinds.leaderOnSite,
+});
+
+export const scopeLevel = enumCodec<(typeof ScopeLevels)[keyof typeof ScopeLevels]>()(hours.OpeningHoursScopeLevel, {
+  OPENING_HOURS_SCOPE_LEVEL_HALL: ScopeLevels.hall,
+  OPENING_HOURS_SCOPE_LEVEL_WINDOW_KIND: ScopeLevels.windowKind,
+  OPENING_HOURS_SCOPE_LEVEL_WINDOW: ScopeLevels.window,
+  OPENING_HOURS_SCOPE_LEVEL_WORKING_HOURS: ScopeLevels.workingHours,
+});
+
+export const feeCatalogueStatus = enumCodec<(typeof FeeCatalogueStatuses)[keyof typeof FeeCatalogueStatuses]>()(
+  fees.FeeCatalogueEntryStatus,
+  {
+    FEE_CATALOGUE_ENTRY_STATUS_ACTIVE: FeeCatalogueStatuses.active,
+    FEE_CATALOGUE_ENTRY_STATUS_CANCELLED: FeeCatalogueStatuses.cancelled,
+  },
+);
+
+export const oneFeeFilter = enumCodec<(typeof OneFeeFilters)[keyof typeof OneFeeFilters]>()(fees.OneFeeFilter, {
+  ONE_FEE_FILTER_ONE_FEE: OneFeeFilters.oneFee,
+  ONE_FEE_FILTER_SEPARATE: OneFeeFilters.separate,
 });

@@ -1,9 +1,10 @@
-import type { catalogueItemsV1 as pb } from '@govhall/contracts';
+import { catalogueV1 as org, type catalogueItemsV1 as pb } from '@govhall/contracts';
 import type { GuidePage, ItemView, MaterialList } from '../../app/item-service';
 import type {
   CleanupInput,
   CleanupRecord,
   Delegation,
+  FeeItem,
   ItemBundle,
   ItemBundleInput,
   ItemContent,
@@ -11,6 +12,8 @@ import type {
   ItemInput,
   ItemVersionSummary,
   Material,
+  MissingMaterialPolicy,
+  Reporting,
   TimeLimit,
   Unchecked,
 } from '../../domain/items';
@@ -31,6 +34,7 @@ import {
   materialNecessity,
   materialSource,
   processStage,
+  projectCategory,
   resultKind,
   retiredReason,
   reviewMode,
@@ -65,6 +69,18 @@ export const materialIn = (m: pb.Material): Unchecked<Material> => ({
   basis: m.basis,
   mayBeAcceptedMissing: m.mayBeAcceptedMissing,
   situationCodes: m.situationCodes,
+});
+
+export const missingMaterialsIn = (m: pb.MissingMaterialPolicy): ItemInput['missingMaterials'] => ({
+  eligibleCategories: m.eligibleCategories.map((c) => projectCategory.fromProto(c)),
+  supplementLimit: limitIn(m.supplementLimit),
+  basis: m.basis,
+});
+
+/** An unspecified tier names none (an authority beyond the network); an unknown one stays undefined (refused). */
+export const reportingIn = (m: pb.Reporting): Unchecked<Reporting> => ({
+  upperAuthority: m.upperAuthority,
+  upperTier: m.upperTier === org.HallTier.HALL_TIER_UNSPECIFIED ? null : hallTier.fromProto(m.upperTier),
 });
 
 /** An item as sent; absent sub-messages read as their defaults (proto3), absent limits as null. */
@@ -114,6 +130,8 @@ export function itemInputFromProto(m: pb.ItemContent): ItemInput {
       fiscalAccount: fee.fiscalAccount,
       reducible: fee.reducible,
       reductionBasis: fee.reductionBasis,
+      // The entry's terms (catalogue_code, one_fee, upward share) are output only: copied from the entry.
+      catalogueEntryId: fee.catalogueEntryId || null,
     })),
     result: {
       name: m.result?.name ?? '',
@@ -141,6 +159,9 @@ export function itemInputFromProto(m: pb.ItemContent): ItemInput {
           edges: m.joint.edges.map((e) => ({ subItem: e.subItem, dependsOn: e.dependsOn })),
         }
       : null,
+    missingMaterials: m.missingMaterials ? missingMaterialsIn(m.missingMaterials) : null,
+    reported: m.reported ? reportingIn(m.reported) : null,
+    refusalFilingRequired: m.refusalFilingRequired,
   };
 }
 
@@ -181,6 +202,37 @@ export const materialOut = (m: Material): pb.Material => ({
   situationCodes: [...m.situationCodes],
 });
 
+export const missingMaterialsOut = (p: MissingMaterialPolicy): pb.MissingMaterialPolicy => ({
+  eligibleCategories: p.eligibleCategories.map((c) => projectCategory.toProto(c)),
+  supplementLimit: limitOut(p.supplementLimit),
+  basis: p.basis,
+});
+
+export const reportingOut = (r: Reporting): pb.Reporting => ({
+  upperAuthority: r.upperAuthority,
+  upperTier: hallTier.toProto(r.upperTier),
+});
+
+/** A fee item on the wire, with what it carries of its fee catalogue entry (none for versions before it). */
+export const feeItemOut = (fee: FeeItem): pb.FeeItem => ({
+  code: fee.code,
+  name: fee.name,
+  kind: feeKind.toProto(fee.kind),
+  amountFen: fee.amountFen,
+  unitPriceFen: fee.unitPriceFen,
+  unitName: fee.unitName,
+  legalBasis: fee.legalBasis,
+  receivingDepartmentId: fee.receivingDepartmentId,
+  fiscalAccount: fee.fiscalAccount,
+  reducible: fee.reducible,
+  reductionBasis: fee.reductionBasis,
+  catalogueEntryId: fee.catalogueEntryId ?? '',
+  catalogueCode: fee.catalogue?.code ?? '',
+  oneFee: fee.catalogue?.oneFee ?? false,
+  upwardShareBasisPoints: fee.catalogue?.upwardShareBasisPoints ?? 0,
+  upwardBody: fee.catalogue?.upwardBody ?? '',
+});
+
 /** An item version's content on the wire. */
 export function itemContentToProto(c: ItemContent): pb.ItemContent {
   return {
@@ -207,7 +259,7 @@ export function itemContentToProto(c: ItemContent): pb.ItemContent {
     limitNote: c.limitNote,
     commitment: { ...c.commitment },
     free: c.free,
-    feeItems: c.feeItems.map((fee) => ({ ...fee, kind: feeKind.toProto(fee.kind) })),
+    feeItems: c.feeItems.map(feeItemOut),
     result: {
       name: c.result.name,
       kind: resultKind.toProto(c.result.kind),
@@ -234,6 +286,9 @@ export function itemContentToProto(c: ItemContent): pb.ItemContent {
           edges: c.joint.edges.map((e) => ({ subItem: e.subItem, dependsOn: e.dependsOn })),
         }
       : undefined,
+    missingMaterials: c.missingMaterials ? missingMaterialsOut(c.missingMaterials) : undefined,
+    reported: c.reported ? reportingOut(c.reported) : undefined,
+    refusalFilingRequired: c.refusalFilingRequired,
   };
 }
 
@@ -243,6 +298,7 @@ export const derivedOut = (d: ItemDerived): pb.ItemDerived => ({
   jointLayers: d.jointLayers.map((layer) => ({ subItemCodes: [...layer] })),
   jointCriticalPath: d.jointCriticalPath ? limitOut(d.jointCriticalPath) : undefined,
   acceptsMissingMaterials: d.acceptsMissingMaterials,
+  missingMaterialCodes: [...d.missingMaterialCodes],
 });
 
 /** An item version on the wire: content, derived process, lifecycle. */
@@ -260,6 +316,8 @@ export function itemToProto(v: ItemView): pb.Item {
     retiredAt: v.retiredAt ?? undefined,
     retiredReason: retiredReason.toProto(v.retiredReason),
     mergedIntoItemId: v.mergedIntoItemId ?? '',
+    frozen: v.frozenAt !== null,
+    frozenAt: v.frozenAt ?? undefined,
   };
 }
 
@@ -297,12 +355,16 @@ export const bundleOut = (b: ItemBundle): pb.ItemBundle => ({
   version: b.version,
   createdAt: b.createdAt,
   updatedAt: b.updatedAt,
+  hallId: b.hallId ?? '',
+  windowId: b.windowId ?? '',
 });
 
 export const bundleIn = (m: pb.ItemBundleInput): ItemBundleInput => ({
   name: m.name,
   description: m.description,
   itemIds: m.itemIds,
+  hallId: m.hallId,
+  windowId: m.windowId,
 });
 
 export const materialsOut = (list: MaterialList): pb.ListMaterialsResponse => ({

@@ -1,5 +1,5 @@
 import type { catalogueV1 as pb } from '@govhall/contracts';
-import type { PublicStaff } from '../../app/organisation-service';
+import type { PublicStaff, StaffProfile } from '../../app/organisation-service';
 import type {
   Department,
   DepartmentInput,
@@ -10,7 +10,7 @@ import type {
   Window,
   WindowInput,
 } from '../../domain/organisation';
-import { bodyNature, hallTier, staffRole, windowKind } from './enums';
+import { bodyNature, hallKind, hallTier, staffRole, windowKind } from './enums';
 
 /** The directory's messages: proto → domain inputs, domain → proto (answers and event payloads). */
 
@@ -20,6 +20,9 @@ export const hallInput = (m: pb.HallInput): HallInput => ({
   regionCode: m.regionCode,
   parentHallId: m.parentHallId || null,
   address: m.address,
+  kind: hallKind.fromProto(m.kind),
+  complaintPhone: m.complaintPhone,
+  complaintUrl: m.complaintUrl,
 });
 export const hallOut = (h: Hall): pb.Hall => ({
   id: h.id,
@@ -28,6 +31,9 @@ export const hallOut = (h: Hall): pb.Hall => ({
   regionCode: h.regionCode,
   parentHallId: h.parentHallId ?? '',
   address: h.address,
+  kind: hallKind.toProto(h.kind),
+  complaintPhone: h.complaintPhone,
+  complaintUrl: h.complaintUrl,
   active: h.active,
   version: h.version,
   createdAt: h.createdAt,
@@ -39,6 +45,9 @@ export const departmentInput = (m: pb.DepartmentInput): DepartmentInput => ({
   code: m.code,
   name: m.name,
   nature: bodyNature.fromProto(m.nature),
+  tier: hallTier.fromProto(m.tier),
+  regionCode: m.regionCode,
+  consultationPhone: m.consultationPhone,
 });
 export const departmentOut = (d: Department): pb.Department => ({
   id: d.id,
@@ -46,6 +55,9 @@ export const departmentOut = (d: Department): pb.Department => ({
   code: d.code,
   name: d.name,
   nature: bodyNature.toProto(d.nature),
+  tier: hallTier.toProto(d.tier),
+  regionCode: d.regionCode,
+  consultationPhone: d.consultationPhone,
   active: d.active,
   version: d.version,
   createdAt: d.createdAt,
@@ -80,6 +92,10 @@ export const staffInput = (m: pb.StaffInput): StaffInput => ({
   mobile: m.mobile,
   roles: m.roles.map((role) => staffRole.fromProto(role)),
   windowId: m.windowId || null,
+  photoRef: m.photoRef,
+  title: m.title,
+  duties: m.duties,
+  backupStaffId: m.backupStaffId || null,
 });
 /** Staff leave the service with the mobile number masked; GetStaffContact is the one exception. */
 export const staffOut = (s: PublicStaff): pb.Staff => ({
@@ -91,6 +107,10 @@ export const staffOut = (s: PublicStaff): pb.Staff => ({
   mobileMasked: s.mobileMasked,
   roles: s.roles.map((role) => staffRole.toProto(role)),
   windowId: s.windowId ?? '',
+  photoRef: s.photoRef,
+  title: s.title,
+  duties: s.duties,
+  backupStaffId: s.backupStaffId ?? '',
   active: s.active,
   version: s.version,
   createdAt: s.createdAt,
@@ -104,4 +124,19 @@ export const leaderChainOut = (c: LeaderChain): pb.LeaderChain => ({
   principalLeaderId: c.principalLeaderId,
   version: c.version,
   updatedAt: c.updatedAt,
+});
+
+export const staffProfileOut = (p: StaffProfile): pb.StaffProfile => ({
+  staffId: p.staffId,
+  employeeNo: p.employeeNo,
+  name: p.name,
+  photoRef: p.photoRef,
+  title: p.title,
+  duties: p.duties,
+  departmentId: p.departmentId ?? '',
+  departmentName: p.departmentName,
+  windowId: p.windowId ?? '',
+  windowNumber: p.windowNumber,
+  backupStaffId: p.backupStaffId ?? '',
+  backupName: p.backupName,
 });

@@ -13,11 +13,16 @@ import type {
   ItemVersionSummary,
   RetiredReason,
 } from '../../domain/items';
+import { storedContent } from '../../domain/items';
 import type { GuideFilter, GuideQuery } from '../../domain/items-search';
 import { GUIDE_SCORING } from '../../domain/items-search';
-import type { BodyNature, HallTier } from '../../domain/organisation';
+import type { BodyNature, HallTier, WindowKind } from '../../domain/organisation';
+import type { FeeCatalogueEntry } from '../../domain/fee-catalogue';
+import { feeCatalogueEntriesForShare, type FeeCatalogueTables } from './pg-fee-catalogue-store';
 import type {
   BundleFilter,
+  BundleHall,
+  BundleWindow,
   CleanupFilter,
   DirectoryDepartment,
   GuideEntry,
@@ -36,7 +41,14 @@ type Json<T> = ColumnType<T, string, string>;
 
 /** The item tables of the catalogue schema (migrations/0002_items.sql), beside the directory's. */
 export interface ItemTables extends CatalogueTables {
-  items: { id: string; base_code: string; implementation_code: string; created_at: Date };
+  items: {
+    id: string;
+    base_code: string;
+    implementation_code: string;
+    created_at: Date;
+    /** migrations/0007_item_rules.sql: when the item was frozen (冻结); null when it is not. */
+    frozen_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  };
   item_versions: {
     item_id: string;
     version: number;
@@ -77,6 +89,9 @@ export interface ItemTables extends CatalogueTables {
     id: string;
     name: string;
     description: string;
+    /** migrations/0008: null only for bundles stored before they named their place. */
+    hall_id: string | null;
+    window_id: string | null;
     active: boolean;
     version: number;
     created_at: Date;
@@ -99,18 +114,20 @@ export interface ItemTables extends CatalogueTables {
 
 type Executor = Kysely<ItemTables> | Transaction<ItemTables>;
 
-const toVersion = (row: Selectable<ItemTables['item_versions']>): ItemVersion => ({
+/** A version row with its item's freeze (kept on `items`: published rows never change). */
+const toVersion = (row: Selectable<ItemTables['item_versions']> & { frozen_at: Date | null }): ItemVersion => ({
   itemId: row.item_id,
   version: row.version,
   status: row.status as ItemStatus,
   revision: row.revision,
-  content: row.content,
+  content: storedContent(row.content),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   publishedAt: row.published_at,
   retiredAt: row.retired_at,
   retiredReason: row.retired_reason as RetiredReason | null,
   mergedIntoItemId: row.merged_into_item_id,
+  frozenAt: row.frozen_at,
 });
 
 const toCleanupRecord = (row: Selectable<ItemTables['item_cleanup_records']>): CleanupRecord => ({
@@ -131,23 +148,28 @@ const toCleanupRecord = (row: Selectable<ItemTables['item_cleanup_records']>): C
 class PgItemReads implements ItemReads {
   constructor(protected readonly db: Executor) {}
 
+  /** Versions with their item's freeze. */
+  private versions() {
+    return this.db
+      .selectFrom('item_versions as v')
+      .innerJoin('items as i', 'i.id', 'v.item_id')
+      .selectAll('v')
+      .select('i.frozen_at');
+  }
+
   async getVersion(itemId: string, version: number): Promise<ItemVersion | undefined> {
-    const row = await this.db
-      .selectFrom('item_versions')
-      .selectAll()
-      .where('item_id', '=', itemId)
-      .where('version', '=', version)
+    const row = await this.versions()
+      .where('v.item_id', '=', itemId)
+      .where('v.version', '=', version)
       .executeTakeFirst();
     return row && toVersion(row);
   }
 
   async getCurrentVersion(itemId: string): Promise<ItemVersion | undefined> {
-    const row = await this.db
-      .selectFrom('item_versions')
-      .selectAll()
-      .where('item_id', '=', itemId)
-      .orderBy(sql`status = 'published'`, 'desc')
-      .orderBy('version', 'desc')
+    const row = await this.versions()
+      .where('v.item_id', '=', itemId)
+      .orderBy(sql`v.status = 'published'`, 'desc')
+      .orderBy('v.version', 'desc')
       .limit(1)
       .executeTakeFirst();
     return row && toVersion(row);
@@ -182,10 +204,8 @@ class PgItemReads implements ItemReads {
   }
 
   async listItems(filter: ItemFilter): Promise<ItemVersion[]> {
-    let query = this.db
-      .selectFrom('item_versions as v')
+    let query = this.versions()
       .innerJoin('departments as d', 'd.id', 'v.department_id')
-      .selectAll('v')
       .orderBy('v.implementation_code')
       .orderBy('v.version')
       .limit(filter.limit)
@@ -210,6 +230,7 @@ class PgItemReads implements ItemReads {
       const tier = filter.acceptTier;
       query = query.where(sql<boolean>`${tier} = ANY(v.accept_tiers)`);
     }
+    if (filter.frozen !== undefined) query = query.where('i.frozen_at', filter.frozen ? 'is not' : 'is', null);
     return (await query.execute()).map(toVersion);
   }
 
@@ -230,6 +251,7 @@ class PgItemReads implements ItemReads {
   async listBundles(filter: BundleFilter): Promise<ItemBundle[]> {
     let query = this.db.selectFrom('item_bundles').select('id').orderBy('name').orderBy('id');
     if (!filter.includeInactive) query = query.where('active', '=', true);
+    if (filter.hallId) query = query.where('hall_id', '=', filter.hallId);
     if (filter.itemId) {
       const itemId = filter.itemId;
       query = query.where((eb) =>
@@ -333,8 +355,9 @@ class PgItemReads implements ItemReads {
         join.onRef('v.item_id', '=', 'page.item_id').onRef('v.version', '=', 'page.version'),
       )
       .innerJoin('departments as d', 'd.id', 'v.department_id')
+      .innerJoin('items as i', 'i.id', 'v.item_id')
       .selectAll('v')
-      .select(['page.score', 'page.fields', 'page.total', 'd.name as department_name'])
+      .select(['page.score', 'page.fields', 'page.total', 'd.name as department_name', 'i.frozen_at'])
       .orderBy('page.score', 'desc')
       .orderBy('page.item_id')
       .execute();
@@ -371,6 +394,8 @@ class PgItemReads implements ItemReads {
           name: row.name,
           description: row.description,
           itemIds: members.filter((m) => m.bundle_id === row.id).map((m) => m.item_id),
+          hallId: row.hall_id,
+          windowId: row.window_id,
           active: row.active,
           version: row.version,
           createdAt: row.created_at,
@@ -398,6 +423,7 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
         baseCode: row.base_code,
         implementationCode: row.implementation_code,
         createdAt: row.created_at,
+        frozenAt: row.frozen_at,
       }
     );
   }
@@ -408,7 +434,7 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
     const rows = await this.trx
       .selectFrom('departments as d')
       .innerJoin('halls as h', 'h.id', 'd.hall_id')
-      .select(['d.id', 'd.name', 'd.active', 'd.nature', 'd.hall_id', 'h.tier'])
+      .select(['d.id', 'd.name', 'd.active', 'd.nature', 'd.hall_id', 'd.tier', 'h.tier as hall_tier'])
       .where('d.id', 'in', wanted)
       .execute();
     return rows.map((row) => ({
@@ -417,7 +443,8 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
       active: row.active,
       nature: row.nature as BodyNature,
       hallId: row.hall_id,
-      hallTier: row.tier as HallTier,
+      tier: row.tier as HallTier,
+      hallTier: row.hall_tier as HallTier,
     }));
   }
 
@@ -435,6 +462,58 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
     return new Map(rows.map((row) => [row.item_id, row.status as ItemStatus]));
   }
 
+  async currentVersions(ids: readonly string[]): Promise<Map<string, ItemVersion>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.trx
+      .selectFrom('item_versions as v')
+      .innerJoin('items as i', 'i.id', 'v.item_id')
+      .selectAll('v')
+      .select('i.frozen_at')
+      .distinctOn('v.item_id')
+      .where('v.item_id', 'in', [...ids])
+      .orderBy('v.item_id')
+      .orderBy(sql`v.status = 'published'`, 'desc')
+      .orderBy('v.version', 'desc')
+      .execute();
+    return new Map(rows.map((row) => [row.item_id, toVersion(row)]));
+  }
+
+  async directoryHall(id: string): Promise<BundleHall | undefined> {
+    const row = await this.trx
+      .selectFrom('halls')
+      .select(['id', 'tier', 'active'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { id: row.id, tier: row.tier as HallTier, active: row.active };
+  }
+
+  async directoryWindow(id: string): Promise<BundleWindow | undefined> {
+    const row = await this.trx
+      .selectFrom('windows')
+      .select(['id', 'hall_id', 'number', 'kind', 'active'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const served = await this.trx
+      .selectFrom('window_departments')
+      .select('department_id')
+      .where('window_id', '=', id)
+      .orderBy('position')
+      .execute();
+    return {
+      id: row.id,
+      hallId: row.hall_id,
+      number: row.number,
+      kind: row.kind as WindowKind,
+      active: row.active,
+      departmentIds: served.map((s) => s.department_id),
+    };
+  }
+
+  feeCatalogueEntries(ids: readonly string[]): Promise<FeeCatalogueEntry[]> {
+    return feeCatalogueEntriesForShare(this.trx as unknown as Transaction<FeeCatalogueTables>, ids);
+  }
+
   async insertItem(record: ItemRecord): Promise<void> {
     await this.uniqueCode(record.implementationCode, () =>
       this.trx
@@ -444,6 +523,7 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
           base_code: record.baseCode,
           implementation_code: record.implementationCode,
           created_at: record.createdAt,
+          frozen_at: record.frozenAt,
         })
         .execute(),
     );
@@ -476,6 +556,10 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
 
   async deleteItem(id: string): Promise<void> {
     await this.trx.deleteFrom('items').where('id', '=', id).execute();
+  }
+
+  async setFrozen(id: string, frozenAt: Date | null): Promise<void> {
+    await this.trx.updateTable('items').set({ frozen_at: frozenAt }).where('id', '=', id).execute();
   }
 
   async saveVersion(version: ItemVersion): Promise<void> {
@@ -543,6 +627,8 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
       id: bundle.id,
       name: bundle.name,
       description: bundle.description,
+      hall_id: bundle.hallId,
+      window_id: bundle.windowId,
       active: bundle.active,
       version: bundle.version,
       created_at: bundle.createdAt,
@@ -585,15 +671,18 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
     await this.trx.deleteFrom('item_search_fields').where('item_id', '=', itemId).execute();
   }
 
+  // The guide shows a published version of an item not frozen (`shownInGuide`), here in SQL.
   async guideIndexStates(): Promise<GuideIndexState[]> {
     const rows = await this.trx
       .selectFrom('item_versions as v')
+      .innerJoin('items as i', 'i.id', 'v.item_id')
       .innerJoin('departments as d', 'd.id', 'v.department_id')
       .leftJoin('item_search_fields as s', (join) =>
         join.onRef('s.item_id', '=', 'v.item_id').onRef('s.version', '=', 'v.version').on('s.field', '=', 'department'),
       )
       .select(['v.item_id', 'v.version', 'd.name', 's.text'])
       .where('v.status', '=', 'published')
+      .where('i.frozen_at', 'is', null)
       .orderBy('v.item_id')
       .execute();
     return rows.map((row) => ({
@@ -610,9 +699,10 @@ class PgItemTransaction extends PgItemReads implements ItemTransaction {
       .innerJoin('item_versions as v', (join) =>
         join.onRef('v.item_id', '=', 's.item_id').onRef('v.version', '=', 's.version'),
       )
+      .innerJoin('items as i', 'i.id', 's.item_id')
       .select('s.item_id')
       .distinct()
-      .where('v.status', '<>', 'published')
+      .where((eb) => eb.or([eb('v.status', '<>', 'published'), eb('i.frozen_at', 'is not', null)]))
       .execute();
     return rows.map((row) => row.item_id);
   }

@@ -4,6 +4,7 @@ import type {
   BodyNature,
   Department,
   Hall,
+  HallKind,
   HallTier,
   LeaderChain,
   Staff,
@@ -14,6 +15,7 @@ import type {
 import type {
   DepartmentFilter,
   HallFilter,
+  NewDepartment,
   OrganisationReads,
   OrganisationStore,
   OrganisationTransaction,
@@ -22,6 +24,7 @@ import type {
 } from '../../app/ports';
 import type { Emit } from '../../app/events';
 import { runCommand, type CatalogueCommands } from './commands';
+import type { ItemTables } from './pg-item-store';
 
 interface Timestamps {
   active: boolean;
@@ -39,8 +42,20 @@ export interface CatalogueTables extends KitTables {
     region_code: string;
     parent_hall_id: string | null;
     address: string;
+    kind: string;
+    complaint_phone: string;
+    complaint_url: string;
   };
-  departments: Timestamps & { id: string; hall_id: string; code: string; name: string; nature: string };
+  departments: Timestamps & {
+    id: string;
+    hall_id: string;
+    code: string;
+    name: string;
+    nature: string;
+    tier: string;
+    region_code: string;
+    consultation_phone: string;
+  };
   windows: Timestamps & { id: string; hall_id: string; number: string; name: string; kind: string };
   window_departments: { window_id: string; department_id: string; position: number };
   staff: Timestamps & {
@@ -52,6 +67,10 @@ export interface CatalogueTables extends KitTables {
     mobile: string;
     roles: string[];
     window_id: string | null;
+    photo_ref: string;
+    title: string;
+    duties: string;
+    backup_staff_id: string | null;
   };
   leader_chains: {
     department_id: string;
@@ -72,6 +91,9 @@ const toHall = (row: Selectable<CatalogueTables['halls']>): Hall => ({
   regionCode: row.region_code,
   parentHallId: row.parent_hall_id,
   address: row.address,
+  kind: row.kind as HallKind,
+  complaintPhone: row.complaint_phone,
+  complaintUrl: row.complaint_url,
   active: row.active,
   version: row.version,
   createdAt: row.created_at,
@@ -84,6 +106,9 @@ const toDepartment = (row: Selectable<CatalogueTables['departments']>): Departme
   code: row.code,
   name: row.name,
   nature: row.nature as BodyNature,
+  tier: row.tier as HallTier,
+  regionCode: row.region_code,
+  consultationPhone: row.consultation_phone,
   active: row.active,
   version: row.version,
   createdAt: row.created_at,
@@ -99,6 +124,10 @@ const toStaff = (row: Selectable<CatalogueTables['staff']>): Staff => ({
   mobile: row.mobile,
   roles: row.roles as StaffRole[],
   windowId: row.window_id,
+  photoRef: row.photo_ref,
+  title: row.title,
+  duties: row.duties,
+  backupStaffId: row.backup_staff_id,
   active: row.active,
   version: row.version,
   createdAt: row.created_at,
@@ -127,6 +156,8 @@ class PgOrganisationReads implements OrganisationReads {
     let query = this.db.selectFrom('halls').selectAll().orderBy('region_code');
     if (filter.parentHallId) query = query.where('parent_hall_id', '=', filter.parentHallId);
     if (filter.tier) query = query.where('tier', '=', filter.tier);
+    if (filter.regionCode) query = query.where('region_code', '=', filter.regionCode);
+    if (filter.kind) query = query.where('kind', '=', filter.kind);
     if (!filter.includeInactive) query = query.where('active', '=', true);
     return (await query.execute()).map(toHall);
   }
@@ -231,6 +262,7 @@ class PgOrganisationReads implements OrganisationReads {
     let query = this.db.selectFrom('staff').selectAll().orderBy('employee_no');
     if (filter.hallId) query = query.where('hall_id', '=', filter.hallId);
     if (filter.departmentId) query = query.where('department_id', '=', filter.departmentId);
+    if (filter.windowId) query = query.where('window_id', '=', filter.windowId);
     if (filter.role) {
       const role = filter.role;
       query = query.where(sql<boolean>`${role} = ANY(roles)`);
@@ -307,9 +339,38 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
     return new Map(rows.map((r) => [r.id, r.parent_hall_id]));
   }
 
-  async findHallByRegion(regionCode: string): Promise<Hall | undefined> {
-    const row = await this.trx.selectFrom('halls').selectAll().where('region_code', '=', regionCode).executeTakeFirst();
+  async findMainHall(regionCode: string): Promise<Hall | undefined> {
+    const row = await this.trx
+      .selectFrom('halls')
+      .selectAll()
+      .where('region_code', '=', regionCode)
+      .where('kind', '=', 'main')
+      .where('active', '=', true)
+      .forUpdate()
+      .executeTakeFirst();
     return row && toHall(row);
+  }
+
+  async departmentHasItems(departmentId: string): Promise<boolean> {
+    const trx = this.trx as unknown as Transaction<ItemTables>;
+    const row = await trx
+      .selectFrom('item_versions')
+      .select('item_id')
+      .where('department_id', '=', departmentId)
+      .where('status', 'in', ['draft', 'published'])
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async staffBackedUpBy(staffId: string): Promise<Staff[]> {
+    const rows = await this.trx
+      .selectFrom('staff')
+      .selectAll()
+      .where('backup_staff_id', '=', staffId)
+      .where('active', '=', true)
+      .execute();
+    return rows.map(toStaff);
   }
 
   async findDepartmentByCode(hallId: string, code: string): Promise<Department | undefined> {
@@ -366,6 +427,9 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
       region_code: hall.regionCode,
       parent_hall_id: hall.parentHallId,
       address: hall.address,
+      kind: hall.kind,
+      complaint_phone: hall.complaintPhone,
+      complaint_url: hall.complaintUrl,
       active: hall.active,
       version: hall.version,
       created_at: hall.createdAt,
@@ -385,6 +449,9 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
       code: department.code,
       name: department.name,
       nature: department.nature,
+      tier: department.tier,
+      region_code: department.regionCode,
+      consultation_phone: department.consultationPhone,
       active: department.active,
       version: department.version,
       created_at: department.createdAt,
@@ -397,11 +464,24 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
       .execute();
   }
 
-  async insertDepartment(department: Department): Promise<boolean> {
+  async insertDepartment(department: NewDepartment): Promise<{ tier: HallTier; regionCode: string } | undefined> {
     // Values are cast: in INSERT ... SELECT an untyped parameter would be read as text.
     const row = await this.trx
       .insertInto('departments')
-      .columns(['id', 'hall_id', 'code', 'name', 'nature', 'active', 'version', 'created_at', 'updated_at'])
+      .columns([
+        'id',
+        'hall_id',
+        'code',
+        'name',
+        'nature',
+        'tier',
+        'region_code',
+        'consultation_phone',
+        'active',
+        'version',
+        'created_at',
+        'updated_at',
+      ])
       .expression((eb) =>
         eb
           .selectFrom('halls')
@@ -411,6 +491,11 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
             sql<string>`${department.code}::text`.as('code'),
             sql<string>`${department.name}::text`.as('name'),
             sql<string>`${department.nature}::text`.as('nature'),
+            department.tier ? sql<string>`${department.tier}::text`.as('tier') : sql<string>`halls.tier`.as('tier'),
+            department.tier
+              ? sql<string>`${department.regionCode}::text`.as('region_code')
+              : sql<string>`halls.region_code`.as('region_code'),
+            sql<string>`${department.consultationPhone}::text`.as('consultation_phone'),
             sql<boolean>`${department.active}::boolean`.as('active'),
             sql<number>`${department.version}::integer`.as('version'),
             sql<Date>`${department.createdAt}::timestamptz`.as('created_at'),
@@ -421,9 +506,9 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
           .forShare(),
       )
       .onConflict((oc) => oc.columns(['hall_id', 'code']).doNothing())
-      .returning('id')
+      .returning(['tier', 'region_code'])
       .executeTakeFirst();
-    return row !== undefined;
+    return row && { tier: row.tier as HallTier, regionCode: row.region_code };
   }
 
   async saveWindow(window: Window): Promise<void> {
@@ -468,6 +553,10 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
       mobile: staff.mobile,
       roles: [...staff.roles],
       window_id: staff.windowId,
+      photo_ref: staff.photoRef,
+      title: staff.title,
+      duties: staff.duties,
+      backup_staff_id: staff.backupStaffId,
       active: staff.active,
       version: staff.version,
       created_at: staff.createdAt,

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { CalendarHallHours, CalendarYearSchedule } from "./calendar";
+import { FeeCatalogueEntry } from "./fee_catalogue";
 import {
   CleanupRecord,
   Item,
@@ -16,6 +17,7 @@ import {
   retiredReasonToJSON,
   retiredReasonToNumber,
 } from "./items";
+import { OpeningHours } from "./opening_hours";
 import { Department, Hall, LeaderChain, Staff, Window } from "./organisation";
 
 /** catalogue.hall.created, catalogue.hall.updated, catalogue.hall.deactivated: the hall after the change. */
@@ -78,6 +80,19 @@ export interface ItemRetired {
   record?: CleanupRecord | undefined;
 }
 
+/**
+ * catalogue.item.frozen, catalogue.item.unfrozen: the item in service was suspended (冻结: intake takes no new
+ * case, guide search hides it) or put back in service, in a clean-up round.
+ */
+export interface ItemFreezeChanged {
+  itemId: string;
+  /** The published version. */
+  version: number;
+  /** The item's state after the change. */
+  frozen: boolean;
+  record?: CleanupRecord | undefined;
+}
+
 /** catalogue.item_bundle.created, .updated, .deactivated: the bundle after the change (两证齐发). */
 export interface ItemBundleChanged {
   bundle?: ItemBundle | undefined;
@@ -97,6 +112,29 @@ export interface CalendarHallHoursSet {
   /** The region of the hall (its calendar's lookup chain starts there). */
   regionCode: string;
   hours?: CalendarHallHours | undefined;
+}
+
+/** catalogue.opening_hours.set: a scope's opening hours (开放时间) changed. */
+export interface OpeningHoursSet {
+  openingHours?:
+    | OpeningHours
+    | undefined;
+  /** The version in force before; 0 when the scope had no schedule. */
+  supersededVersion: number;
+}
+
+/**
+ * catalogue.opening_hours.cleared: a scope's schedule was dropped; the next scope up applies.
+ * When it was cleared is the envelope's occurredAt.
+ */
+export interface OpeningHoursCleared {
+  /** The schedule that was in force (its scope and version). */
+  cleared?: OpeningHours | undefined;
+}
+
+/** catalogue.fee_catalogue_entry.created, .updated, .cancelled: the fee catalogue entry (收费目录) after the change. */
+export interface FeeCatalogueEntryChanged {
+  entry?: FeeCatalogueEntry | undefined;
 }
 
 function createBaseHallChanged(): HallChanged {
@@ -918,6 +956,129 @@ export const ItemRetired: MessageFns<ItemRetired> = {
   },
 };
 
+function createBaseItemFreezeChanged(): ItemFreezeChanged {
+  return { itemId: "", version: 0, frozen: false, record: undefined };
+}
+
+export const ItemFreezeChanged: MessageFns<ItemFreezeChanged> = {
+  encode(message: ItemFreezeChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.itemId !== "") {
+      writer.uint32(10).string(message.itemId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).int32(message.version);
+    }
+    if (message.frozen !== false) {
+      writer.uint32(24).bool(message.frozen);
+    }
+    if (message.record !== undefined) {
+      CleanupRecord.encode(message.record, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ItemFreezeChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseItemFreezeChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.itemId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.frozen = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.record = CleanupRecord.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ItemFreezeChanged {
+    return {
+      itemId: isSet(object.itemId)
+        ? globalThis.String(object.itemId)
+        : isSet(object.item_id)
+        ? globalThis.String(object.item_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      frozen: isSet(object.frozen) ? globalThis.Boolean(object.frozen) : false,
+      record: isSet(object.record) ? CleanupRecord.fromJSON(object.record) : undefined,
+    };
+  },
+
+  toJSON(message: ItemFreezeChanged): unknown {
+    const obj: any = {};
+    if (message.itemId !== "") {
+      obj.itemId = message.itemId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.frozen !== false) {
+      obj.frozen = message.frozen;
+    }
+    if (message.record !== undefined) {
+      obj.record = CleanupRecord.toJSON(message.record);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ItemFreezeChanged>, I>>(base?: I): ItemFreezeChanged {
+    return ItemFreezeChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ItemFreezeChanged>, I>>(object: I): ItemFreezeChanged {
+    const message = createBaseItemFreezeChanged();
+    message.itemId = object.itemId ?? "";
+    message.version = object.version ?? 0;
+    message.frozen = object.frozen ?? false;
+    message.record = (object.record !== undefined && object.record !== null)
+      ? CleanupRecord.fromPartial(object.record)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseItemBundleChanged(): ItemBundleChanged {
   return { bundle: undefined };
 }
@@ -1164,6 +1325,239 @@ export const CalendarHallHoursSet: MessageFns<CalendarHallHoursSet> = {
     message.regionCode = object.regionCode ?? "";
     message.hours = (object.hours !== undefined && object.hours !== null)
       ? CalendarHallHours.fromPartial(object.hours)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseOpeningHoursSet(): OpeningHoursSet {
+  return { openingHours: undefined, supersededVersion: 0 };
+}
+
+export const OpeningHoursSet: MessageFns<OpeningHoursSet> = {
+  encode(message: OpeningHoursSet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.openingHours !== undefined) {
+      OpeningHours.encode(message.openingHours, writer.uint32(10).fork()).join();
+    }
+    if (message.supersededVersion !== 0) {
+      writer.uint32(16).int32(message.supersededVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OpeningHoursSet {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOpeningHoursSet();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.openingHours = OpeningHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.supersededVersion = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OpeningHoursSet {
+    return {
+      openingHours: isSet(object.openingHours)
+        ? OpeningHours.fromJSON(object.openingHours)
+        : isSet(object.opening_hours)
+        ? OpeningHours.fromJSON(object.opening_hours)
+        : undefined,
+      supersededVersion: isSet(object.supersededVersion)
+        ? globalThis.Number(object.supersededVersion)
+        : isSet(object.superseded_version)
+        ? globalThis.Number(object.superseded_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: OpeningHoursSet): unknown {
+    const obj: any = {};
+    if (message.openingHours !== undefined) {
+      obj.openingHours = OpeningHours.toJSON(message.openingHours);
+    }
+    if (message.supersededVersion !== 0) {
+      obj.supersededVersion = Math.round(message.supersededVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OpeningHoursSet>, I>>(base?: I): OpeningHoursSet {
+    return OpeningHoursSet.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OpeningHoursSet>, I>>(object: I): OpeningHoursSet {
+    const message = createBaseOpeningHoursSet();
+    message.openingHours = (object.openingHours !== undefined && object.openingHours !== null)
+      ? OpeningHours.fromPartial(object.openingHours)
+      : undefined;
+    message.supersededVersion = object.supersededVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseOpeningHoursCleared(): OpeningHoursCleared {
+  return { cleared: undefined };
+}
+
+export const OpeningHoursCleared: MessageFns<OpeningHoursCleared> = {
+  encode(message: OpeningHoursCleared, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cleared !== undefined) {
+      OpeningHours.encode(message.cleared, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OpeningHoursCleared {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOpeningHoursCleared();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cleared = OpeningHours.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OpeningHoursCleared {
+    return { cleared: isSet(object.cleared) ? OpeningHours.fromJSON(object.cleared) : undefined };
+  },
+
+  toJSON(message: OpeningHoursCleared): unknown {
+    const obj: any = {};
+    if (message.cleared !== undefined) {
+      obj.cleared = OpeningHours.toJSON(message.cleared);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OpeningHoursCleared>, I>>(base?: I): OpeningHoursCleared {
+    return OpeningHoursCleared.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OpeningHoursCleared>, I>>(object: I): OpeningHoursCleared {
+    const message = createBaseOpeningHoursCleared();
+    message.cleared = (object.cleared !== undefined && object.cleared !== null)
+      ? OpeningHours.fromPartial(object.cleared)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFeeCatalogueEntryChanged(): FeeCatalogueEntryChanged {
+  return { entry: undefined };
+}
+
+export const FeeCatalogueEntryChanged: MessageFns<FeeCatalogueEntryChanged> = {
+  encode(message: FeeCatalogueEntryChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.entry !== undefined) {
+      FeeCatalogueEntry.encode(message.entry, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FeeCatalogueEntryChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFeeCatalogueEntryChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entry = FeeCatalogueEntry.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FeeCatalogueEntryChanged {
+    return { entry: isSet(object.entry) ? FeeCatalogueEntry.fromJSON(object.entry) : undefined };
+  },
+
+  toJSON(message: FeeCatalogueEntryChanged): unknown {
+    const obj: any = {};
+    if (message.entry !== undefined) {
+      obj.entry = FeeCatalogueEntry.toJSON(message.entry);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FeeCatalogueEntryChanged>, I>>(base?: I): FeeCatalogueEntryChanged {
+    return FeeCatalogueEntryChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FeeCatalogueEntryChanged>, I>>(object: I): FeeCatalogueEntryChanged {
+    const message = createBaseFeeCatalogueEntryChanged();
+    message.entry = (object.entry !== undefined && object.entry !== null)
+      ? FeeCatalogueEntry.fromPartial(object.entry)
       : undefined;
     return message;
   },

@@ -260,7 +260,7 @@ export function reviewModeToNumber(object: ReviewMode): number {
   }
 }
 
-/** A stage of the standard process 受理 → 审核 [→ 核准] → 审批 → 发证办结 → 归档. */
+/** A stage of the standard process 受理 [→ 初审] → 审核 [→ 核准] → 审批 → 发证办结 → 归档. */
 export enum ProcessStage {
   PROCESS_STAGE_UNSPECIFIED = "PROCESS_STAGE_UNSPECIFIED",
   /** PROCESS_STAGE_ACCEPT - 受理 */
@@ -275,6 +275,11 @@ export enum ProcessStage {
   PROCESS_STAGE_ISSUE = "PROCESS_STAGE_ISSUE",
   /** PROCESS_STAGE_ARCHIVE - 归档 */
   PROCESS_STAGE_ARCHIVE = "PROCESS_STAGE_ARCHIVE",
+  /**
+   * PROCESS_STAGE_PRE_REVIEW - 初审: the lower tier that accepted a cross-tier item examines it before the approving tier reviews it
+   * (市县联动: 区属部门负责受理、初审; 行政许可法 art. 43: within 20 days).
+   */
+  PROCESS_STAGE_PRE_REVIEW = "PROCESS_STAGE_PRE_REVIEW",
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
@@ -301,6 +306,9 @@ export function processStageFromJSON(object: any): ProcessStage {
     case 6:
     case "PROCESS_STAGE_ARCHIVE":
       return ProcessStage.PROCESS_STAGE_ARCHIVE;
+    case 7:
+    case "PROCESS_STAGE_PRE_REVIEW":
+      return ProcessStage.PROCESS_STAGE_PRE_REVIEW;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -324,6 +332,8 @@ export function processStageToJSON(object: ProcessStage): string {
       return "PROCESS_STAGE_ISSUE";
     case ProcessStage.PROCESS_STAGE_ARCHIVE:
       return "PROCESS_STAGE_ARCHIVE";
+    case ProcessStage.PROCESS_STAGE_PRE_REVIEW:
+      return "PROCESS_STAGE_PRE_REVIEW";
     case ProcessStage.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -346,6 +356,8 @@ export function processStageToNumber(object: ProcessStage): number {
       return 5;
     case ProcessStage.PROCESS_STAGE_ARCHIVE:
       return 6;
+    case ProcessStage.PROCESS_STAGE_PRE_REVIEW:
+      return 7;
     case ProcessStage.UNRECOGNIZED:
     default:
       return -1;
@@ -728,6 +740,80 @@ export function feeKindToNumber(object: FeeKind): number {
   }
 }
 
+/** Projects 容缺受理 is for (《容缺受理制度》: 重大政府投资、招商引资、脱贫攻坚项目). */
+export enum ProjectCategory {
+  PROJECT_CATEGORY_UNSPECIFIED = "PROJECT_CATEGORY_UNSPECIFIED",
+  /** PROJECT_CATEGORY_ANY - Every applicant: the item's 容缺 is not limited to key projects (listed alone). */
+  PROJECT_CATEGORY_ANY = "PROJECT_CATEGORY_ANY",
+  /** PROJECT_CATEGORY_MAJOR_GOVERNMENT_INVESTMENT - 重大政府投资项目 */
+  PROJECT_CATEGORY_MAJOR_GOVERNMENT_INVESTMENT = "PROJECT_CATEGORY_MAJOR_GOVERNMENT_INVESTMENT",
+  /** PROJECT_CATEGORY_INVESTMENT_ATTRACTION - 招商引资项目 */
+  PROJECT_CATEGORY_INVESTMENT_ATTRACTION = "PROJECT_CATEGORY_INVESTMENT_ATTRACTION",
+  /** PROJECT_CATEGORY_POVERTY_ALLEVIATION - 脱贫攻坚项目 */
+  PROJECT_CATEGORY_POVERTY_ALLEVIATION = "PROJECT_CATEGORY_POVERTY_ALLEVIATION",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export function projectCategoryFromJSON(object: any): ProjectCategory {
+  switch (object) {
+    case 0:
+    case "PROJECT_CATEGORY_UNSPECIFIED":
+      return ProjectCategory.PROJECT_CATEGORY_UNSPECIFIED;
+    case 1:
+    case "PROJECT_CATEGORY_ANY":
+      return ProjectCategory.PROJECT_CATEGORY_ANY;
+    case 2:
+    case "PROJECT_CATEGORY_MAJOR_GOVERNMENT_INVESTMENT":
+      return ProjectCategory.PROJECT_CATEGORY_MAJOR_GOVERNMENT_INVESTMENT;
+    case 3:
+    case "PROJECT_CATEGORY_INVESTMENT_ATTRACTION":
+      return ProjectCategory.PROJECT_CATEGORY_INVESTMENT_ATTRACTION;
+    case 4:
+    case "PROJECT_CATEGORY_POVERTY_ALLEVIATION":
+      return ProjectCategory.PROJECT_CATEGORY_POVERTY_ALLEVIATION;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ProjectCategory.UNRECOGNIZED;
+  }
+}
+
+export function projectCategoryToJSON(object: ProjectCategory): string {
+  switch (object) {
+    case ProjectCategory.PROJECT_CATEGORY_UNSPECIFIED:
+      return "PROJECT_CATEGORY_UNSPECIFIED";
+    case ProjectCategory.PROJECT_CATEGORY_ANY:
+      return "PROJECT_CATEGORY_ANY";
+    case ProjectCategory.PROJECT_CATEGORY_MAJOR_GOVERNMENT_INVESTMENT:
+      return "PROJECT_CATEGORY_MAJOR_GOVERNMENT_INVESTMENT";
+    case ProjectCategory.PROJECT_CATEGORY_INVESTMENT_ATTRACTION:
+      return "PROJECT_CATEGORY_INVESTMENT_ATTRACTION";
+    case ProjectCategory.PROJECT_CATEGORY_POVERTY_ALLEVIATION:
+      return "PROJECT_CATEGORY_POVERTY_ALLEVIATION";
+    case ProjectCategory.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export function projectCategoryToNumber(object: ProjectCategory): number {
+  switch (object) {
+    case ProjectCategory.PROJECT_CATEGORY_UNSPECIFIED:
+      return 0;
+    case ProjectCategory.PROJECT_CATEGORY_ANY:
+      return 1;
+    case ProjectCategory.PROJECT_CATEGORY_MAJOR_GOVERNMENT_INVESTMENT:
+      return 2;
+    case ProjectCategory.PROJECT_CATEGORY_INVESTMENT_ATTRACTION:
+      return 3;
+    case ProjectCategory.PROJECT_CATEGORY_POVERTY_ALLEVIATION:
+      return 4;
+    case ProjectCategory.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** 通办范围: where the item may be handled besides its own tier. */
 export enum HandlingScope {
   HANDLING_SCOPE_UNSPECIFIED = "HANDLING_SCOPE_UNSPECIFIED",
@@ -990,6 +1076,10 @@ export enum CleanupAction {
   CLEANUP_ACTION_MERGED = "CLEANUP_ACTION_MERGED",
   /** CLEANUP_ACTION_DELEGATED - 下放 / 委托 */
   CLEANUP_ACTION_DELEGATED = "CLEANUP_ACTION_DELEGATED",
+  /** CLEANUP_ACTION_FROZEN - 冻结 */
+  CLEANUP_ACTION_FROZEN = "CLEANUP_ACTION_FROZEN",
+  /** CLEANUP_ACTION_UNFROZEN - 解冻 */
+  CLEANUP_ACTION_UNFROZEN = "CLEANUP_ACTION_UNFROZEN",
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
@@ -1007,6 +1097,12 @@ export function cleanupActionFromJSON(object: any): CleanupAction {
     case 3:
     case "CLEANUP_ACTION_DELEGATED":
       return CleanupAction.CLEANUP_ACTION_DELEGATED;
+    case 4:
+    case "CLEANUP_ACTION_FROZEN":
+      return CleanupAction.CLEANUP_ACTION_FROZEN;
+    case 5:
+    case "CLEANUP_ACTION_UNFROZEN":
+      return CleanupAction.CLEANUP_ACTION_UNFROZEN;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -1024,6 +1120,10 @@ export function cleanupActionToJSON(object: CleanupAction): string {
       return "CLEANUP_ACTION_MERGED";
     case CleanupAction.CLEANUP_ACTION_DELEGATED:
       return "CLEANUP_ACTION_DELEGATED";
+    case CleanupAction.CLEANUP_ACTION_FROZEN:
+      return "CLEANUP_ACTION_FROZEN";
+    case CleanupAction.CLEANUP_ACTION_UNFROZEN:
+      return "CLEANUP_ACTION_UNFROZEN";
     case CleanupAction.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -1040,7 +1140,66 @@ export function cleanupActionToNumber(object: CleanupAction): number {
       return 2;
     case CleanupAction.CLEANUP_ACTION_DELEGATED:
       return 3;
+    case CleanupAction.CLEANUP_ACTION_FROZEN:
+      return 4;
+    case CleanupAction.CLEANUP_ACTION_UNFROZEN:
+      return 5;
     case CleanupAction.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
+/** Whether ListItems answers frozen items (冻结). */
+export enum FrozenFilter {
+  /** FROZEN_FILTER_UNSPECIFIED - frozen or not */
+  FROZEN_FILTER_UNSPECIFIED = "FROZEN_FILTER_UNSPECIFIED",
+  FROZEN_FILTER_FROZEN = "FROZEN_FILTER_FROZEN",
+  FROZEN_FILTER_NOT_FROZEN = "FROZEN_FILTER_NOT_FROZEN",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export function frozenFilterFromJSON(object: any): FrozenFilter {
+  switch (object) {
+    case 0:
+    case "FROZEN_FILTER_UNSPECIFIED":
+      return FrozenFilter.FROZEN_FILTER_UNSPECIFIED;
+    case 1:
+    case "FROZEN_FILTER_FROZEN":
+      return FrozenFilter.FROZEN_FILTER_FROZEN;
+    case 2:
+    case "FROZEN_FILTER_NOT_FROZEN":
+      return FrozenFilter.FROZEN_FILTER_NOT_FROZEN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return FrozenFilter.UNRECOGNIZED;
+  }
+}
+
+export function frozenFilterToJSON(object: FrozenFilter): string {
+  switch (object) {
+    case FrozenFilter.FROZEN_FILTER_UNSPECIFIED:
+      return "FROZEN_FILTER_UNSPECIFIED";
+    case FrozenFilter.FROZEN_FILTER_FROZEN:
+      return "FROZEN_FILTER_FROZEN";
+    case FrozenFilter.FROZEN_FILTER_NOT_FROZEN:
+      return "FROZEN_FILTER_NOT_FROZEN";
+    case FrozenFilter.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export function frozenFilterToNumber(object: FrozenFilter): number {
+  switch (object) {
+    case FrozenFilter.FROZEN_FILTER_UNSPECIFIED:
+      return 0;
+    case FrozenFilter.FROZEN_FILTER_FROZEN:
+      return 1;
+    case FrozenFilter.FROZEN_FILTER_NOT_FROZEN:
+      return 2;
+    case FrozenFilter.UNRECOGNIZED:
     default:
       return -1;
   }
@@ -1202,8 +1361,9 @@ export interface TimeLimit {
 }
 
 /**
- * The time budget of one stage; budgets of REVIEW, VERIFY, APPROVE and ISSUE together fit the promised limit.
- * ACCEPT is timed by the acceptance limit and ARCHIVE comes after completion, so neither takes a budget.
+ * The time budget of one stage; budgets of PRE_REVIEW, REVIEW, VERIFY, APPROVE and ISSUE together fit the
+ * promised limit. ACCEPT is timed by the acceptance limit and ARCHIVE comes after completion, so neither takes a
+ * budget. PRE_REVIEW is for, and required of, a cross-tier item (not immediate): at most 20 working days.
  */
 export interface StageBudget {
   stage: ProcessStage;
@@ -1284,7 +1444,10 @@ export interface Material {
   sampleRef: string;
   acceptanceStandard: string;
   basis: string;
-  /** 容缺: the case may be accepted while this (required) material is still missing. */
+  /**
+   * 容缺: the case may be accepted while this (required) material is still missing, under the item's
+   * `missing_materials` policy (required when any material is marked; never on an immediate item).
+   */
   mayBeAcceptedMissing: boolean;
   /** The situations in which the material applies; empty means always. */
   situationCodes: string[];
@@ -1307,6 +1470,52 @@ export interface FeeItem {
   fiscalAccount: string;
   reducible: boolean;
   reductionBasis: string;
+  /**
+   * 收费目录: the entry of the hall's fee catalogue (FeeCatalogueService) the fee is charged under: an active entry of
+   * the hall that seats the item's department. Linked, the fee takes its standard from the entry when the draft
+   * is saved: kind, amount_fen, unit_price_fen, unit_name, receiving_department_id and fiscal_account left at
+   * their defaults are filled in from it, and given they must equal it (INVALID_ARGUMENT on the field); an
+   * empty name or legal_basis is filled from the entry's name and basis. PublishItem checks the link again: a
+   * cancelled or missing entry, an entry of another hall, or one changed since the draft was saved is
+   * INVALID_ARGUMENT on `item.fee_items[i].catalogue_entry_id` (or on the standard's field that no longer
+   * matches): save the draft again with the standard left empty to take the entry's. Empty: the fee states its
+   * own standard (versions written before the catalogue).
+   */
+  catalogueEntryId: string;
+  /**
+   * Output only, copied from the linked entry when the draft was saved (requests leave them empty): its code,
+   * whether the fee is collected in the hall's one-fee bill (一费制), and the share remitted upward (上交) in
+   * basis points (0 to 10000) with the body it goes to. A revenue split between governments leaves that
+   * share out (市、区五五分成(上交除外)).
+   */
+  catalogueCode: string;
+  oneFee: boolean;
+  upwardShareBasisPoints: number;
+  upwardBody: string;
+}
+
+/**
+ * 容缺受理: who may be accepted with the marked materials missing, and by when they bring them. The window
+ * tells the applicant which materials may follow and the supplement deadline, and the applicant signs a
+ * 容缺受理书. Required when any material is marked may_be_accepted_missing; needs one marked material.
+ */
+export interface MissingMaterialPolicy {
+  /** At least one, none twice; ANY alone. */
+  eligibleCategories: ProjectCategory[];
+  /** 后补时限 from acceptance: working days, whole or half, more than 0, at most the promised limit. */
+  supplementLimit?:
+    | TimeLimit
+    | undefined;
+  /** The rule it rests on, e.g. 《潍坊市政务服务容缺受理制度（试行）》: 2 to 200 characters. */
+  basis: string;
+}
+
+/** 上报件 (申报协办): the hall accepts the case and forwards it to an upper authority, which decides. */
+export interface Reporting {
+  /** Who decides, e.g. 山东省自然资源厅, 奎文区民政局: 2 to 100 characters. */
+  upperAuthority: string;
+  /** Its tier, when it is one of the network's: above the approving tier. Unspecified: not named. */
+  upperTier: HallTier;
 }
 
 /** An item delegated down: the delegated tier approves it. */
@@ -1410,7 +1619,19 @@ export interface ItemContent {
     | Delegation
     | undefined;
   /** Required for, and only for, CASE_TYPE_JOINT. */
-  joint?: JointProcess | undefined;
+  joint?:
+    | JointProcess
+    | undefined;
+  /** 容缺受理; absent: no material may be missing. */
+  missingMaterials?:
+    | MissingMaterialPolicy
+    | undefined;
+  /** 上报件: set when an upper authority decides (never on an immediate item). */
+  reported?:
+    | Reporting
+    | undefined;
+  /** 否定报备: a refusal (不予受理 / 不予许可) is filed with the centre before it is issued to the applicant. */
+  refusalFilingRequired: boolean;
 }
 
 /** Parts of a joint item that run together. */
@@ -1422,7 +1643,8 @@ export interface JointLayer {
 export interface ItemDerived {
   /**
    * IMMEDIATE: ACCEPT, ISSUE, ARCHIVE (the window decides at acceptance);
-   * SINGLE: ACCEPT, REVIEW, APPROVE, ISSUE, ARCHIVE; REVIEW_VERIFY adds VERIFY after REVIEW.
+   * SINGLE: ACCEPT, REVIEW, APPROVE, ISSUE, ARCHIVE; REVIEW_VERIFY adds VERIFY after REVIEW; a cross-tier item
+   * (not immediate) has PRE_REVIEW after ACCEPT.
    */
   stages: ProcessStage[];
   /** Some accepting tier is not the approving tier: the lower tier accepts and pre-reviews (初审). */
@@ -1433,8 +1655,10 @@ export interface ItemDerived {
   jointCriticalPath?:
     | TimeLimit
     | undefined;
-  /** Some material may be accepted missing (容缺受理). */
+  /** Some material may be accepted missing (容缺受理), under content.missing_materials. */
   acceptsMissingMaterials: boolean;
+  /** The codes of the materials that may be missing, in the item's order. */
+  missingMaterialCodes: string[];
 }
 
 /** One version of an item. */
@@ -1452,6 +1676,12 @@ export interface Item {
   retiredAt?: Date | undefined;
   retiredReason: RetiredReason;
   mergedIntoItemId: string;
+  /**
+   * 冻结: the item is suspended (FreezeItem): its published version stays published, guide search hides it
+   * and intake refuses new cases. A state of the item, not of the version: shown on each version read.
+   */
+  frozen: boolean;
+  frozenAt?: Date | undefined;
 }
 
 export interface ItemVersionSummary {
@@ -1579,6 +1809,33 @@ export interface DelegateItemResponse {
   record?: CleanupRecord | undefined;
 }
 
+export interface FreezeItemRequest {
+  requestId: string;
+  itemId: string;
+  /** The published version being frozen; a stale one is FAILED_PRECONDITION. */
+  version: number;
+  cleanup?: CleanupInput | undefined;
+}
+
+export interface FreezeItemResponse {
+  /** The published version, frozen. */
+  item?: Item | undefined;
+  record?: CleanupRecord | undefined;
+}
+
+export interface UnfreezeItemRequest {
+  requestId: string;
+  itemId: string;
+  /** The published version being put back in service; a stale one is FAILED_PRECONDITION. */
+  version: number;
+  cleanup?: CleanupInput | undefined;
+}
+
+export interface UnfreezeItemResponse {
+  item?: Item | undefined;
+  record?: CleanupRecord | undefined;
+}
+
 export interface ListCleanupRecordsRequest {
   /** Records of this item, including merges into it. */
   itemId: string;
@@ -1616,6 +1873,8 @@ export interface ListItemsRequest {
   /** 1 to 500; default 100. */
   pageSize: number;
   pageToken: string;
+  /** Frozen items only, or items not frozen; unspecified: both. */
+  frozen: FrozenFilter;
 }
 
 export interface ListItemsResponse {
@@ -1649,7 +1908,10 @@ export interface ListMaterialsResponse {
   unansweredGroups: string[];
 }
 
-/** Items issued together at one window, e.g. property and land certificates (两证齐发). */
+/**
+ * Items issued together at one window of one hall, e.g. property and land certificates (两证齐发: the 规土
+ * window moved next to 房产 so that both are handed out at one window).
+ */
 export interface ItemBundle {
   id: string;
   name: string;
@@ -1659,13 +1921,30 @@ export interface ItemBundle {
   active: boolean;
   version: number;
   createdAt?: Date | undefined;
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /** The hall and the window that issue the bundle; empty only for bundles stored before they were named. */
+  hallId: string;
+  windowId: string;
 }
 
+/**
+ * Every item of a bundle is accepted at its hall: the hall's tier is among the item's accept_tiers and the
+ * item's department is seated in the hall (INVALID_ARGUMENT on `bundle.item_ids[i]` otherwise).
+ */
 export interface ItemBundleInput {
   name: string;
   description: string;
   itemIds: string[];
+  /** Required: an active hall. */
+  hallId: string;
+  /**
+   * Required: an active window of that hall that issues results: a department, comprehensive, certificate
+   * (统一出件) or batch-room (批量办证服务室) window. A department or comprehensive window serves the department
+   * of every item.
+   */
+  windowId: string;
 }
 
 export interface CreateItemBundleRequest {
@@ -1700,6 +1979,8 @@ export interface ListItemBundlesRequest {
   /** Bundles containing this item; empty for all. */
   itemId: string;
   includeInactive: boolean;
+  /** Bundles issued in this hall. */
+  hallId: string;
 }
 
 export interface ListItemBundlesResponse {
@@ -1716,7 +1997,7 @@ export interface DeactivateItemBundleResponse {
 }
 
 /**
- * Guide search over the items in service (published versions only; a retired item disappears at once).
+ * Guide search over the items in service (published versions only; a retired or frozen item disappears at once).
  * Chinese is matched by character bigrams (one character alone for a one-character query), other letters and
  * digits as whole words, case- and width-insensitively (ＩＣＰ = icp). Ranking: a hit in the name counts most,
  * then the result, department, materials and the disclosures; a field holding the query's exact phrase ranks
@@ -3008,6 +3289,11 @@ function createBaseFeeItem(): FeeItem {
     fiscalAccount: "",
     reducible: false,
     reductionBasis: "",
+    catalogueEntryId: "",
+    catalogueCode: "",
+    oneFee: false,
+    upwardShareBasisPoints: 0,
+    upwardBody: "",
   };
 }
 
@@ -3045,6 +3331,21 @@ export const FeeItem: MessageFns<FeeItem> = {
     }
     if (message.reductionBasis !== "") {
       writer.uint32(90).string(message.reductionBasis);
+    }
+    if (message.catalogueEntryId !== "") {
+      writer.uint32(98).string(message.catalogueEntryId);
+    }
+    if (message.catalogueCode !== "") {
+      writer.uint32(106).string(message.catalogueCode);
+    }
+    if (message.oneFee !== false) {
+      writer.uint32(112).bool(message.oneFee);
+    }
+    if (message.upwardShareBasisPoints !== 0) {
+      writer.uint32(120).int32(message.upwardShareBasisPoints);
+    }
+    if (message.upwardBody !== "") {
+      writer.uint32(130).string(message.upwardBody);
     }
     return writer;
   },
@@ -3150,6 +3451,46 @@ export const FeeItem: MessageFns<FeeItem> = {
             message.reductionBasis = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.catalogueEntryId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.catalogueCode = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.oneFee = reader.bool();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.upwardShareBasisPoints = reader.int32();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.upwardBody = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3203,6 +3544,31 @@ export const FeeItem: MessageFns<FeeItem> = {
         : isSet(object.reduction_basis)
         ? globalThis.String(object.reduction_basis)
         : "",
+      catalogueEntryId: isSet(object.catalogueEntryId)
+        ? globalThis.String(object.catalogueEntryId)
+        : isSet(object.catalogue_entry_id)
+        ? globalThis.String(object.catalogue_entry_id)
+        : "",
+      catalogueCode: isSet(object.catalogueCode)
+        ? globalThis.String(object.catalogueCode)
+        : isSet(object.catalogue_code)
+        ? globalThis.String(object.catalogue_code)
+        : "",
+      oneFee: isSet(object.oneFee)
+        ? globalThis.Boolean(object.oneFee)
+        : isSet(object.one_fee)
+        ? globalThis.Boolean(object.one_fee)
+        : false,
+      upwardShareBasisPoints: isSet(object.upwardShareBasisPoints)
+        ? globalThis.Number(object.upwardShareBasisPoints)
+        : isSet(object.upward_share_basis_points)
+        ? globalThis.Number(object.upward_share_basis_points)
+        : 0,
+      upwardBody: isSet(object.upwardBody)
+        ? globalThis.String(object.upwardBody)
+        : isSet(object.upward_body)
+        ? globalThis.String(object.upward_body)
+        : "",
     };
   },
 
@@ -3241,6 +3607,21 @@ export const FeeItem: MessageFns<FeeItem> = {
     if (message.reductionBasis !== "") {
       obj.reductionBasis = message.reductionBasis;
     }
+    if (message.catalogueEntryId !== "") {
+      obj.catalogueEntryId = message.catalogueEntryId;
+    }
+    if (message.catalogueCode !== "") {
+      obj.catalogueCode = message.catalogueCode;
+    }
+    if (message.oneFee !== false) {
+      obj.oneFee = message.oneFee;
+    }
+    if (message.upwardShareBasisPoints !== 0) {
+      obj.upwardShareBasisPoints = Math.round(message.upwardShareBasisPoints);
+    }
+    if (message.upwardBody !== "") {
+      obj.upwardBody = message.upwardBody;
+    }
     return obj;
   },
 
@@ -3260,6 +3641,229 @@ export const FeeItem: MessageFns<FeeItem> = {
     message.fiscalAccount = object.fiscalAccount ?? "";
     message.reducible = object.reducible ?? false;
     message.reductionBasis = object.reductionBasis ?? "";
+    message.catalogueEntryId = object.catalogueEntryId ?? "";
+    message.catalogueCode = object.catalogueCode ?? "";
+    message.oneFee = object.oneFee ?? false;
+    message.upwardShareBasisPoints = object.upwardShareBasisPoints ?? 0;
+    message.upwardBody = object.upwardBody ?? "";
+    return message;
+  },
+};
+
+function createBaseMissingMaterialPolicy(): MissingMaterialPolicy {
+  return { eligibleCategories: [], supplementLimit: undefined, basis: "" };
+}
+
+export const MissingMaterialPolicy: MessageFns<MissingMaterialPolicy> = {
+  encode(message: MissingMaterialPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.eligibleCategories.length !== 0) {
+      writer.uint32(10).fork();
+      for (const v of message.eligibleCategories) {
+        writer.int32(projectCategoryToNumber(v));
+      }
+      writer.join();
+    }
+    if (message.supplementLimit !== undefined) {
+      TimeLimit.encode(message.supplementLimit, writer.uint32(18).fork()).join();
+    }
+    if (message.basis !== "") {
+      writer.uint32(26).string(message.basis);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MissingMaterialPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMissingMaterialPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag === 8) {
+              message.eligibleCategories.push(projectCategoryFromJSON(reader.int32()));
+
+              continue;
+            }
+
+            if (tag === 10) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.eligibleCategories.push(projectCategoryFromJSON(reader.int32()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.supplementLimit = TimeLimit.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.basis = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MissingMaterialPolicy {
+    return {
+      eligibleCategories: globalThis.Array.isArray(object?.eligibleCategories)
+        ? object.eligibleCategories.map((e: any) => projectCategoryFromJSON(e))
+        : globalThis.Array.isArray(object?.eligible_categories)
+        ? object.eligible_categories.map((e: any) => projectCategoryFromJSON(e))
+        : [],
+      supplementLimit: isSet(object.supplementLimit)
+        ? TimeLimit.fromJSON(object.supplementLimit)
+        : isSet(object.supplement_limit)
+        ? TimeLimit.fromJSON(object.supplement_limit)
+        : undefined,
+      basis: isSet(object.basis) ? globalThis.String(object.basis) : "",
+    };
+  },
+
+  toJSON(message: MissingMaterialPolicy): unknown {
+    const obj: any = {};
+    if (message.eligibleCategories?.length) {
+      obj.eligibleCategories = message.eligibleCategories.map((e) => projectCategoryToJSON(e));
+    }
+    if (message.supplementLimit !== undefined) {
+      obj.supplementLimit = TimeLimit.toJSON(message.supplementLimit);
+    }
+    if (message.basis !== "") {
+      obj.basis = message.basis;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MissingMaterialPolicy>, I>>(base?: I): MissingMaterialPolicy {
+    return MissingMaterialPolicy.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MissingMaterialPolicy>, I>>(object: I): MissingMaterialPolicy {
+    const message = createBaseMissingMaterialPolicy();
+    message.eligibleCategories = object.eligibleCategories?.map((e) => e) || [];
+    message.supplementLimit = (object.supplementLimit !== undefined && object.supplementLimit !== null)
+      ? TimeLimit.fromPartial(object.supplementLimit)
+      : undefined;
+    message.basis = object.basis ?? "";
+    return message;
+  },
+};
+
+function createBaseReporting(): Reporting {
+  return { upperAuthority: "", upperTier: HallTier.HALL_TIER_UNSPECIFIED };
+}
+
+export const Reporting: MessageFns<Reporting> = {
+  encode(message: Reporting, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.upperAuthority !== "") {
+      writer.uint32(10).string(message.upperAuthority);
+    }
+    if (message.upperTier !== HallTier.HALL_TIER_UNSPECIFIED) {
+      writer.uint32(16).int32(hallTierToNumber(message.upperTier));
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Reporting {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReporting();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.upperAuthority = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.upperTier = hallTierFromJSON(reader.int32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Reporting {
+    return {
+      upperAuthority: isSet(object.upperAuthority)
+        ? globalThis.String(object.upperAuthority)
+        : isSet(object.upper_authority)
+        ? globalThis.String(object.upper_authority)
+        : "",
+      upperTier: isSet(object.upperTier)
+        ? hallTierFromJSON(object.upperTier)
+        : isSet(object.upper_tier)
+        ? hallTierFromJSON(object.upper_tier)
+        : HallTier.HALL_TIER_UNSPECIFIED,
+    };
+  },
+
+  toJSON(message: Reporting): unknown {
+    const obj: any = {};
+    if (message.upperAuthority !== "") {
+      obj.upperAuthority = message.upperAuthority;
+    }
+    if (message.upperTier !== HallTier.HALL_TIER_UNSPECIFIED) {
+      obj.upperTier = hallTierToJSON(message.upperTier);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Reporting>, I>>(base?: I): Reporting {
+    return Reporting.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Reporting>, I>>(object: I): Reporting {
+    const message = createBaseReporting();
+    message.upperAuthority = object.upperAuthority ?? "";
+    message.upperTier = object.upperTier ?? HallTier.HALL_TIER_UNSPECIFIED;
     return message;
   },
 };
@@ -3743,6 +4347,9 @@ function createBaseItemContent(): ItemContent {
     handlingScope: HandlingScope.HANDLING_SCOPE_UNSPECIFIED,
     delegation: undefined,
     joint: undefined,
+    missingMaterials: undefined,
+    reported: undefined,
+    refusalFilingRequired: false,
   };
 }
 
@@ -3844,6 +4451,15 @@ export const ItemContent: MessageFns<ItemContent> = {
     }
     if (message.joint !== undefined) {
       JointProcess.encode(message.joint, writer.uint32(250).fork()).join();
+    }
+    if (message.missingMaterials !== undefined) {
+      MissingMaterialPolicy.encode(message.missingMaterials, writer.uint32(258).fork()).join();
+    }
+    if (message.reported !== undefined) {
+      Reporting.encode(message.reported, writer.uint32(266).fork()).join();
+    }
+    if (message.refusalFilingRequired !== false) {
+      writer.uint32(272).bool(message.refusalFilingRequired);
     }
     return writer;
   },
@@ -4119,6 +4735,30 @@ export const ItemContent: MessageFns<ItemContent> = {
             message.joint = JointProcess.decode(reader, reader.uint32());
             continue;
           }
+          case 32: {
+            if (tag !== 258) {
+              break;
+            }
+
+            message.missingMaterials = MissingMaterialPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+          case 33: {
+            if (tag !== 266) {
+              break;
+            }
+
+            message.reported = Reporting.decode(reader, reader.uint32());
+            continue;
+          }
+          case 34: {
+            if (tag !== 272) {
+              break;
+            }
+
+            message.refusalFilingRequired = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4250,6 +4890,17 @@ export const ItemContent: MessageFns<ItemContent> = {
         : HandlingScope.HANDLING_SCOPE_UNSPECIFIED,
       delegation: isSet(object.delegation) ? Delegation.fromJSON(object.delegation) : undefined,
       joint: isSet(object.joint) ? JointProcess.fromJSON(object.joint) : undefined,
+      missingMaterials: isSet(object.missingMaterials)
+        ? MissingMaterialPolicy.fromJSON(object.missingMaterials)
+        : isSet(object.missing_materials)
+        ? MissingMaterialPolicy.fromJSON(object.missing_materials)
+        : undefined,
+      reported: isSet(object.reported) ? Reporting.fromJSON(object.reported) : undefined,
+      refusalFilingRequired: isSet(object.refusalFilingRequired)
+        ? globalThis.Boolean(object.refusalFilingRequired)
+        : isSet(object.refusal_filing_required)
+        ? globalThis.Boolean(object.refusal_filing_required)
+        : false,
     };
   },
 
@@ -4348,6 +4999,15 @@ export const ItemContent: MessageFns<ItemContent> = {
     if (message.joint !== undefined) {
       obj.joint = JointProcess.toJSON(message.joint);
     }
+    if (message.missingMaterials !== undefined) {
+      obj.missingMaterials = MissingMaterialPolicy.toJSON(message.missingMaterials);
+    }
+    if (message.reported !== undefined) {
+      obj.reported = Reporting.toJSON(message.reported);
+    }
+    if (message.refusalFilingRequired !== false) {
+      obj.refusalFilingRequired = message.refusalFilingRequired;
+    }
     return obj;
   },
 
@@ -4403,6 +5063,13 @@ export const ItemContent: MessageFns<ItemContent> = {
     message.joint = (object.joint !== undefined && object.joint !== null)
       ? JointProcess.fromPartial(object.joint)
       : undefined;
+    message.missingMaterials = (object.missingMaterials !== undefined && object.missingMaterials !== null)
+      ? MissingMaterialPolicy.fromPartial(object.missingMaterials)
+      : undefined;
+    message.reported = (object.reported !== undefined && object.reported !== null)
+      ? Reporting.fromPartial(object.reported)
+      : undefined;
+    message.refusalFilingRequired = object.refusalFilingRequired ?? false;
     return message;
   },
 };
@@ -4487,6 +5154,7 @@ function createBaseItemDerived(): ItemDerived {
     jointLayers: [],
     jointCriticalPath: undefined,
     acceptsMissingMaterials: false,
+    missingMaterialCodes: [],
   };
 }
 
@@ -4510,6 +5178,9 @@ export const ItemDerived: MessageFns<ItemDerived> = {
     }
     if (message.acceptsMissingMaterials !== false) {
       writer.uint32(40).bool(message.acceptsMissingMaterials);
+    }
+    for (const v of message.missingMaterialCodes) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -4577,6 +5248,14 @@ export const ItemDerived: MessageFns<ItemDerived> = {
             message.acceptsMissingMaterials = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.missingMaterialCodes.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4612,6 +5291,11 @@ export const ItemDerived: MessageFns<ItemDerived> = {
         : isSet(object.accepts_missing_materials)
         ? globalThis.Boolean(object.accepts_missing_materials)
         : false,
+      missingMaterialCodes: globalThis.Array.isArray(object?.missingMaterialCodes)
+        ? object.missingMaterialCodes.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.missing_material_codes)
+        ? object.missing_material_codes.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -4632,6 +5316,9 @@ export const ItemDerived: MessageFns<ItemDerived> = {
     if (message.acceptsMissingMaterials !== false) {
       obj.acceptsMissingMaterials = message.acceptsMissingMaterials;
     }
+    if (message.missingMaterialCodes?.length) {
+      obj.missingMaterialCodes = message.missingMaterialCodes;
+    }
     return obj;
   },
 
@@ -4647,6 +5334,7 @@ export const ItemDerived: MessageFns<ItemDerived> = {
       ? TimeLimit.fromPartial(object.jointCriticalPath)
       : undefined;
     message.acceptsMissingMaterials = object.acceptsMissingMaterials ?? false;
+    message.missingMaterialCodes = object.missingMaterialCodes?.map((e) => e) || [];
     return message;
   },
 };
@@ -4665,6 +5353,8 @@ function createBaseItem(): Item {
     retiredAt: undefined,
     retiredReason: RetiredReason.RETIRED_REASON_UNSPECIFIED,
     mergedIntoItemId: "",
+    frozen: false,
+    frozenAt: undefined,
   };
 }
 
@@ -4705,6 +5395,12 @@ export const Item: MessageFns<Item> = {
     }
     if (message.mergedIntoItemId !== "") {
       writer.uint32(98).string(message.mergedIntoItemId);
+    }
+    if (message.frozen !== false) {
+      writer.uint32(104).bool(message.frozen);
+    }
+    if (message.frozenAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.frozenAt), writer.uint32(114).fork()).join();
     }
     return writer;
   },
@@ -4818,6 +5514,22 @@ export const Item: MessageFns<Item> = {
             message.mergedIntoItemId = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.frozen = reader.bool();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.frozenAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4868,6 +5580,12 @@ export const Item: MessageFns<Item> = {
         : isSet(object.merged_into_item_id)
         ? globalThis.String(object.merged_into_item_id)
         : "",
+      frozen: isSet(object.frozen) ? globalThis.Boolean(object.frozen) : false,
+      frozenAt: isSet(object.frozenAt)
+        ? fromJsonTimestamp(object.frozenAt)
+        : isSet(object.frozen_at)
+        ? fromJsonTimestamp(object.frozen_at)
+        : undefined,
     };
   },
 
@@ -4909,6 +5627,12 @@ export const Item: MessageFns<Item> = {
     if (message.mergedIntoItemId !== "") {
       obj.mergedIntoItemId = message.mergedIntoItemId;
     }
+    if (message.frozen !== false) {
+      obj.frozen = message.frozen;
+    }
+    if (message.frozenAt !== undefined) {
+      obj.frozenAt = message.frozenAt.toISOString();
+    }
     return obj;
   },
 
@@ -4933,6 +5657,8 @@ export const Item: MessageFns<Item> = {
     message.retiredAt = object.retiredAt ?? undefined;
     message.retiredReason = object.retiredReason ?? RetiredReason.RETIRED_REASON_UNSPECIFIED;
     message.mergedIntoItemId = object.mergedIntoItemId ?? "";
+    message.frozen = object.frozen ?? false;
+    message.frozenAt = object.frozenAt ?? undefined;
     return message;
   },
 };
@@ -6944,6 +7670,434 @@ export const DelegateItemResponse: MessageFns<DelegateItemResponse> = {
   },
 };
 
+function createBaseFreezeItemRequest(): FreezeItemRequest {
+  return { requestId: "", itemId: "", version: 0, cleanup: undefined };
+}
+
+export const FreezeItemRequest: MessageFns<FreezeItemRequest> = {
+  encode(message: FreezeItemRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.itemId !== "") {
+      writer.uint32(18).string(message.itemId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.cleanup !== undefined) {
+      CleanupInput.encode(message.cleanup, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FreezeItemRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFreezeItemRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.itemId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cleanup = CleanupInput.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FreezeItemRequest {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      itemId: isSet(object.itemId)
+        ? globalThis.String(object.itemId)
+        : isSet(object.item_id)
+        ? globalThis.String(object.item_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      cleanup: isSet(object.cleanup) ? CleanupInput.fromJSON(object.cleanup) : undefined,
+    };
+  },
+
+  toJSON(message: FreezeItemRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.itemId !== "") {
+      obj.itemId = message.itemId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.cleanup !== undefined) {
+      obj.cleanup = CleanupInput.toJSON(message.cleanup);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FreezeItemRequest>, I>>(base?: I): FreezeItemRequest {
+    return FreezeItemRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FreezeItemRequest>, I>>(object: I): FreezeItemRequest {
+    const message = createBaseFreezeItemRequest();
+    message.requestId = object.requestId ?? "";
+    message.itemId = object.itemId ?? "";
+    message.version = object.version ?? 0;
+    message.cleanup = (object.cleanup !== undefined && object.cleanup !== null)
+      ? CleanupInput.fromPartial(object.cleanup)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFreezeItemResponse(): FreezeItemResponse {
+  return { item: undefined, record: undefined };
+}
+
+export const FreezeItemResponse: MessageFns<FreezeItemResponse> = {
+  encode(message: FreezeItemResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.item !== undefined) {
+      Item.encode(message.item, writer.uint32(10).fork()).join();
+    }
+    if (message.record !== undefined) {
+      CleanupRecord.encode(message.record, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FreezeItemResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFreezeItemResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.item = Item.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.record = CleanupRecord.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FreezeItemResponse {
+    return {
+      item: isSet(object.item) ? Item.fromJSON(object.item) : undefined,
+      record: isSet(object.record) ? CleanupRecord.fromJSON(object.record) : undefined,
+    };
+  },
+
+  toJSON(message: FreezeItemResponse): unknown {
+    const obj: any = {};
+    if (message.item !== undefined) {
+      obj.item = Item.toJSON(message.item);
+    }
+    if (message.record !== undefined) {
+      obj.record = CleanupRecord.toJSON(message.record);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FreezeItemResponse>, I>>(base?: I): FreezeItemResponse {
+    return FreezeItemResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FreezeItemResponse>, I>>(object: I): FreezeItemResponse {
+    const message = createBaseFreezeItemResponse();
+    message.item = (object.item !== undefined && object.item !== null) ? Item.fromPartial(object.item) : undefined;
+    message.record = (object.record !== undefined && object.record !== null)
+      ? CleanupRecord.fromPartial(object.record)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUnfreezeItemRequest(): UnfreezeItemRequest {
+  return { requestId: "", itemId: "", version: 0, cleanup: undefined };
+}
+
+export const UnfreezeItemRequest: MessageFns<UnfreezeItemRequest> = {
+  encode(message: UnfreezeItemRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.itemId !== "") {
+      writer.uint32(18).string(message.itemId);
+    }
+    if (message.version !== 0) {
+      writer.uint32(24).int32(message.version);
+    }
+    if (message.cleanup !== undefined) {
+      CleanupInput.encode(message.cleanup, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnfreezeItemRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnfreezeItemRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.itemId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.version = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cleanup = CleanupInput.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnfreezeItemRequest {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      itemId: isSet(object.itemId)
+        ? globalThis.String(object.itemId)
+        : isSet(object.item_id)
+        ? globalThis.String(object.item_id)
+        : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      cleanup: isSet(object.cleanup) ? CleanupInput.fromJSON(object.cleanup) : undefined,
+    };
+  },
+
+  toJSON(message: UnfreezeItemRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.itemId !== "") {
+      obj.itemId = message.itemId;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    if (message.cleanup !== undefined) {
+      obj.cleanup = CleanupInput.toJSON(message.cleanup);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnfreezeItemRequest>, I>>(base?: I): UnfreezeItemRequest {
+    return UnfreezeItemRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnfreezeItemRequest>, I>>(object: I): UnfreezeItemRequest {
+    const message = createBaseUnfreezeItemRequest();
+    message.requestId = object.requestId ?? "";
+    message.itemId = object.itemId ?? "";
+    message.version = object.version ?? 0;
+    message.cleanup = (object.cleanup !== undefined && object.cleanup !== null)
+      ? CleanupInput.fromPartial(object.cleanup)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUnfreezeItemResponse(): UnfreezeItemResponse {
+  return { item: undefined, record: undefined };
+}
+
+export const UnfreezeItemResponse: MessageFns<UnfreezeItemResponse> = {
+  encode(message: UnfreezeItemResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.item !== undefined) {
+      Item.encode(message.item, writer.uint32(10).fork()).join();
+    }
+    if (message.record !== undefined) {
+      CleanupRecord.encode(message.record, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnfreezeItemResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnfreezeItemResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.item = Item.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.record = CleanupRecord.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnfreezeItemResponse {
+    return {
+      item: isSet(object.item) ? Item.fromJSON(object.item) : undefined,
+      record: isSet(object.record) ? CleanupRecord.fromJSON(object.record) : undefined,
+    };
+  },
+
+  toJSON(message: UnfreezeItemResponse): unknown {
+    const obj: any = {};
+    if (message.item !== undefined) {
+      obj.item = Item.toJSON(message.item);
+    }
+    if (message.record !== undefined) {
+      obj.record = CleanupRecord.toJSON(message.record);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UnfreezeItemResponse>, I>>(base?: I): UnfreezeItemResponse {
+    return UnfreezeItemResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UnfreezeItemResponse>, I>>(object: I): UnfreezeItemResponse {
+    const message = createBaseUnfreezeItemResponse();
+    message.item = (object.item !== undefined && object.item !== null) ? Item.fromPartial(object.item) : undefined;
+    message.record = (object.record !== undefined && object.record !== null)
+      ? CleanupRecord.fromPartial(object.record)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseListCleanupRecordsRequest(): ListCleanupRecordsRequest {
   return { itemId: "", round: "" };
 }
@@ -7290,6 +8444,7 @@ function createBaseListItemsRequest(): ListItemsRequest {
     acceptTier: HallTier.HALL_TIER_UNSPECIFIED,
     pageSize: 0,
     pageToken: "",
+    frozen: FrozenFilter.FROZEN_FILTER_UNSPECIFIED,
   };
 }
 
@@ -7318,6 +8473,9 @@ export const ListItemsRequest: MessageFns<ListItemsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(66).string(message.pageToken);
+    }
+    if (message.frozen !== FrozenFilter.FROZEN_FILTER_UNSPECIFIED) {
+      writer.uint32(72).int32(frozenFilterToNumber(message.frozen));
     }
     return writer;
   },
@@ -7399,6 +8557,14 @@ export const ListItemsRequest: MessageFns<ListItemsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.frozen = frozenFilterFromJSON(reader.int32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7449,6 +8615,7 @@ export const ListItemsRequest: MessageFns<ListItemsRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      frozen: isSet(object.frozen) ? frozenFilterFromJSON(object.frozen) : FrozenFilter.FROZEN_FILTER_UNSPECIFIED,
     };
   },
 
@@ -7478,6 +8645,9 @@ export const ListItemsRequest: MessageFns<ListItemsRequest> = {
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
     }
+    if (message.frozen !== FrozenFilter.FROZEN_FILTER_UNSPECIFIED) {
+      obj.frozen = frozenFilterToJSON(message.frozen);
+    }
     return obj;
   },
 
@@ -7494,6 +8664,7 @@ export const ListItemsRequest: MessageFns<ListItemsRequest> = {
     message.acceptTier = object.acceptTier ?? HallTier.HALL_TIER_UNSPECIFIED;
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.frozen = object.frozen ?? FrozenFilter.FROZEN_FILTER_UNSPECIFIED;
     return message;
   },
 };
@@ -7977,6 +9148,8 @@ function createBaseItemBundle(): ItemBundle {
     version: 0,
     createdAt: undefined,
     updatedAt: undefined,
+    hallId: "",
+    windowId: "",
   };
 }
 
@@ -8005,6 +9178,12 @@ export const ItemBundle: MessageFns<ItemBundle> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(66).fork()).join();
+    }
+    if (message.hallId !== "") {
+      writer.uint32(74).string(message.hallId);
+    }
+    if (message.windowId !== "") {
+      writer.uint32(82).string(message.windowId);
     }
     return writer;
   },
@@ -8086,6 +9265,22 @@ export const ItemBundle: MessageFns<ItemBundle> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.hallId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.windowId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8120,6 +9315,16 @@ export const ItemBundle: MessageFns<ItemBundle> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      hallId: isSet(object.hallId)
+        ? globalThis.String(object.hallId)
+        : isSet(object.hall_id)
+        ? globalThis.String(object.hall_id)
+        : "",
+      windowId: isSet(object.windowId)
+        ? globalThis.String(object.windowId)
+        : isSet(object.window_id)
+        ? globalThis.String(object.window_id)
+        : "",
     };
   },
 
@@ -8149,6 +9354,12 @@ export const ItemBundle: MessageFns<ItemBundle> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.hallId !== "") {
+      obj.hallId = message.hallId;
+    }
+    if (message.windowId !== "") {
+      obj.windowId = message.windowId;
+    }
     return obj;
   },
 
@@ -8165,12 +9376,14 @@ export const ItemBundle: MessageFns<ItemBundle> = {
     message.version = object.version ?? 0;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.hallId = object.hallId ?? "";
+    message.windowId = object.windowId ?? "";
     return message;
   },
 };
 
 function createBaseItemBundleInput(): ItemBundleInput {
-  return { name: "", description: "", itemIds: [] };
+  return { name: "", description: "", itemIds: [], hallId: "", windowId: "" };
 }
 
 export const ItemBundleInput: MessageFns<ItemBundleInput> = {
@@ -8183,6 +9396,12 @@ export const ItemBundleInput: MessageFns<ItemBundleInput> = {
     }
     for (const v of message.itemIds) {
       writer.uint32(26).string(v!);
+    }
+    if (message.hallId !== "") {
+      writer.uint32(34).string(message.hallId);
+    }
+    if (message.windowId !== "") {
+      writer.uint32(42).string(message.windowId);
     }
     return writer;
   },
@@ -8224,6 +9443,22 @@ export const ItemBundleInput: MessageFns<ItemBundleInput> = {
             message.itemIds.push(reader.string());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.hallId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.windowId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8245,6 +9480,16 @@ export const ItemBundleInput: MessageFns<ItemBundleInput> = {
         : globalThis.Array.isArray(object?.item_ids)
         ? object.item_ids.map((e: any) => globalThis.String(e))
         : [],
+      hallId: isSet(object.hallId)
+        ? globalThis.String(object.hallId)
+        : isSet(object.hall_id)
+        ? globalThis.String(object.hall_id)
+        : "",
+      windowId: isSet(object.windowId)
+        ? globalThis.String(object.windowId)
+        : isSet(object.window_id)
+        ? globalThis.String(object.window_id)
+        : "",
     };
   },
 
@@ -8259,6 +9504,12 @@ export const ItemBundleInput: MessageFns<ItemBundleInput> = {
     if (message.itemIds?.length) {
       obj.itemIds = message.itemIds;
     }
+    if (message.hallId !== "") {
+      obj.hallId = message.hallId;
+    }
+    if (message.windowId !== "") {
+      obj.windowId = message.windowId;
+    }
     return obj;
   },
 
@@ -8270,6 +9521,8 @@ export const ItemBundleInput: MessageFns<ItemBundleInput> = {
     message.name = object.name ?? "";
     message.description = object.description ?? "";
     message.itemIds = object.itemIds?.map((e) => e) || [];
+    message.hallId = object.hallId ?? "";
+    message.windowId = object.windowId ?? "";
     return message;
   },
 };
@@ -8767,7 +10020,7 @@ export const GetItemBundleResponse: MessageFns<GetItemBundleResponse> = {
 };
 
 function createBaseListItemBundlesRequest(): ListItemBundlesRequest {
-  return { itemId: "", includeInactive: false };
+  return { itemId: "", includeInactive: false, hallId: "" };
 }
 
 export const ListItemBundlesRequest: MessageFns<ListItemBundlesRequest> = {
@@ -8777,6 +10030,9 @@ export const ListItemBundlesRequest: MessageFns<ListItemBundlesRequest> = {
     }
     if (message.includeInactive !== false) {
       writer.uint32(16).bool(message.includeInactive);
+    }
+    if (message.hallId !== "") {
+      writer.uint32(26).string(message.hallId);
     }
     return writer;
   },
@@ -8810,6 +10066,14 @@ export const ListItemBundlesRequest: MessageFns<ListItemBundlesRequest> = {
             message.includeInactive = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.hallId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8834,6 +10098,11 @@ export const ListItemBundlesRequest: MessageFns<ListItemBundlesRequest> = {
         : isSet(object.include_inactive)
         ? globalThis.Boolean(object.include_inactive)
         : false,
+      hallId: isSet(object.hallId)
+        ? globalThis.String(object.hallId)
+        : isSet(object.hall_id)
+        ? globalThis.String(object.hall_id)
+        : "",
     };
   },
 
@@ -8845,6 +10114,9 @@ export const ListItemBundlesRequest: MessageFns<ListItemBundlesRequest> = {
     if (message.includeInactive !== false) {
       obj.includeInactive = message.includeInactive;
     }
+    if (message.hallId !== "") {
+      obj.hallId = message.hallId;
+    }
     return obj;
   },
 
@@ -8855,6 +10127,7 @@ export const ListItemBundlesRequest: MessageFns<ListItemBundlesRequest> = {
     const message = createBaseListItemBundlesRequest();
     message.itemId = object.itemId ?? "";
     message.includeInactive = object.includeInactive ?? false;
+    message.hallId = object.hallId ?? "";
     return message;
   },
 };
@@ -9778,8 +11051,9 @@ export const SearchGuideResponse: MessageFns<SearchGuideResponse> = {
  * - editing a published item means ReviseItem: a new draft version (one open draft per item at a time);
  * - GetItem with a version number returns exactly that version's content, so a case keeps the version it
  *   was accepted under.
- * Clean-up rounds (Weifang cut 915 items to 335) cancel, merge or delegate items; each action is kept as a
- * CleanupRecord.
+ * Clean-up rounds (Weifang cut 915 items to 335) cancel, merge, delegate or freeze items; each action is kept as
+ * a CleanupRecord. A frozen item (冻结) keeps its published version but is suspended: guide search hides it
+ * and intake accepts no new case of it until it is unfrozen.
  *
  * Every command carries a request_id: repeating a command with the same request_id returns the first answer
  * and changes nothing. Invalid input is INVALID_ARGUMENT with a google.rpc.BadRequest naming every bad field
@@ -9789,7 +11063,8 @@ export const SearchGuideResponse: MessageFns<SearchGuideResponse> = {
  * catalogue.item.drafted (a new draft version: itemId, version, name, basedOnVersion),
  * catalogue.item.draft_discarded, catalogue.item.published (the published version with its content, derived
  * process and supersededVersion), catalogue.item.retired (the item left service, cancelled or merged, with
- * its clean-up record), catalogue.item_bundle.created / updated / deactivated.
+ * its clean-up record), catalogue.item.frozen / unfrozen (with the clean-up record),
+ * catalogue.item_bundle.created / updated / deactivated.
  */
 export type ItemServiceService = typeof ItemServiceService;
 export const ItemServiceService = {
@@ -9865,6 +11140,30 @@ export const ItemServiceService = {
     responseSerialize: (value: DelegateItemResponse): Buffer =>
       Buffer.from(DelegateItemResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DelegateItemResponse => DelegateItemResponse.decode(value),
+  },
+  /**
+   * Clean-up: suspends the item in service (冻结): its published version stays published, `frozen` is set,
+   * guide search hides it and intake refuses new cases. Not published, or already frozen: FAILED_PRECONDITION.
+   */
+  freezeItem: {
+    path: "/govhall.catalogue.v1.ItemService/FreezeItem" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FreezeItemRequest): Buffer => Buffer.from(FreezeItemRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FreezeItemRequest => FreezeItemRequest.decode(value),
+    responseSerialize: (value: FreezeItemResponse): Buffer => Buffer.from(FreezeItemResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FreezeItemResponse => FreezeItemResponse.decode(value),
+  },
+  /** Clean-up: puts a frozen item back in service (解冻). Not frozen: FAILED_PRECONDITION. */
+  unfreezeItem: {
+    path: "/govhall.catalogue.v1.ItemService/UnfreezeItem" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UnfreezeItemRequest): Buffer => Buffer.from(UnfreezeItemRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UnfreezeItemRequest => UnfreezeItemRequest.decode(value),
+    responseSerialize: (value: UnfreezeItemResponse): Buffer =>
+      Buffer.from(UnfreezeItemResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UnfreezeItemResponse => UnfreezeItemResponse.decode(value),
   },
   listCleanupRecords: {
     path: "/govhall.catalogue.v1.ItemService/ListCleanupRecords" as const,
@@ -10001,6 +11300,13 @@ export interface ItemServiceServer extends UntypedServiceImplementation {
   retireItem: handleUnaryCall<RetireItemRequest, RetireItemResponse>;
   /** Clean-up: delegates the item down to a district or township as a new draft version to review and publish. */
   delegateItem: handleUnaryCall<DelegateItemRequest, DelegateItemResponse>;
+  /**
+   * Clean-up: suspends the item in service (冻结): its published version stays published, `frozen` is set,
+   * guide search hides it and intake refuses new cases. Not published, or already frozen: FAILED_PRECONDITION.
+   */
+  freezeItem: handleUnaryCall<FreezeItemRequest, FreezeItemResponse>;
+  /** Clean-up: puts a frozen item back in service (解冻). Not frozen: FAILED_PRECONDITION. */
+  unfreezeItem: handleUnaryCall<UnfreezeItemRequest, UnfreezeItemResponse>;
   listCleanupRecords: handleUnaryCall<ListCleanupRecordsRequest, ListCleanupRecordsResponse>;
   getItem: handleUnaryCall<GetItemRequest, GetItemResponse>;
   listItems: handleUnaryCall<ListItemsRequest, ListItemsResponse>;
@@ -10131,6 +11437,41 @@ export interface ItemServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DelegateItemResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Clean-up: suspends the item in service (冻结): its published version stays published, `frozen` is set,
+   * guide search hides it and intake refuses new cases. Not published, or already frozen: FAILED_PRECONDITION.
+   */
+  freezeItem(
+    request: FreezeItemRequest,
+    callback: (error: ServiceError | null, response: FreezeItemResponse) => void,
+  ): ClientUnaryCall;
+  freezeItem(
+    request: FreezeItemRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FreezeItemResponse) => void,
+  ): ClientUnaryCall;
+  freezeItem(
+    request: FreezeItemRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FreezeItemResponse) => void,
+  ): ClientUnaryCall;
+  /** Clean-up: puts a frozen item back in service (解冻). Not frozen: FAILED_PRECONDITION. */
+  unfreezeItem(
+    request: UnfreezeItemRequest,
+    callback: (error: ServiceError | null, response: UnfreezeItemResponse) => void,
+  ): ClientUnaryCall;
+  unfreezeItem(
+    request: UnfreezeItemRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UnfreezeItemResponse) => void,
+  ): ClientUnaryCall;
+  unfreezeItem(
+    request: UnfreezeItemRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UnfreezeItemResponse) => void,
   ): ClientUnaryCall;
   listCleanupRecords(
     request: ListCleanupRecordsRequest,

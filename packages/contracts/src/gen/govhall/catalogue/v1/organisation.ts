@@ -20,7 +20,10 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 
-/** Tier of a hall in the four-level service network. */
+/**
+ * Tier of a hall in the service network, and the government level of a department (行使层级 of its items).
+ * Province → city → district → township → village.
+ */
 export enum HallTier {
   HALL_TIER_UNSPECIFIED = "HALL_TIER_UNSPECIFIED",
   /** HALL_TIER_CITY - 市级政务服务中心 */
@@ -31,6 +34,8 @@ export enum HallTier {
   HALL_TIER_TOWNSHIP = "HALL_TIER_TOWNSHIP",
   /** HALL_TIER_VILLAGE - 村 / 社区 代办点 */
   HALL_TIER_VILLAGE = "HALL_TIER_VILLAGE",
+  /** HALL_TIER_PROVINCE - 省级, e.g. 陕西省工商局政务服务中心 */
+  HALL_TIER_PROVINCE = "HALL_TIER_PROVINCE",
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
@@ -51,6 +56,9 @@ export function hallTierFromJSON(object: any): HallTier {
     case 4:
     case "HALL_TIER_VILLAGE":
       return HallTier.HALL_TIER_VILLAGE;
+    case 5:
+    case "HALL_TIER_PROVINCE":
+      return HallTier.HALL_TIER_PROVINCE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -70,6 +78,8 @@ export function hallTierToJSON(object: HallTier): string {
       return "HALL_TIER_TOWNSHIP";
     case HallTier.HALL_TIER_VILLAGE:
       return "HALL_TIER_VILLAGE";
+    case HallTier.HALL_TIER_PROVINCE:
+      return "HALL_TIER_PROVINCE";
     case HallTier.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -88,7 +98,74 @@ export function hallTierToNumber(object: HallTier): number {
       return 3;
     case HallTier.HALL_TIER_VILLAGE:
       return 4;
+    case HallTier.HALL_TIER_PROVINCE:
+      return 5;
     case HallTier.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
+/** What a hall is within its region. */
+export enum HallKind {
+  HALL_KIND_UNSPECIFIED = "HALL_KIND_UNSPECIFIED",
+  /** HALL_KIND_MAIN - 综合大厅: the region's main hall, at most one active per region; parent of the tier below. */
+  HALL_KIND_MAIN = "HALL_KIND_MAIN",
+  /** HALL_KIND_BRANCH - 分中心 / 分厅: a branch beside the main hall of its region (which must exist). */
+  HALL_KIND_BRANCH = "HALL_KIND_BRANCH",
+  /** HALL_KIND_DEPARTMENT - 部门单独设置的对外办事大厅: a hall one department (or a bureau's units) keeps on its own. */
+  HALL_KIND_DEPARTMENT = "HALL_KIND_DEPARTMENT",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export function hallKindFromJSON(object: any): HallKind {
+  switch (object) {
+    case 0:
+    case "HALL_KIND_UNSPECIFIED":
+      return HallKind.HALL_KIND_UNSPECIFIED;
+    case 1:
+    case "HALL_KIND_MAIN":
+      return HallKind.HALL_KIND_MAIN;
+    case 2:
+    case "HALL_KIND_BRANCH":
+      return HallKind.HALL_KIND_BRANCH;
+    case 3:
+    case "HALL_KIND_DEPARTMENT":
+      return HallKind.HALL_KIND_DEPARTMENT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return HallKind.UNRECOGNIZED;
+  }
+}
+
+export function hallKindToJSON(object: HallKind): string {
+  switch (object) {
+    case HallKind.HALL_KIND_UNSPECIFIED:
+      return "HALL_KIND_UNSPECIFIED";
+    case HallKind.HALL_KIND_MAIN:
+      return "HALL_KIND_MAIN";
+    case HallKind.HALL_KIND_BRANCH:
+      return "HALL_KIND_BRANCH";
+    case HallKind.HALL_KIND_DEPARTMENT:
+      return "HALL_KIND_DEPARTMENT";
+    case HallKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export function hallKindToNumber(object: HallKind): number {
+  switch (object) {
+    case HallKind.HALL_KIND_UNSPECIFIED:
+      return 0;
+    case HallKind.HALL_KIND_MAIN:
+      return 1;
+    case HallKind.HALL_KIND_BRANCH:
+      return 2;
+    case HallKind.HALL_KIND_DEPARTMENT:
+      return 3;
+    case HallKind.UNRECOGNIZED:
     default:
       return -1;
   }
@@ -171,6 +248,14 @@ export enum WindowKind {
   WINDOW_KIND_CASHIER = "WINDOW_KIND_CASHIER",
   /** WINDOW_KIND_CERTIFICATE - 统一出件 certificate issue */
   WINDOW_KIND_CERTIFICATE = "WINDOW_KIND_CERTIFICATE",
+  /** WINDOW_KIND_COMPLAINT - 监督投诉台: complaints on the spot */
+  WINDOW_KIND_COMPLAINT = "WINDOW_KIND_COMPLAINT",
+  /** WINDOW_KIND_GUIDANCE - 咨询导办台: guidance desk at the entrance */
+  WINDOW_KIND_GUIDANCE = "WINDOW_KIND_GUIDANCE",
+  /** WINDOW_KIND_SHIFT_LEADER - 值班长席: the shift leader who resolves problems on the floor */
+  WINDOW_KIND_SHIFT_LEADER = "WINDOW_KIND_SHIFT_LEADER",
+  /** WINDOW_KIND_BATCH_ROOM - 批量办证服务室: a room where several departments serve one company's batch by appointment; serves departments. */
+  WINDOW_KIND_BATCH_ROOM = "WINDOW_KIND_BATCH_ROOM",
   UNRECOGNIZED = "UNRECOGNIZED",
 }
 
@@ -194,6 +279,18 @@ export function windowKindFromJSON(object: any): WindowKind {
     case 5:
     case "WINDOW_KIND_CERTIFICATE":
       return WindowKind.WINDOW_KIND_CERTIFICATE;
+    case 6:
+    case "WINDOW_KIND_COMPLAINT":
+      return WindowKind.WINDOW_KIND_COMPLAINT;
+    case 7:
+    case "WINDOW_KIND_GUIDANCE":
+      return WindowKind.WINDOW_KIND_GUIDANCE;
+    case 8:
+    case "WINDOW_KIND_SHIFT_LEADER":
+      return WindowKind.WINDOW_KIND_SHIFT_LEADER;
+    case 9:
+    case "WINDOW_KIND_BATCH_ROOM":
+      return WindowKind.WINDOW_KIND_BATCH_ROOM;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -215,6 +312,14 @@ export function windowKindToJSON(object: WindowKind): string {
       return "WINDOW_KIND_CASHIER";
     case WindowKind.WINDOW_KIND_CERTIFICATE:
       return "WINDOW_KIND_CERTIFICATE";
+    case WindowKind.WINDOW_KIND_COMPLAINT:
+      return "WINDOW_KIND_COMPLAINT";
+    case WindowKind.WINDOW_KIND_GUIDANCE:
+      return "WINDOW_KIND_GUIDANCE";
+    case WindowKind.WINDOW_KIND_SHIFT_LEADER:
+      return "WINDOW_KIND_SHIFT_LEADER";
+    case WindowKind.WINDOW_KIND_BATCH_ROOM:
+      return "WINDOW_KIND_BATCH_ROOM";
     case WindowKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -235,6 +340,14 @@ export function windowKindToNumber(object: WindowKind): number {
       return 4;
     case WindowKind.WINDOW_KIND_CERTIFICATE:
       return 5;
+    case WindowKind.WINDOW_KIND_COMPLAINT:
+      return 6;
+    case WindowKind.WINDOW_KIND_GUIDANCE:
+      return 7;
+    case WindowKind.WINDOW_KIND_SHIFT_LEADER:
+      return 8;
+    case WindowKind.WINDOW_KIND_BATCH_ROOM:
+      return 9;
     case WindowKind.UNRECOGNIZED:
     default:
       return -1;
@@ -363,15 +476,22 @@ export interface Hall {
   id: string;
   name: string;
   tier: HallTier;
-  /** GB/T 2260 code: 6 digits for city and district, 9 for a township, 12 for a village. */
+  /**
+   * GB/T 2260 code: DD0000 for a province, DDDD00 for a city, 6 other digits for a district or county, 9 for
+   * a township, 12 for a village. Several halls may share one.
+   */
   regionCode: string;
-  /** Empty for the top hall of the network. */
+  /** The main hall one tier above; empty for the top hall of the network (a province or city hall). */
   parentHallId: string;
   address: string;
   active: boolean;
   version: number;
   createdAt?: Date | undefined;
   updatedAt?: Date | undefined;
+  kind: HallKind;
+  /** 投诉电话 and 投诉网址 that every notice of the hall prints (受理通知书, SMS, the entrance board). */
+  complaintPhone: string;
+  complaintUrl: string;
 }
 
 export interface HallInput {
@@ -380,6 +500,12 @@ export interface HallInput {
   regionCode: string;
   parentHallId: string;
   address: string;
+  /** Unspecified: MAIN. */
+  kind: HallKind;
+  /** Required: a landline (0536-8096123), a hotline (12345) or a mobile number. */
+  complaintPhone: string;
+  /** Optional; an http(s) URL. */
+  complaintUrl: string;
 }
 
 export interface CreateHallRequest {
@@ -415,6 +541,9 @@ export interface ListHallsRequest {
   parentHallId: string;
   tier: HallTier;
   includeInactive: boolean;
+  /** Only the halls of this region (its main hall, branches and department halls). */
+  regionCode: string;
+  kind: HallKind;
 }
 
 export interface ListHallsResponse {
@@ -432,6 +561,7 @@ export interface DeactivateHallResponse {
 
 export interface Department {
   id: string;
+  /** The hall that seats it. */
   hallId: string;
   /** Short code unique within the hall, e.g. "SCJG" for 市场监督管理局. */
   code: string;
@@ -440,7 +570,14 @@ export interface Department {
   active: boolean;
   version: number;
   createdAt?: Date | undefined;
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /** Its own government level and region: the exercising tier of its items. */
+  tier: HallTier;
+  regionCode: string;
+  /** 咨询电话, printed on its guides and notices. */
+  consultationPhone: string;
 }
 
 export interface DepartmentInput {
@@ -448,6 +585,12 @@ export interface DepartmentInput {
   code: string;
   name: string;
   nature: BodyNature;
+  /** Unspecified (with an empty region_code): the level and region of the seating hall. */
+  tier: HallTier;
+  /** Its region's code in the shape of its tier, on one line with the hall's region (one holds the other). */
+  regionCode: string;
+  /** Required: a landline, a hotline or a mobile number. */
+  consultationPhone: string;
 }
 
 export interface CreateDepartmentRequest {
@@ -581,7 +724,15 @@ export interface Staff {
   active: boolean;
   version: number;
   createdAt?: Date | undefined;
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /** The public profile (see ListStaffProfiles): a reference to the photo (file id or URL), 职务 and 岗位职责. */
+  photoRef: string;
+  title: string;
+  duties: string;
+  /** AB岗: who stands in when this person is away; same department, active, holding each of this person's roles. */
+  backupStaffId: string;
 }
 
 export interface StaffInput {
@@ -593,6 +744,13 @@ export interface StaffInput {
   mobile: string;
   roles: StaffRole[];
   windowId: string;
+  /** Up to 500 characters; an http(s) URL or a file id. */
+  photoRef: string;
+  /** Up to 32 characters, e.g. 科员, 首席代表. */
+  title: string;
+  /** Up to 200 characters, e.g. 负责市场主体登记的受理和审核. */
+  duties: string;
+  backupStaffId: string;
 }
 
 export interface CreateStaffRequest {
@@ -653,6 +811,35 @@ export interface GetStaffContactResponse {
   mobile: string;
 }
 
+export interface ListStaffProfilesRequest {
+  hallId: string;
+  /** Only the staff of this department, or sitting at this window. */
+  departmentId: string;
+  windowId: string;
+}
+
+/** One active staff member as the hall shows them to the public: no mobile number, no roles beyond the title. */
+export interface StaffProfile {
+  staffId: string;
+  employeeNo: string;
+  name: string;
+  photoRef: string;
+  title: string;
+  duties: string;
+  departmentId: string;
+  departmentName: string;
+  windowId: string;
+  /** The number on the call screen, e.g. B01. */
+  windowNumber: string;
+  /** AB岗: who stands in (empty when nobody is named). */
+  backupStaffId: string;
+  backupName: string;
+}
+
+export interface ListStaffProfilesResponse {
+  profiles: StaffProfile[];
+}
+
 /**
  * Who is alerted for a department: pre-warnings to the chief representative, yellow cards to the deputy
  * leader, red cards to the principal leader.
@@ -698,6 +885,9 @@ function createBaseHall(): Hall {
     version: 0,
     createdAt: undefined,
     updatedAt: undefined,
+    kind: HallKind.HALL_KIND_UNSPECIFIED,
+    complaintPhone: "",
+    complaintUrl: "",
   };
 }
 
@@ -732,6 +922,15 @@ export const Hall: MessageFns<Hall> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(82).fork()).join();
+    }
+    if (message.kind !== HallKind.HALL_KIND_UNSPECIFIED) {
+      writer.uint32(88).int32(hallKindToNumber(message.kind));
+    }
+    if (message.complaintPhone !== "") {
+      writer.uint32(98).string(message.complaintPhone);
+    }
+    if (message.complaintUrl !== "") {
+      writer.uint32(106).string(message.complaintUrl);
     }
     return writer;
   },
@@ -829,6 +1028,30 @@ export const Hall: MessageFns<Hall> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.kind = hallKindFromJSON(reader.int32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.complaintPhone = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.complaintUrl = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -869,6 +1092,17 @@ export const Hall: MessageFns<Hall> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      kind: isSet(object.kind) ? hallKindFromJSON(object.kind) : HallKind.HALL_KIND_UNSPECIFIED,
+      complaintPhone: isSet(object.complaintPhone)
+        ? globalThis.String(object.complaintPhone)
+        : isSet(object.complaint_phone)
+        ? globalThis.String(object.complaint_phone)
+        : "",
+      complaintUrl: isSet(object.complaintUrl)
+        ? globalThis.String(object.complaintUrl)
+        : isSet(object.complaint_url)
+        ? globalThis.String(object.complaint_url)
+        : "",
     };
   },
 
@@ -904,6 +1138,15 @@ export const Hall: MessageFns<Hall> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.kind !== HallKind.HALL_KIND_UNSPECIFIED) {
+      obj.kind = hallKindToJSON(message.kind);
+    }
+    if (message.complaintPhone !== "") {
+      obj.complaintPhone = message.complaintPhone;
+    }
+    if (message.complaintUrl !== "") {
+      obj.complaintUrl = message.complaintUrl;
+    }
     return obj;
   },
 
@@ -922,12 +1165,24 @@ export const Hall: MessageFns<Hall> = {
     message.version = object.version ?? 0;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.kind = object.kind ?? HallKind.HALL_KIND_UNSPECIFIED;
+    message.complaintPhone = object.complaintPhone ?? "";
+    message.complaintUrl = object.complaintUrl ?? "";
     return message;
   },
 };
 
 function createBaseHallInput(): HallInput {
-  return { name: "", tier: HallTier.HALL_TIER_UNSPECIFIED, regionCode: "", parentHallId: "", address: "" };
+  return {
+    name: "",
+    tier: HallTier.HALL_TIER_UNSPECIFIED,
+    regionCode: "",
+    parentHallId: "",
+    address: "",
+    kind: HallKind.HALL_KIND_UNSPECIFIED,
+    complaintPhone: "",
+    complaintUrl: "",
+  };
 }
 
 export const HallInput: MessageFns<HallInput> = {
@@ -946,6 +1201,15 @@ export const HallInput: MessageFns<HallInput> = {
     }
     if (message.address !== "") {
       writer.uint32(42).string(message.address);
+    }
+    if (message.kind !== HallKind.HALL_KIND_UNSPECIFIED) {
+      writer.uint32(48).int32(hallKindToNumber(message.kind));
+    }
+    if (message.complaintPhone !== "") {
+      writer.uint32(58).string(message.complaintPhone);
+    }
+    if (message.complaintUrl !== "") {
+      writer.uint32(66).string(message.complaintUrl);
     }
     return writer;
   },
@@ -1003,6 +1267,30 @@ export const HallInput: MessageFns<HallInput> = {
             message.address = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.kind = hallKindFromJSON(reader.int32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.complaintPhone = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.complaintUrl = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1030,6 +1318,17 @@ export const HallInput: MessageFns<HallInput> = {
         ? globalThis.String(object.parent_hall_id)
         : "",
       address: isSet(object.address) ? globalThis.String(object.address) : "",
+      kind: isSet(object.kind) ? hallKindFromJSON(object.kind) : HallKind.HALL_KIND_UNSPECIFIED,
+      complaintPhone: isSet(object.complaintPhone)
+        ? globalThis.String(object.complaintPhone)
+        : isSet(object.complaint_phone)
+        ? globalThis.String(object.complaint_phone)
+        : "",
+      complaintUrl: isSet(object.complaintUrl)
+        ? globalThis.String(object.complaintUrl)
+        : isSet(object.complaint_url)
+        ? globalThis.String(object.complaint_url)
+        : "",
     };
   },
 
@@ -1050,6 +1349,15 @@ export const HallInput: MessageFns<HallInput> = {
     if (message.address !== "") {
       obj.address = message.address;
     }
+    if (message.kind !== HallKind.HALL_KIND_UNSPECIFIED) {
+      obj.kind = hallKindToJSON(message.kind);
+    }
+    if (message.complaintPhone !== "") {
+      obj.complaintPhone = message.complaintPhone;
+    }
+    if (message.complaintUrl !== "") {
+      obj.complaintUrl = message.complaintUrl;
+    }
     return obj;
   },
 
@@ -1063,6 +1371,9 @@ export const HallInput: MessageFns<HallInput> = {
     message.regionCode = object.regionCode ?? "";
     message.parentHallId = object.parentHallId ?? "";
     message.address = object.address ?? "";
+    message.kind = object.kind ?? HallKind.HALL_KIND_UNSPECIFIED;
+    message.complaintPhone = object.complaintPhone ?? "";
+    message.complaintUrl = object.complaintUrl ?? "";
     return message;
   },
 };
@@ -1550,7 +1861,13 @@ export const GetHallResponse: MessageFns<GetHallResponse> = {
 };
 
 function createBaseListHallsRequest(): ListHallsRequest {
-  return { parentHallId: "", tier: HallTier.HALL_TIER_UNSPECIFIED, includeInactive: false };
+  return {
+    parentHallId: "",
+    tier: HallTier.HALL_TIER_UNSPECIFIED,
+    includeInactive: false,
+    regionCode: "",
+    kind: HallKind.HALL_KIND_UNSPECIFIED,
+  };
 }
 
 export const ListHallsRequest: MessageFns<ListHallsRequest> = {
@@ -1563,6 +1880,12 @@ export const ListHallsRequest: MessageFns<ListHallsRequest> = {
     }
     if (message.includeInactive !== false) {
       writer.uint32(24).bool(message.includeInactive);
+    }
+    if (message.regionCode !== "") {
+      writer.uint32(34).string(message.regionCode);
+    }
+    if (message.kind !== HallKind.HALL_KIND_UNSPECIFIED) {
+      writer.uint32(40).int32(hallKindToNumber(message.kind));
     }
     return writer;
   },
@@ -1604,6 +1927,22 @@ export const ListHallsRequest: MessageFns<ListHallsRequest> = {
             message.includeInactive = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.regionCode = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.kind = hallKindFromJSON(reader.int32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1629,6 +1968,12 @@ export const ListHallsRequest: MessageFns<ListHallsRequest> = {
         : isSet(object.include_inactive)
         ? globalThis.Boolean(object.include_inactive)
         : false,
+      regionCode: isSet(object.regionCode)
+        ? globalThis.String(object.regionCode)
+        : isSet(object.region_code)
+        ? globalThis.String(object.region_code)
+        : "",
+      kind: isSet(object.kind) ? hallKindFromJSON(object.kind) : HallKind.HALL_KIND_UNSPECIFIED,
     };
   },
 
@@ -1643,6 +1988,12 @@ export const ListHallsRequest: MessageFns<ListHallsRequest> = {
     if (message.includeInactive !== false) {
       obj.includeInactive = message.includeInactive;
     }
+    if (message.regionCode !== "") {
+      obj.regionCode = message.regionCode;
+    }
+    if (message.kind !== HallKind.HALL_KIND_UNSPECIFIED) {
+      obj.kind = hallKindToJSON(message.kind);
+    }
     return obj;
   },
 
@@ -1654,6 +2005,8 @@ export const ListHallsRequest: MessageFns<ListHallsRequest> = {
     message.parentHallId = object.parentHallId ?? "";
     message.tier = object.tier ?? HallTier.HALL_TIER_UNSPECIFIED;
     message.includeInactive = object.includeInactive ?? false;
+    message.regionCode = object.regionCode ?? "";
+    message.kind = object.kind ?? HallKind.HALL_KIND_UNSPECIFIED;
     return message;
   },
 };
@@ -1892,6 +2245,9 @@ function createBaseDepartment(): Department {
     version: 0,
     createdAt: undefined,
     updatedAt: undefined,
+    tier: HallTier.HALL_TIER_UNSPECIFIED,
+    regionCode: "",
+    consultationPhone: "",
   };
 }
 
@@ -1923,6 +2279,15 @@ export const Department: MessageFns<Department> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(74).fork()).join();
+    }
+    if (message.tier !== HallTier.HALL_TIER_UNSPECIFIED) {
+      writer.uint32(80).int32(hallTierToNumber(message.tier));
+    }
+    if (message.regionCode !== "") {
+      writer.uint32(90).string(message.regionCode);
+    }
+    if (message.consultationPhone !== "") {
+      writer.uint32(98).string(message.consultationPhone);
     }
     return writer;
   },
@@ -2012,6 +2377,30 @@ export const Department: MessageFns<Department> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.tier = hallTierFromJSON(reader.int32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.regionCode = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.consultationPhone = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2047,6 +2436,17 @@ export const Department: MessageFns<Department> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      tier: isSet(object.tier) ? hallTierFromJSON(object.tier) : HallTier.HALL_TIER_UNSPECIFIED,
+      regionCode: isSet(object.regionCode)
+        ? globalThis.String(object.regionCode)
+        : isSet(object.region_code)
+        ? globalThis.String(object.region_code)
+        : "",
+      consultationPhone: isSet(object.consultationPhone)
+        ? globalThis.String(object.consultationPhone)
+        : isSet(object.consultation_phone)
+        ? globalThis.String(object.consultation_phone)
+        : "",
     };
   },
 
@@ -2079,6 +2479,15 @@ export const Department: MessageFns<Department> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.tier !== HallTier.HALL_TIER_UNSPECIFIED) {
+      obj.tier = hallTierToJSON(message.tier);
+    }
+    if (message.regionCode !== "") {
+      obj.regionCode = message.regionCode;
+    }
+    if (message.consultationPhone !== "") {
+      obj.consultationPhone = message.consultationPhone;
+    }
     return obj;
   },
 
@@ -2096,12 +2505,23 @@ export const Department: MessageFns<Department> = {
     message.version = object.version ?? 0;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.tier = object.tier ?? HallTier.HALL_TIER_UNSPECIFIED;
+    message.regionCode = object.regionCode ?? "";
+    message.consultationPhone = object.consultationPhone ?? "";
     return message;
   },
 };
 
 function createBaseDepartmentInput(): DepartmentInput {
-  return { hallId: "", code: "", name: "", nature: BodyNature.BODY_NATURE_UNSPECIFIED };
+  return {
+    hallId: "",
+    code: "",
+    name: "",
+    nature: BodyNature.BODY_NATURE_UNSPECIFIED,
+    tier: HallTier.HALL_TIER_UNSPECIFIED,
+    regionCode: "",
+    consultationPhone: "",
+  };
 }
 
 export const DepartmentInput: MessageFns<DepartmentInput> = {
@@ -2117,6 +2537,15 @@ export const DepartmentInput: MessageFns<DepartmentInput> = {
     }
     if (message.nature !== BodyNature.BODY_NATURE_UNSPECIFIED) {
       writer.uint32(32).int32(bodyNatureToNumber(message.nature));
+    }
+    if (message.tier !== HallTier.HALL_TIER_UNSPECIFIED) {
+      writer.uint32(40).int32(hallTierToNumber(message.tier));
+    }
+    if (message.regionCode !== "") {
+      writer.uint32(50).string(message.regionCode);
+    }
+    if (message.consultationPhone !== "") {
+      writer.uint32(58).string(message.consultationPhone);
     }
     return writer;
   },
@@ -2166,6 +2595,30 @@ export const DepartmentInput: MessageFns<DepartmentInput> = {
             message.nature = bodyNatureFromJSON(reader.int32());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.tier = hallTierFromJSON(reader.int32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.regionCode = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.consultationPhone = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2188,6 +2641,17 @@ export const DepartmentInput: MessageFns<DepartmentInput> = {
       code: isSet(object.code) ? globalThis.String(object.code) : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       nature: isSet(object.nature) ? bodyNatureFromJSON(object.nature) : BodyNature.BODY_NATURE_UNSPECIFIED,
+      tier: isSet(object.tier) ? hallTierFromJSON(object.tier) : HallTier.HALL_TIER_UNSPECIFIED,
+      regionCode: isSet(object.regionCode)
+        ? globalThis.String(object.regionCode)
+        : isSet(object.region_code)
+        ? globalThis.String(object.region_code)
+        : "",
+      consultationPhone: isSet(object.consultationPhone)
+        ? globalThis.String(object.consultationPhone)
+        : isSet(object.consultation_phone)
+        ? globalThis.String(object.consultation_phone)
+        : "",
     };
   },
 
@@ -2205,6 +2669,15 @@ export const DepartmentInput: MessageFns<DepartmentInput> = {
     if (message.nature !== BodyNature.BODY_NATURE_UNSPECIFIED) {
       obj.nature = bodyNatureToJSON(message.nature);
     }
+    if (message.tier !== HallTier.HALL_TIER_UNSPECIFIED) {
+      obj.tier = hallTierToJSON(message.tier);
+    }
+    if (message.regionCode !== "") {
+      obj.regionCode = message.regionCode;
+    }
+    if (message.consultationPhone !== "") {
+      obj.consultationPhone = message.consultationPhone;
+    }
     return obj;
   },
 
@@ -2217,6 +2690,9 @@ export const DepartmentInput: MessageFns<DepartmentInput> = {
     message.code = object.code ?? "";
     message.name = object.name ?? "";
     message.nature = object.nature ?? BodyNature.BODY_NATURE_UNSPECIFIED;
+    message.tier = object.tier ?? HallTier.HALL_TIER_UNSPECIFIED;
+    message.regionCode = object.regionCode ?? "";
+    message.consultationPhone = object.consultationPhone ?? "";
     return message;
   },
 };
@@ -4262,6 +4738,10 @@ function createBaseStaff(): Staff {
     version: 0,
     createdAt: undefined,
     updatedAt: undefined,
+    photoRef: "",
+    title: "",
+    duties: "",
+    backupStaffId: "",
   };
 }
 
@@ -4306,6 +4786,18 @@ export const Staff: MessageFns<Staff> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(98).fork()).join();
+    }
+    if (message.photoRef !== "") {
+      writer.uint32(106).string(message.photoRef);
+    }
+    if (message.title !== "") {
+      writer.uint32(114).string(message.title);
+    }
+    if (message.duties !== "") {
+      writer.uint32(122).string(message.duties);
+    }
+    if (message.backupStaffId !== "") {
+      writer.uint32(130).string(message.backupStaffId);
     }
     return writer;
   },
@@ -4429,6 +4921,38 @@ export const Staff: MessageFns<Staff> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.photoRef = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.duties = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.backupStaffId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4485,6 +5009,18 @@ export const Staff: MessageFns<Staff> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      photoRef: isSet(object.photoRef)
+        ? globalThis.String(object.photoRef)
+        : isSet(object.photo_ref)
+        ? globalThis.String(object.photo_ref)
+        : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      duties: isSet(object.duties) ? globalThis.String(object.duties) : "",
+      backupStaffId: isSet(object.backupStaffId)
+        ? globalThis.String(object.backupStaffId)
+        : isSet(object.backup_staff_id)
+        ? globalThis.String(object.backup_staff_id)
+        : "",
     };
   },
 
@@ -4526,6 +5062,18 @@ export const Staff: MessageFns<Staff> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.photoRef !== "") {
+      obj.photoRef = message.photoRef;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.duties !== "") {
+      obj.duties = message.duties;
+    }
+    if (message.backupStaffId !== "") {
+      obj.backupStaffId = message.backupStaffId;
+    }
     return obj;
   },
 
@@ -4546,12 +5094,28 @@ export const Staff: MessageFns<Staff> = {
     message.version = object.version ?? 0;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.photoRef = object.photoRef ?? "";
+    message.title = object.title ?? "";
+    message.duties = object.duties ?? "";
+    message.backupStaffId = object.backupStaffId ?? "";
     return message;
   },
 };
 
 function createBaseStaffInput(): StaffInput {
-  return { hallId: "", departmentId: "", employeeNo: "", name: "", mobile: "", roles: [], windowId: "" };
+  return {
+    hallId: "",
+    departmentId: "",
+    employeeNo: "",
+    name: "",
+    mobile: "",
+    roles: [],
+    windowId: "",
+    photoRef: "",
+    title: "",
+    duties: "",
+    backupStaffId: "",
+  };
 }
 
 export const StaffInput: MessageFns<StaffInput> = {
@@ -4580,6 +5144,18 @@ export const StaffInput: MessageFns<StaffInput> = {
     }
     if (message.windowId !== "") {
       writer.uint32(58).string(message.windowId);
+    }
+    if (message.photoRef !== "") {
+      writer.uint32(66).string(message.photoRef);
+    }
+    if (message.title !== "") {
+      writer.uint32(74).string(message.title);
+    }
+    if (message.duties !== "") {
+      writer.uint32(82).string(message.duties);
+    }
+    if (message.backupStaffId !== "") {
+      writer.uint32(90).string(message.backupStaffId);
     }
     return writer;
   },
@@ -4663,6 +5239,38 @@ export const StaffInput: MessageFns<StaffInput> = {
             message.windowId = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.photoRef = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.duties = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.backupStaffId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4700,6 +5308,18 @@ export const StaffInput: MessageFns<StaffInput> = {
         : isSet(object.window_id)
         ? globalThis.String(object.window_id)
         : "",
+      photoRef: isSet(object.photoRef)
+        ? globalThis.String(object.photoRef)
+        : isSet(object.photo_ref)
+        ? globalThis.String(object.photo_ref)
+        : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      duties: isSet(object.duties) ? globalThis.String(object.duties) : "",
+      backupStaffId: isSet(object.backupStaffId)
+        ? globalThis.String(object.backupStaffId)
+        : isSet(object.backup_staff_id)
+        ? globalThis.String(object.backup_staff_id)
+        : "",
     };
   },
 
@@ -4726,6 +5346,18 @@ export const StaffInput: MessageFns<StaffInput> = {
     if (message.windowId !== "") {
       obj.windowId = message.windowId;
     }
+    if (message.photoRef !== "") {
+      obj.photoRef = message.photoRef;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.duties !== "") {
+      obj.duties = message.duties;
+    }
+    if (message.backupStaffId !== "") {
+      obj.backupStaffId = message.backupStaffId;
+    }
     return obj;
   },
 
@@ -4741,6 +5373,10 @@ export const StaffInput: MessageFns<StaffInput> = {
     message.mobile = object.mobile ?? "";
     message.roles = object.roles?.map((e) => e) || [];
     message.windowId = object.windowId ?? "";
+    message.photoRef = object.photoRef ?? "";
+    message.title = object.title ?? "";
+    message.duties = object.duties ?? "";
+    message.backupStaffId = object.backupStaffId ?? "";
     return message;
   },
 };
@@ -5755,6 +6391,484 @@ export const GetStaffContactResponse: MessageFns<GetStaffContactResponse> = {
   },
 };
 
+function createBaseListStaffProfilesRequest(): ListStaffProfilesRequest {
+  return { hallId: "", departmentId: "", windowId: "" };
+}
+
+export const ListStaffProfilesRequest: MessageFns<ListStaffProfilesRequest> = {
+  encode(message: ListStaffProfilesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hallId !== "") {
+      writer.uint32(10).string(message.hallId);
+    }
+    if (message.departmentId !== "") {
+      writer.uint32(18).string(message.departmentId);
+    }
+    if (message.windowId !== "") {
+      writer.uint32(26).string(message.windowId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListStaffProfilesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListStaffProfilesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hallId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.departmentId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.windowId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListStaffProfilesRequest {
+    return {
+      hallId: isSet(object.hallId)
+        ? globalThis.String(object.hallId)
+        : isSet(object.hall_id)
+        ? globalThis.String(object.hall_id)
+        : "",
+      departmentId: isSet(object.departmentId)
+        ? globalThis.String(object.departmentId)
+        : isSet(object.department_id)
+        ? globalThis.String(object.department_id)
+        : "",
+      windowId: isSet(object.windowId)
+        ? globalThis.String(object.windowId)
+        : isSet(object.window_id)
+        ? globalThis.String(object.window_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListStaffProfilesRequest): unknown {
+    const obj: any = {};
+    if (message.hallId !== "") {
+      obj.hallId = message.hallId;
+    }
+    if (message.departmentId !== "") {
+      obj.departmentId = message.departmentId;
+    }
+    if (message.windowId !== "") {
+      obj.windowId = message.windowId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListStaffProfilesRequest>, I>>(base?: I): ListStaffProfilesRequest {
+    return ListStaffProfilesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListStaffProfilesRequest>, I>>(object: I): ListStaffProfilesRequest {
+    const message = createBaseListStaffProfilesRequest();
+    message.hallId = object.hallId ?? "";
+    message.departmentId = object.departmentId ?? "";
+    message.windowId = object.windowId ?? "";
+    return message;
+  },
+};
+
+function createBaseStaffProfile(): StaffProfile {
+  return {
+    staffId: "",
+    employeeNo: "",
+    name: "",
+    photoRef: "",
+    title: "",
+    duties: "",
+    departmentId: "",
+    departmentName: "",
+    windowId: "",
+    windowNumber: "",
+    backupStaffId: "",
+    backupName: "",
+  };
+}
+
+export const StaffProfile: MessageFns<StaffProfile> = {
+  encode(message: StaffProfile, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.staffId !== "") {
+      writer.uint32(10).string(message.staffId);
+    }
+    if (message.employeeNo !== "") {
+      writer.uint32(18).string(message.employeeNo);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.photoRef !== "") {
+      writer.uint32(34).string(message.photoRef);
+    }
+    if (message.title !== "") {
+      writer.uint32(42).string(message.title);
+    }
+    if (message.duties !== "") {
+      writer.uint32(50).string(message.duties);
+    }
+    if (message.departmentId !== "") {
+      writer.uint32(58).string(message.departmentId);
+    }
+    if (message.departmentName !== "") {
+      writer.uint32(66).string(message.departmentName);
+    }
+    if (message.windowId !== "") {
+      writer.uint32(74).string(message.windowId);
+    }
+    if (message.windowNumber !== "") {
+      writer.uint32(82).string(message.windowNumber);
+    }
+    if (message.backupStaffId !== "") {
+      writer.uint32(90).string(message.backupStaffId);
+    }
+    if (message.backupName !== "") {
+      writer.uint32(98).string(message.backupName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StaffProfile {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStaffProfile();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.staffId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.employeeNo = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.photoRef = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.duties = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.departmentId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.departmentName = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.windowId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.windowNumber = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.backupStaffId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.backupName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StaffProfile {
+    return {
+      staffId: isSet(object.staffId)
+        ? globalThis.String(object.staffId)
+        : isSet(object.staff_id)
+        ? globalThis.String(object.staff_id)
+        : "",
+      employeeNo: isSet(object.employeeNo)
+        ? globalThis.String(object.employeeNo)
+        : isSet(object.employee_no)
+        ? globalThis.String(object.employee_no)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      photoRef: isSet(object.photoRef)
+        ? globalThis.String(object.photoRef)
+        : isSet(object.photo_ref)
+        ? globalThis.String(object.photo_ref)
+        : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      duties: isSet(object.duties) ? globalThis.String(object.duties) : "",
+      departmentId: isSet(object.departmentId)
+        ? globalThis.String(object.departmentId)
+        : isSet(object.department_id)
+        ? globalThis.String(object.department_id)
+        : "",
+      departmentName: isSet(object.departmentName)
+        ? globalThis.String(object.departmentName)
+        : isSet(object.department_name)
+        ? globalThis.String(object.department_name)
+        : "",
+      windowId: isSet(object.windowId)
+        ? globalThis.String(object.windowId)
+        : isSet(object.window_id)
+        ? globalThis.String(object.window_id)
+        : "",
+      windowNumber: isSet(object.windowNumber)
+        ? globalThis.String(object.windowNumber)
+        : isSet(object.window_number)
+        ? globalThis.String(object.window_number)
+        : "",
+      backupStaffId: isSet(object.backupStaffId)
+        ? globalThis.String(object.backupStaffId)
+        : isSet(object.backup_staff_id)
+        ? globalThis.String(object.backup_staff_id)
+        : "",
+      backupName: isSet(object.backupName)
+        ? globalThis.String(object.backupName)
+        : isSet(object.backup_name)
+        ? globalThis.String(object.backup_name)
+        : "",
+    };
+  },
+
+  toJSON(message: StaffProfile): unknown {
+    const obj: any = {};
+    if (message.staffId !== "") {
+      obj.staffId = message.staffId;
+    }
+    if (message.employeeNo !== "") {
+      obj.employeeNo = message.employeeNo;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.photoRef !== "") {
+      obj.photoRef = message.photoRef;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.duties !== "") {
+      obj.duties = message.duties;
+    }
+    if (message.departmentId !== "") {
+      obj.departmentId = message.departmentId;
+    }
+    if (message.departmentName !== "") {
+      obj.departmentName = message.departmentName;
+    }
+    if (message.windowId !== "") {
+      obj.windowId = message.windowId;
+    }
+    if (message.windowNumber !== "") {
+      obj.windowNumber = message.windowNumber;
+    }
+    if (message.backupStaffId !== "") {
+      obj.backupStaffId = message.backupStaffId;
+    }
+    if (message.backupName !== "") {
+      obj.backupName = message.backupName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StaffProfile>, I>>(base?: I): StaffProfile {
+    return StaffProfile.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StaffProfile>, I>>(object: I): StaffProfile {
+    const message = createBaseStaffProfile();
+    message.staffId = object.staffId ?? "";
+    message.employeeNo = object.employeeNo ?? "";
+    message.name = object.name ?? "";
+    message.photoRef = object.photoRef ?? "";
+    message.title = object.title ?? "";
+    message.duties = object.duties ?? "";
+    message.departmentId = object.departmentId ?? "";
+    message.departmentName = object.departmentName ?? "";
+    message.windowId = object.windowId ?? "";
+    message.windowNumber = object.windowNumber ?? "";
+    message.backupStaffId = object.backupStaffId ?? "";
+    message.backupName = object.backupName ?? "";
+    return message;
+  },
+};
+
+function createBaseListStaffProfilesResponse(): ListStaffProfilesResponse {
+  return { profiles: [] };
+}
+
+export const ListStaffProfilesResponse: MessageFns<ListStaffProfilesResponse> = {
+  encode(message: ListStaffProfilesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.profiles) {
+      StaffProfile.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListStaffProfilesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListStaffProfilesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.profiles.push(StaffProfile.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListStaffProfilesResponse {
+    return {
+      profiles: globalThis.Array.isArray(object?.profiles)
+        ? object.profiles.map((e: any) => StaffProfile.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListStaffProfilesResponse): unknown {
+    const obj: any = {};
+    if (message.profiles?.length) {
+      obj.profiles = message.profiles.map((e) => StaffProfile.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListStaffProfilesResponse>, I>>(base?: I): ListStaffProfilesResponse {
+    return ListStaffProfilesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListStaffProfilesResponse>, I>>(object: I): ListStaffProfilesResponse {
+    const message = createBaseListStaffProfilesResponse();
+    message.profiles = object.profiles?.map((e) => StaffProfile.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseLeaderChain(): LeaderChain {
   return {
     departmentId: "",
@@ -6312,6 +7426,14 @@ export const GetLeaderChainResponse: MessageFns<GetLeaderChainResponse> = {
  * stationed in them, numbered windows, staff with their roles, and each department's leader chain used
  * for supervision alerts (yellow card → deputy leader 分管领导, red card → principal leader 主要领导).
  *
+ * Halls. A region may have several halls: one main hall (综合大厅, the network's node for that region), branch
+ * halls (分中心 / 分厅) beside it, and halls a department keeps on its own (部门单独设置的对外办事大厅). A hall's
+ * parent is the main hall one tier above whose region holds its own; a province or city hall may be the top.
+ * Departments. A department belongs to its own government level and region (tier, region_code), which may
+ * differ from the hall that seats it: Weifang's city hall seats 20 district departments, and a merged city and
+ * district hall seats both (one window may serve departments of two levels). The two regions lie on one line
+ * (one holds the other). An item is exercised at its department's level, not its hall's.
+ *
  * Every command carries a request_id: repeating a command with the same request_id returns the first
  * answer and changes nothing (safe retries). Updates carry the version the caller read (optimistic
  * concurrency): a stale version is FAILED_PRECONDITION.
@@ -6530,6 +7652,18 @@ export const OrganisationServiceService = {
       Buffer.from(GetStaffContactResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetStaffContactResponse => GetStaffContactResponse.decode(value),
   },
+  /** What the hall publishes of its staff (公开窗口工作人员姓名、编号、照片、职务和岗位职责): public, no contact data. */
+  listStaffProfiles: {
+    path: "/govhall.catalogue.v1.OrganisationService/ListStaffProfiles" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListStaffProfilesRequest): Buffer =>
+      Buffer.from(ListStaffProfilesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListStaffProfilesRequest => ListStaffProfilesRequest.decode(value),
+    responseSerialize: (value: ListStaffProfilesResponse): Buffer =>
+      Buffer.from(ListStaffProfilesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListStaffProfilesResponse => ListStaffProfilesResponse.decode(value),
+  },
   setLeaderChain: {
     path: "/govhall.catalogue.v1.OrganisationService/SetLeaderChain" as const,
     requestStream: false as const,
@@ -6580,6 +7714,8 @@ export interface OrganisationServiceServer extends UntypedServiceImplementation 
    * centre's administrators and supervisors.
    */
   getStaffContact: handleUnaryCall<GetStaffContactRequest, GetStaffContactResponse>;
+  /** What the hall publishes of its staff (公开窗口工作人员姓名、编号、照片、职务和岗位职责): public, no contact data. */
+  listStaffProfiles: handleUnaryCall<ListStaffProfilesRequest, ListStaffProfilesResponse>;
   setLeaderChain: handleUnaryCall<SetLeaderChainRequest, SetLeaderChainResponse>;
   getLeaderChain: handleUnaryCall<GetLeaderChainRequest, GetLeaderChainResponse>;
 }
@@ -6903,6 +8039,22 @@ export interface OrganisationServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetStaffContactResponse) => void,
+  ): ClientUnaryCall;
+  /** What the hall publishes of its staff (公开窗口工作人员姓名、编号、照片、职务和岗位职责): public, no contact data. */
+  listStaffProfiles(
+    request: ListStaffProfilesRequest,
+    callback: (error: ServiceError | null, response: ListStaffProfilesResponse) => void,
+  ): ClientUnaryCall;
+  listStaffProfiles(
+    request: ListStaffProfilesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListStaffProfilesResponse) => void,
+  ): ClientUnaryCall;
+  listStaffProfiles(
+    request: ListStaffProfilesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListStaffProfilesResponse) => void,
   ): ClientUnaryCall;
   setLeaderChain(
     request: SetLeaderChainRequest,
