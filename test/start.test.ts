@@ -142,6 +142,12 @@ describe('the embedded start (pnpm start)', () => {
     expect(answers[1]).toContain('营业执照');
     expect(answers[2]).toContain('message Item {');
     expect(answers[3]).toMatch(/"mobile": "1\d{10}"/);
+    // The city's one-fee bill, the staff profiles posted at the windows, and a Saturday window's open times.
+    expect(answers[4]).toContain('"oneFee": true');
+    expect(answers[4]).not.toContain('"oneFee": false');
+    expect(answers[5]).toContain('"photoRef": "photos/700GLB02.jpg"');
+    expect(answers[5]).not.toMatch(/mobile|\*\*\*\*/i);
+    expect(answers[6]).toMatch(/"date": "2026-10-17"[\s\S]*"OPENING_SESSION_KIND_WEEKEND"/);
     // Reflection for every service it lists, health included, every message of their methods, and a call
     // made through reflection alone.
     const grpcurl = (...args: string[]): string =>

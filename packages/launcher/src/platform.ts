@@ -57,6 +57,8 @@ export interface PlatformService {
 export const DEMO_ADMINISTRATOR = '700GLB07';
 /** The demo clerk whose contact the banner's staff-only example reads. */
 const DEMO_CLERK = '700SCJG01';
+/** The district hall's housing and land window, open on Saturdays (周末便民服务) in the demo. */
+const DEMO_SATURDAY_WINDOW = 'B03';
 
 const catalogue: PlatformService = {
   name: 'catalogue',
@@ -98,6 +100,9 @@ const catalogue: PlatformService = {
       tryLines: async (grpc, staffToken) => {
         const staff = await running.organisation.listStaff({ includeInactive: false });
         const clerk = staff.find((s) => s.employeeNo === DEMO_CLERK);
+        const halls = await running.organisation.listHalls({ includeInactive: false, kind: 'main' });
+        const city = halls.find((h) => h.tier === 'city');
+        const district = halls.find((h) => h.tier === 'district');
         const lines = [
           `grpcurl -plaintext -d '{"tier":"HALL_TIER_CITY"}' ${grpc} govhall.catalogue.v1.OrganisationService/ListHalls`,
           `grpcurl -plaintext -d '{"query":"营业执照"}' ${grpc} govhall.catalogue.v1.ItemService/SearchGuide`,
@@ -108,6 +113,21 @@ const catalogue: PlatformService = {
           lines.push(
             `grpcurl -plaintext -H "authorization: Bearer $(${staffToken} ${DEMO_ADMINISTRATOR})" -d '{"id":"${clerk.id}"}' ${grpc} govhall.catalogue.v1.OrganisationService/GetStaffContact`,
           );
+        }
+        if (city && district) {
+          const saturdayWindow = (
+            await running.organisation.listWindows({ hallId: district.id, includeInactive: false })
+          ).find((w) => w.number === DEMO_SATURDAY_WINDOW);
+          lines.push(
+            `grpcurl -plaintext -d '{"hallId":"${city.id}","oneFee":"ONE_FEE_FILTER_ONE_FEE"}' ${grpc} govhall.catalogue.v1.FeeCatalogueService/ListFeeCatalogueEntries`,
+            `grpcurl -plaintext -d '{"hallId":"${city.id}"}' ${grpc} govhall.catalogue.v1.OrganisationService/ListStaffProfiles`,
+          );
+          if (saturdayWindow) {
+            // A Friday, a Saturday (周末便民服务) and a closed Sunday of 2026, a year the calendar data holds.
+            lines.push(
+              `grpcurl -plaintext -d '{"hallId":"${district.id}","windowId":"${saturdayWindow.id}","fromDate":"2026-10-16","days":3}' ${grpc} govhall.catalogue.v1.OpeningHoursService/GetOpenTimes`,
+            );
+          }
         }
         return lines;
       },

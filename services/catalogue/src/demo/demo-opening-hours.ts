@@ -17,6 +17,7 @@ import {
   type DemoProblem,
 } from './demo-files';
 import { demoOpeningHoursFileSchema, type DemoOpeningHoursFile, type DemoSchedule } from './demo-opening-hours-schema';
+import { loadedDepartments } from './demo-items';
 import { readOrganisationFile, type DemoOrganisation } from './demo-organisation';
 
 export type { DemoSchedule } from './demo-opening-hours-schema';
@@ -99,25 +100,12 @@ export async function loadDemoOpeningHours(
   folder: string = DEMO_FOLDER,
 ): Promise<DemoOpeningHoursSummary> {
   const { organisation: demo, file } = readOpeningHours(folder);
-  const halls = await organisation.listHalls({ includeInactive: false });
-  const hallIds = new Map<string, string>();
-  for (const demoHall of demo.halls) {
-    // A region may hold several halls (a branch beside the main hall): the name tells them apart.
-    const hall = halls.find((h) => h.regionCode === demoHall.regionCode && h.name === demoHall.name);
-    if (hall) hallIds.set(demoHall.key, hall.id);
-  }
+  const loaded = await loadedDepartments(organisation, demo);
   const summary: DemoOpeningHoursSummary = { schedules: 0, halls: 0 };
   const hallsSet = new Set<string>();
   for (const [i, s] of file.data.schedules.entries()) {
-    const hallId = hallIds.get(s.hall);
-    if (!hallId) throw new Error(`the demo hall ${s.hall} is missing: run loadDemoOrganisation first`);
-    let windowId = '';
-    if (s.window !== undefined) {
-      const windows = await organisation.listWindows({ hallId, includeInactive: false });
-      const window = windows.find((w) => w.number === s.window);
-      if (!window) throw new Error(`the demo window ${s.hall}/${s.window} is missing: run loadDemoOrganisation first`);
-      windowId = window.id;
-    }
+    const hallId = loaded.hallId(s.hall);
+    const windowId = s.window === undefined ? '' : await loaded.windowId(s.hall, s.window);
     await asEntry({ source: file, path: ['schedules', i] }, () =>
       openingHours.setOpeningHours(
         { requestId: `demo-hours-${s.hall}-${scopeName(s)}` },

@@ -205,11 +205,12 @@ describe('opening hours: days', () => {
     ]);
   });
 
-  it("opens a make-up working day with a Monday's regular and extended sessions, no weekend or leader session", () => {
-    // Saturday 10 October 2026 works for National Day: not the Saturday session, not Monday's leader session.
+  it("opens a make-up working day with a Monday's hours: no weekend session, the leader's afternoon as regular hours", () => {
+    // Saturday 10 October 2026 works for National Day: not the Saturday session; Monday's leader afternoon is open.
     expect(openIntervalsOn(departmentWindows, dayOf('2026-10-10'))).toEqual([
       { start: '08:30', end: '12:00', kind: 'regular' },
       { start: '14:00', end: '14:30', kind: 'regular' },
+      { start: '14:30', end: '17:30', kind: 'regular' },
       { start: '17:30', end: '19:00', kind: 'extended' },
     ]);
   });

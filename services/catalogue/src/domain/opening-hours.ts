@@ -47,8 +47,17 @@ export const MAX_NOTE_LENGTH = 200;
 export const MAX_OPEN_TIMES_DAYS = 31;
 /** The weekday whose sessions a make-up working day (调休上班) opens with: Monday. */
 export const MAKE_UP_WEEKDAY = 1;
-/** The kinds of a Monday's sessions a make-up working day opens with: the working day's own sessions. */
-export const MAKE_UP_SESSION_KINDS: readonly SessionKind[] = [SessionKinds.regular, SessionKinds.extended];
+/**
+ * What a Monday's sessions become on a make-up working day: the working day's own sessions stay, a leader's
+ * on-site session opens as regular hours (the window is open, the leader's visit belongs to a real Monday), and
+ * weekend sessions do not happen (it is a working day, not 周末便民服务).
+ */
+export const MAKE_UP_SESSION_KINDS: Readonly<Record<SessionKind, SessionKind | undefined>> = {
+  regular: 'regular',
+  extended: 'extended',
+  leader_on_site: 'regular',
+  weekend: undefined,
+};
 
 const WEEKDAY_NAMES = ['', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日'];
 
@@ -370,8 +379,8 @@ export function resolveOpeningSource(
 /**
  * The open intervals of one date under a schedule, in order of start:
  * - a public holiday: none, unless the schedule is open on public holidays, then that weekday's sessions;
- * - a make-up working day (调休上班): the REGULAR and EXTENDED sessions of a Monday ({@link MAKE_UP_WEEKDAY}):
- *   the hall works a Monday's day, without the weekend or leader sessions of any day;
+ * - a make-up working day (调休上班): a Monday's sessions ({@link MAKE_UP_WEEKDAY}) as {@link MAKE_UP_SESSION_KINDS}
+ *   turns them: the hall works a Monday's hours, without weekend sessions or the leaders' visit;
  * - any other date: the sessions of its weekday.
  */
 export function openIntervalsOn(schedule: OpeningSchedule, day: CalendarDay): OpenInterval[] {
@@ -379,7 +388,10 @@ export function openIntervalsOn(schedule: OpeningSchedule, day: CalendarDay): Op
   if (day.holiday) {
     sessions = schedule.openOnPublicHolidays ? sessionsOf(schedule, day.weekday) : [];
   } else if (day.makeUpWorkday) {
-    sessions = sessionsOf(schedule, MAKE_UP_WEEKDAY).filter((s) => MAKE_UP_SESSION_KINDS.includes(s.kind));
+    sessions = sessionsOf(schedule, MAKE_UP_WEEKDAY).flatMap((s) => {
+      const kind = MAKE_UP_SESSION_KINDS[s.kind];
+      return kind ? [{ ...s, kind }] : [];
+    });
   } else {
     sessions = sessionsOf(schedule, day.weekday);
   }

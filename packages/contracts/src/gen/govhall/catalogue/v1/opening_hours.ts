@@ -2334,8 +2334,9 @@ export const GetOpenTimesResponse: MessageFns<GetOpenTimesResponse> = {
  * GetHallCalendar resolves it (stored regional or national version, else the chinese-days default):
  * - a public holiday (节假日, weekends inside a holiday block included): closed, unless the schedule is
  *   `open_on_public_holidays`, then that weekday's sessions;
- * - a make-up working day (调休上班: a Saturday or Sunday that is a working day): the REGULAR and EXTENDED
- *   sessions of a Monday, as the hall works a Monday's day; WEEKEND and LEADER_ON_SITE sessions do not happen;
+ * - a make-up working day (调休上班: a Saturday or Sunday that is a working day): the sessions of a Monday, as the
+ *   hall works a Monday's hours; a LEADER_ON_SITE session opens as REGULAR (the leaders' visit belongs to a real
+ *   Monday) and WEEKEND sessions do not happen (it is a working day, not 周末便民服务);
  * - any other date: the sessions of its weekday.
  * A date in a year with no schedule along the chain is FAILED_PRECONDITION naming the year: nothing is
  * guessed.
