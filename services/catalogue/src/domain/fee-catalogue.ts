@@ -5,7 +5,15 @@
  * rules, no I/O.
  */
 import type { FieldViolation } from '@govhall/kit';
-import type { CleanupInput, FeeItem, FeeKind, Unchecked } from './items';
+import {
+  checkFeeStandard,
+  checkText,
+  FISCAL_ACCOUNT,
+  type CleanupInput,
+  type FeeItem,
+  type FeeKind,
+  type Unchecked,
+} from './items';
 
 /** An entry is active, or cancelled in a clean-up round (kept as its record, never changed again). */
 export const FeeCatalogueStatuses = { active: 'active', cancelled: 'cancelled' } as const;
@@ -72,17 +80,6 @@ type Violations = FieldViolation[];
 
 /** Groups of capital letters or digits joined by `-`, e.g. SF-ZJJ-001. */
 const ENTRY_CODE = /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
-const FISCAL_ACCOUNT = /^\d{8,32}$/;
-
-function checkText(violations: Violations, field: string, value: string, min: number, max: number): void {
-  const length = value.trim().length;
-  if (length < min || value.length > max) {
-    violations.push({
-      field,
-      description: min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters`,
-    });
-  }
-}
 
 /**
  * Everything about an entry that needs no other data: code, name, basis, a standard like a fee item's (a fixed
@@ -102,29 +99,7 @@ export function validateFeeCatalogueEntryInput(input: FeeCatalogueEntryInput, pr
   checkText(violations, f('name'), input.name, 2, 100);
   if (!input.chargingDepartmentId) violations.push({ field: f('charging_department_id'), description: 'is required' });
   checkText(violations, f('basis'), input.basis, 2, 500);
-  const positiveFen = (path: string, value: number): void => {
-    if (!Number.isSafeInteger(value) || value <= 0) {
-      violations.push({ field: f(path), description: 'must be a whole number of fen above 0' });
-    }
-  };
-  const absent = (path: string, present: boolean): void => {
-    if (present) violations.push({ field: f(path), description: `is not used by a ${input.kind} fee` });
-  };
-  switch (input.kind) {
-    case undefined:
-      violations.push({ field: f('kind'), description: 'is required' });
-      break;
-    case 'fixed':
-      positiveFen('amount_fen', input.amountFen);
-      absent('unit_price_fen', input.unitPriceFen !== 0);
-      absent('unit_name', input.unitName !== '');
-      break;
-    case 'per_unit':
-      positiveFen('unit_price_fen', input.unitPriceFen);
-      checkText(violations, f('unit_name'), input.unitName, 1, 20);
-      absent('amount_fen', input.amountFen !== 0);
-      break;
-  }
+  checkFeeStandard(violations, f, input);
   if (!FISCAL_ACCOUNT.test(input.fiscalAccount)) {
     violations.push({ field: f('fiscal_account'), description: 'must be 8 to 32 digits' });
   }

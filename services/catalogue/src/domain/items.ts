@@ -452,9 +452,10 @@ export function withItemDefaults(input: ItemInput): ItemInput {
 const BASE_CODE = /^[0-9A-Z]{12}$/;
 const IMPLEMENTATION_CODE = /^[0-9A-Z]{12,64}$/;
 const LOCAL_CODE = /^[A-Za-z0-9_-]{1,32}$/;
-const FISCAL_ACCOUNT = /^\d{8,32}$/;
+/** 财政非税专户: the fiscal account a fee is paid into. */
+export const FISCAL_ACCOUNT = /^\d{8,32}$/;
 
-function checkText(violations: Violations, field: string, value: string, min: number, max: number): void {
+export function checkText(violations: Violations, field: string, value: string, min: number, max: number): void {
   const length = value.trim().length;
   if (length < min || value.length > max) {
     violations.push({
@@ -850,30 +851,7 @@ function validateFees(violations: Violations, input: ItemInput, f: (path: string
     // A fee linked to the fee catalogue may leave its standard out: the entry fills it (checked against it).
     const linked = !!fee.catalogueEntryId;
     if (!linked || fee.name !== '') checkText(violations, field('name'), fee.name, 2, 100);
-    const positiveFen = (path: string, value: number): void => {
-      if (linked && value === 0) return;
-      if (!Number.isSafeInteger(value) || value <= 0) {
-        violations.push({ field: field(path), description: 'must be a whole number of fen above 0' });
-      }
-    };
-    const absent = (path: string, present: boolean): void => {
-      if (present) violations.push({ field: field(path), description: `is not used by a ${fee.kind} fee` });
-    };
-    switch (fee.kind) {
-      case undefined:
-        if (!linked) violations.push({ field: field('kind'), description: 'is required' });
-        break;
-      case 'fixed':
-        positiveFen('amount_fen', fee.amountFen);
-        absent('unit_price_fen', fee.unitPriceFen !== 0);
-        absent('unit_name', fee.unitName !== '');
-        break;
-      case 'per_unit':
-        positiveFen('unit_price_fen', fee.unitPriceFen);
-        if (!linked || fee.unitName !== '') checkText(violations, field('unit_name'), fee.unitName, 1, 20);
-        absent('amount_fen', fee.amountFen !== 0);
-        break;
-    }
+    checkFeeStandard(violations, field, fee, linked);
     if (!linked || fee.legalBasis !== '') checkText(violations, field('legal_basis'), fee.legalBasis, 2, 500);
     if (!fee.receivingDepartmentId && !linked) {
       violations.push({ field: field('receiving_department_id'), description: 'is required' });
@@ -886,6 +864,48 @@ function validateFees(violations: Violations, input: ItemInput, f: (path: string
       violations.push({ field: field('reduction_basis'), description: 'only a reducible fee has a reduction basis' });
     }
   });
+}
+
+/**
+ * A fee's standard (收费标准), of a fee item or a fee catalogue entry: a fixed amount above 0, or a unit price
+ * above 0 with its unit's name, and nothing of the other kind. `linked`: a fee item linked to a catalogue entry
+ * may leave values out (0, empty), which the entry fills.
+ */
+export function checkFeeStandard(
+  violations: Violations,
+  field: (path: string) => string,
+  fee: {
+    readonly kind: FeeKind | undefined;
+    readonly amountFen: number;
+    readonly unitPriceFen: number;
+    readonly unitName: string;
+  },
+  linked = false,
+): void {
+  const positiveFen = (path: string, value: number): void => {
+    if (linked && value === 0) return;
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      violations.push({ field: field(path), description: 'must be a whole number of fen above 0' });
+    }
+  };
+  const absent = (path: string, present: boolean): void => {
+    if (present) violations.push({ field: field(path), description: `is not used by a ${fee.kind} fee` });
+  };
+  switch (fee.kind) {
+    case undefined:
+      if (!linked) violations.push({ field: field('kind'), description: 'is required' });
+      break;
+    case 'fixed':
+      positiveFen('amount_fen', fee.amountFen);
+      absent('unit_price_fen', fee.unitPriceFen !== 0);
+      absent('unit_name', fee.unitName !== '');
+      break;
+    case 'per_unit':
+      positiveFen('unit_price_fen', fee.unitPriceFen);
+      if (!linked || fee.unitName !== '') checkText(violations, field('unit_name'), fee.unitName, 1, 20);
+      absent('amount_fen', fee.amountFen !== 0);
+      break;
+  }
 }
 
 function validateTiers(violations: Violations, input: ItemInput, f: (path: string) => string): void {
