@@ -26,6 +26,7 @@ import type { OrganisationService } from '../src/app/organisation-service';
 import { catalogueUseCases } from '../src/main';
 import { aCityHall, aDepartment, aDistrictHall, requestId } from './builders';
 import { aMaterial, anItem } from './item-builders';
+import { itemCalls } from './item-calls';
 
 type ItemClient = InstanceType<typeof pb.ItemServiceClient>;
 
@@ -47,17 +48,7 @@ describe('guide search (real PostgreSQL)', () => {
   /** Item ids by a short key. */
   const ids = new Map<string, string>();
 
-  const create = async (content: pb.ItemContent): Promise<pb.Item> =>
-    (await callUnary(items, 'createItem', { requestId: requestId(), item: content })).item!;
-  const publish = async (item: pb.Item): Promise<pb.Item> =>
-    (
-      await callUnary(items, 'publishItem', {
-        requestId: requestId(),
-        itemId: item.id,
-        version: item.version,
-        expectedRevision: item.revision,
-      })
-    ).item!;
+  const { create, publish } = itemCalls(() => items);
   const search = (query: string, filter: Partial<pb.SearchGuideRequest> = {}): Promise<pb.SearchGuideResponse> =>
     callUnary(items, 'searchGuide', {
       query,

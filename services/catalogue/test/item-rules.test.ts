@@ -7,6 +7,7 @@ import { expectGrpcError } from './grpc-assertions';
 import { catalogueEventsOf, startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
 import { aCityHall, aDepartment, requestId } from './builders';
 import { aMaterial, aMissingMaterialPolicy, anItem, days } from './item-builders';
+import { itemCalls } from './item-calls';
 
 type ItemClient = InstanceType<typeof pb.ItemServiceClient>;
 type OrganisationClient = InstanceType<typeof org.OrganisationServiceClient>;
@@ -53,17 +54,7 @@ describe('item rules over gRPC: 容缺, 上报件, 初审, 冻结 (real PostgreS
     await catalogue.stop();
   });
 
-  const create = async (content: pb.ItemContent): Promise<pb.Item> =>
-    (await callUnary(items, 'createItem', { requestId: requestId(), item: content })).item!;
-  const publish = async (item: pb.Item): Promise<pb.Item> =>
-    (
-      await callUnary(items, 'publishItem', {
-        requestId: requestId(),
-        itemId: item.id,
-        version: item.version,
-        expectedRevision: item.revision,
-      })
-    ).item!;
+  const { create, publish } = itemCalls(() => items);
   /** The fields an INVALID_ARGUMENT answer names. */
   const refusedFields = async (call: Promise<unknown>): Promise<string[]> =>
     fieldViolationsOf(await expectGrpcError(call, grpc.status.INVALID_ARGUMENT)).map((v) => v.field);

@@ -16,6 +16,7 @@ import {
   days,
   type ProjectDepartments,
 } from './item-builders';
+import { itemCalls } from './item-calls';
 
 type ItemClient = InstanceType<typeof pb.ItemServiceClient>;
 type OrganisationClient = InstanceType<typeof org.OrganisationServiceClient>;
@@ -73,17 +74,7 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
     await catalogue.stop();
   });
 
-  const create = async (content: pb.ItemContent): Promise<pb.Item> =>
-    (await callUnary(items, 'createItem', { requestId: requestId(), item: content })).item!;
-  const publish = async (item: pb.Item): Promise<pb.Item> =>
-    (
-      await callUnary(items, 'publishItem', {
-        requestId: requestId(),
-        itemId: item.id,
-        version: item.version,
-        expectedRevision: item.revision,
-      })
-    ).item!;
+  const { create, publish } = itemCalls(() => items);
   const publishedEvents = async () => catalogueEventsOf(catalogue.region, 'catalogue.item.published');
 
   it('creates a draft, publishes it, and puts catalogue.item.published on the stream', async () => {
