@@ -1,5 +1,5 @@
 import type { catalogueEventsV1 } from '@govhall/contracts';
-import { CatalogueEvents, contractDescriptors, contractRegistry } from '@govhall/contracts';
+import { CaseEvents, CatalogueEvents, IntakeEvents, contractDescriptors, contractRegistry } from '@govhall/contracts';
 import {
   FakeClock,
   JetStreamBus,
@@ -11,21 +11,34 @@ import {
   streamFor,
   type EventEnvelope,
   type EventOf,
+  type EventRegistry,
 } from '@govhall/kit';
 import { readStream, sharedNatsUrl, uniqueRegionCode, waitFor } from '@govhall/testing';
 
 type CatalogueEvent = EventOf<typeof CatalogueEvents>;
 
 describe('event contracts', () => {
-  it('registers every message of events.proto, each under a name the descriptors know', () => {
-    const file = contractDescriptors().file.find((f) => f.name === 'govhall/catalogue/v1/events.proto')!;
-    const declared = file.messageType.map((m) => `govhall.catalogue.v1.${m.name}`).sort();
-    const registered = [...new Set(Object.values(CatalogueEvents).map((c) => c.messageName))].sort();
-    expect(registered).toEqual(declared);
-    for (const contract of Object.values(CatalogueEvents)) {
-      expect(contractRegistry().getMessage(contract.messageName)).toBeDefined();
-    }
-  });
+  it.each([
+    ['catalogue', CatalogueEvents, []],
+    // AcceptedMaterial is a part of Accepted, not a payload of its own.
+    ['intake', IntakeEvents, ['AcceptedMaterial']],
+    ['case', CaseEvents, []],
+  ] as const)(
+    'registers every message of %s events.proto, each under a name the descriptors know',
+    (service, events: EventRegistry, parts) => {
+      const file = contractDescriptors().file.find((f) => f.name === `govhall/${service}/v1/events.proto`)!;
+      const declared = file.messageType
+        .filter((m) => !(parts as readonly string[]).includes(m.name))
+        .map((m) => `govhall.${service}.v1.${m.name}`)
+        .sort();
+      const registered = [...new Set(Object.values(events).map((c) => c.messageName))].sort();
+      expect(registered).toEqual(declared);
+      for (const contract of Object.values(events)) {
+        expect(contractRegistry().getMessage(contract.messageName)).toBeDefined();
+        expect(contract.type.startsWith(`${service}.`)).toBe(true);
+      }
+    },
+  );
 
   describe('over a real nats-server', () => {
     const region = uniqueRegionCode();

@@ -1,5 +1,7 @@
 import { defineEvents, type EventContract, type EventMessageCodec } from '@govhall/kit/events';
+import * as caseEvents from './gen/govhall/case/v1/events';
 import * as catalogue from './gen/govhall/catalogue/v1/events';
+import * as intake from './gen/govhall/intake/v1/events';
 
 /** One contract: its type, its payload message by full name, and the generated message's JSON methods. */
 function contract<const Type extends string, T>(
@@ -105,5 +107,77 @@ export const CatalogueEvents = defineEvents({
     'catalogue.opening_hours.cleared',
     catalogueMessage('OpeningHoursCleared'),
     catalogue.OpeningHoursCleared,
+  ),
+});
+
+const intakeMessage = (name: string): string => `govhall.intake.v1.${name}`;
+const ticket = (verb: string) =>
+  contract(`intake.ticket.${verb}`, intakeMessage('TicketChanged'), intake.TicketChanged);
+const appointment = (verb: string) =>
+  contract(`intake.appointment.${verb}`, intakeMessage('AppointmentChanged'), intake.AppointmentChanged);
+
+/** The intake service's events (`proto/govhall/intake/v1/events.proto`). */
+export const IntakeEvents = defineEvents({
+  ticketTaken: ticket('taken'),
+  ticketCalled: ticket('called'),
+  ticketServing: ticket('serving'),
+  ticketFinished: ticket('finished'),
+  ticketSkipped: ticket('skipped'),
+  ticketTransferred: ticket('transferred'),
+  appointmentBooked: appointment('booked'),
+  appointmentCancelled: appointment('cancelled'),
+  appointmentRescheduled: appointment('rescheduled'),
+  appointmentCheckedIn: appointment('checked_in'),
+  batchServiceBooked: contract(
+    'intake.batch_service.booked',
+    intakeMessage('BatchServiceChanged'),
+    intake.BatchServiceChanged,
+  ),
+  batchServiceCancelled: contract(
+    'intake.batch_service.cancelled',
+    intakeMessage('BatchServiceChanged'),
+    intake.BatchServiceChanged,
+  ),
+  agentRegistered: contract('intake.agent.registered', intakeMessage('AgentRegistered'), intake.AgentRegistered),
+  registered: contract('intake.application.registered', intakeMessage('Registered'), intake.Registered),
+  supplementRequested: contract(
+    'intake.application.supplement_requested',
+    intakeMessage('SupplementRequested'),
+    intake.SupplementRequested,
+  ),
+  resubmitted: contract('intake.application.resubmitted', intakeMessage('Resubmitted'), intake.Resubmitted),
+  accepted: contract('intake.application.accepted', intakeMessage('Accepted'), intake.Accepted),
+  completedImmediately: contract(
+    'intake.application.completed_immediately',
+    intakeMessage('Accepted'),
+    intake.Accepted,
+  ),
+  refused: contract('intake.application.refused', intakeMessage('Refused'), intake.Refused),
+  missingMaterialsSupplied: contract(
+    'intake.application.missing_materials_supplied',
+    intakeMessage('MissingMaterialsSupplied'),
+    intake.MissingMaterialsSupplied,
+  ),
+  missingMaterialsOverdue: contract(
+    'intake.application.missing_materials_overdue',
+    intakeMessage('MissingMaterialsOverdue'),
+    intake.MissingMaterialsOverdue,
+  ),
+  queryPasswordReissued: contract(
+    'intake.application.query_password_reissued',
+    intakeMessage('QueryPasswordReissued'),
+    intake.QueryPasswordReissued,
+  ),
+});
+
+/**
+ * The case service's events (`proto/govhall/case/v1/events.proto`), declared ahead of the service for the
+ * consumers that need them (intake's certificate store).
+ */
+export const CaseEvents = defineEvents({
+  certificateIssued: contract(
+    'case.certificate.issued',
+    'govhall.case.v1.CertificateIssued',
+    caseEvents.CertificateIssued,
   ),
 });

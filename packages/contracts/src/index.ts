@@ -40,4 +40,11 @@ export * as catalogueOpeningHoursV1 from './gen/govhall/catalogue/v1/opening_hou
 export * as catalogueFeeCatalogueV1 from './gen/govhall/catalogue/v1/fee_catalogue';
 /** The catalogue's event payloads (events.proto; same package). */
 export * as catalogueEventsV1 from './gen/govhall/catalogue/v1/events';
-export { CatalogueEvents } from './events';
+/** The intake service's contracts (package govhall.intake.v1): the queue, appointments, registration and decisions. */
+export * as intakeQueueV1 from './gen/govhall/intake/v1/queue';
+export * as intakeAppointmentsV1 from './gen/govhall/intake/v1/appointments';
+export * as intakeV1 from './gen/govhall/intake/v1/intake';
+export * as intakeEventsV1 from './gen/govhall/intake/v1/events';
+/** The case service's event payloads (package govhall.case.v1). */
+export * as caseEventsV1 from './gen/govhall/case/v1/events';
+export { CatalogueEvents, IntakeEvents, CaseEvents } from './events';

@@ -480,6 +480,7 @@ export function generateItem(
     // 容缺 is for items decided after acceptance, not on the spot.
     mayBeAcceptedMissing: caseType !== 'immediate' && i > 1 && random() < 0.2,
     situationCodes: [],
+    certificateName: '',
   }));
   if (situations.length > 0) {
     const n = materials.length;

@@ -27,5 +27,6 @@ export {
   type DemoSchedule,
   type DemoOpeningHoursSummary,
 } from './demo/demo-opening-hours';
+export { loadDemoCalendar, type DemoCalendarSummary } from './demo/demo-calendar';
 /** Staff roles between the contract's enum and their names in tokens and access rules (`STAFF_ROLE_CLERK` ↔ `clerk`). */
 export { staffRole } from './adapters/proto/enums';

@@ -25,6 +25,7 @@ export const aMaterial = (overrides: Partial<pb.Material> = {}): pb.Material => 
   basis: '',
   mayBeAcceptedMissing: false,
   situationCodes: [],
+  certificateName: '',
   ...overrides,
 });
 

@@ -56,6 +56,7 @@ const material = z.strictObject({
   basis: optionalText,
   mayBeAcceptedMissing: flag.default(false),
   situationCodes: list(text),
+  certificateName: optionalText,
 });
 
 /**

@@ -112,6 +112,7 @@ describe('guide documents and excerpts', () => {
             basis: '',
             mayBeAcceptedMissing: false,
             situationCodes: [],
+            certificateName: '营业执照',
           },
         ],
       }),

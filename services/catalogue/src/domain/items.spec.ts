@@ -94,6 +94,7 @@ function aMaterial(overrides: Partial<Material> = {}): Material {
     basis: '',
     mayBeAcceptedMissing: false,
     situationCodes: [],
+    certificateName: '',
     ...overrides,
   };
 }
@@ -291,6 +292,19 @@ describe('item validation', () => {
         anItem({ missingMaterials, materials: [aMaterial(), aMaterial({ code: 'M02', mayBeAcceptedMissing: true })] }),
       ),
     ).toEqual([]);
+  });
+
+  it('names a certificate only on a government-issued material', () => {
+    const licence = { certificateName: '营业执照', name: '营业执照', form: 'copy' as const };
+    expect(fieldsOf(anItem({ materials: [aMaterial({ ...licence, source: 'applicant' })] }))).toEqual([
+      'item.materials[0].certificate_name',
+    ]);
+    expect(fieldsOf(anItem({ materials: [aMaterial({ ...licence, source: 'government' })] }))).toEqual([]);
+    expect(
+      fieldsOf(
+        anItem({ materials: [aMaterial({ ...licence, source: 'government', certificateName: '证'.repeat(65) })] }),
+      ),
+    ).toEqual(['item.materials[0].certificate_name']);
   });
 
   it('checks copies by form and situation references', () => {

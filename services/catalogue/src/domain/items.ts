@@ -193,6 +193,8 @@ export interface Material {
   readonly mayBeAcceptedMissing: boolean;
   /** Empty: applies always; otherwise when any of these situations applies. */
   readonly situationCodes: readonly string[];
+  /** 证照: the certificate (an issuing item's result name) this government-issued material is; empty if none. */
+  readonly certificateName: string;
 }
 /** A fee item: FIXED carries `amountFen`; PER_UNIT carries `unitPriceFen` and `unitName`. */
 export interface FeeItem {
@@ -438,7 +440,9 @@ export function deriveProcess(content: ItemContent): ItemDerived {
 export function storedContent(
   content: Omit<ItemContent, LaterContentFields> & Partial<Pick<ItemContent, LaterContentFields>>,
 ): ItemContent {
-  return { missingMaterials: null, reported: null, refusalFilingRequired: false, ...content };
+  const stored = { missingMaterials: null, reported: null, refusalFilingRequired: false, ...content };
+  // Materials stored before certificate names.
+  return { ...stored, materials: stored.materials.map((m) => ({ ...m, certificateName: m.certificateName ?? '' })) };
 }
 type LaterContentFields = 'missingMaterials' | 'reported' | 'refusalFilingRequired';
 
@@ -720,6 +724,13 @@ function validateMaterials(violations: Violations, input: ItemInput, f: (path: s
       });
     }
     checkText(violations, field('source_department'), m.sourceDepartment, 0, 100);
+    checkText(violations, field('certificate_name'), m.certificateName, 0, 64);
+    if (m.certificateName.trim() !== '' && m.source !== 'government') {
+      violations.push({
+        field: field('certificate_name'),
+        description: 'only a government-issued material (source GOVERNMENT) is a certificate',
+      });
+    }
     checkText(violations, field('paper_size'), m.paperSize, 0, 20);
     checkText(violations, field('blank_form_ref'), m.blankFormRef, 0, 500);
     checkText(violations, field('sample_ref'), m.sampleRef, 0, 500);

@@ -69,6 +69,7 @@ export const materialIn = (m: pb.Material): Unchecked<Material> => ({
   basis: m.basis,
   mayBeAcceptedMissing: m.mayBeAcceptedMissing,
   situationCodes: m.situationCodes,
+  certificateName: m.certificateName,
 });
 
 export const missingMaterialsIn = (m: pb.MissingMaterialPolicy): ItemInput['missingMaterials'] => ({
@@ -200,6 +201,7 @@ export const materialOut = (m: Material): pb.Material => ({
   basis: m.basis,
   mayBeAcceptedMissing: m.mayBeAcceptedMissing,
   situationCodes: [...m.situationCodes],
+  certificateName: m.certificateName,
 });
 
 export const missingMaterialsOut = (p: MissingMaterialPolicy): pb.MissingMaterialPolicy => ({

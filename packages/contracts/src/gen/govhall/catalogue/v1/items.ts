@@ -1451,6 +1451,12 @@ export interface Material {
   mayBeAcceptedMissing: boolean;
   /** The situations in which the material applies; empty means always. */
   situationCodes: string[];
+  /**
+   * 证照: the certificate this material is, by its name (the issuing item's result name, e.g. 营业执照); only for a
+   * government-issued material, up to 64 characters. Intake finds a certificate of that name in its store for
+   * the applicant and shows the material as on file instead of asking for it.
+   */
+  certificateName: string;
 }
 
 /** 收费标准: one fee item. */
@@ -2950,6 +2956,7 @@ function createBaseMaterial(): Material {
     basis: "",
     mayBeAcceptedMissing: false,
     situationCodes: [],
+    certificateName: "",
   };
 }
 
@@ -2999,6 +3006,9 @@ export const Material: MessageFns<Material> = {
     }
     for (const v of message.situationCodes) {
       writer.uint32(122).string(v!);
+    }
+    if (message.certificateName !== "") {
+      writer.uint32(130).string(message.certificateName);
     }
     return writer;
   },
@@ -3136,6 +3146,14 @@ export const Material: MessageFns<Material> = {
             message.situationCodes.push(reader.string());
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.certificateName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3199,6 +3217,11 @@ export const Material: MessageFns<Material> = {
         : globalThis.Array.isArray(object?.situation_codes)
         ? object.situation_codes.map((e: any) => globalThis.String(e))
         : [],
+      certificateName: isSet(object.certificateName)
+        ? globalThis.String(object.certificateName)
+        : isSet(object.certificate_name)
+        ? globalThis.String(object.certificate_name)
+        : "",
     };
   },
 
@@ -3249,6 +3272,9 @@ export const Material: MessageFns<Material> = {
     if (message.situationCodes?.length) {
       obj.situationCodes = message.situationCodes;
     }
+    if (message.certificateName !== "") {
+      obj.certificateName = message.certificateName;
+    }
     return obj;
   },
 
@@ -3272,6 +3298,7 @@ export const Material: MessageFns<Material> = {
     message.basis = object.basis ?? "";
     message.mayBeAcceptedMissing = object.mayBeAcceptedMissing ?? false;
     message.situationCodes = object.situationCodes?.map((e) => e) || [];
+    message.certificateName = object.certificateName ?? "";
     return message;
   },
 };
