@@ -1,13 +1,18 @@
 /** @type {import('jest').Config} */
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }];
-// jose 6 ships only as ES modules; jest runs CommonJS, so its files are compiled like ours.
+// jose 6 ships only as ES modules; jest runs CommonJS, so its files are compiled like ours. So is the PDF.js
+// bundle of unpdf, the text extractor of the documents package's tests.
 const esm = [
   '@swc/jest',
   { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } },
 ];
 const common = {
-  transform: { '^.+\\.ts$': swc, '/node_modules/\\.pnpm/jose@[^/]+/node_modules/jose/.+\\.js$': esm },
-  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/jose@[^/]+/node_modules/)?jose/)'],
+  transform: {
+    '^.+\\.ts$': swc,
+    '/node_modules/\\.pnpm/jose@[^/]+/node_modules/jose/.+\\.js$': esm,
+    '/node_modules/\\.pnpm/unpdf@[^/]+/node_modules/unpdf/dist/pdfjs\\.mjs$': esm,
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/(jose|unpdf)@[^/]+/node_modules/)?(jose|unpdf)/)'],
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

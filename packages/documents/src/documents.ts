@@ -1,0 +1,244 @@
+/**
+ * The data of each document kind. Callers pass applicant data already masked (the intake service stores ID
+ * numbers and phones encrypted and answers them masked); a complete resident ID number or mobile number is
+ * refused rather than printed.
+ */
+import { z } from 'zod';
+import { InvalidDocumentError, violationsOf } from './errors';
+import { documentNumber, instant, isoDate, line, maskedIdNumber, maskedPhone, paragraph } from './fields';
+import { isoDateOf } from './format';
+
+/** An applicant or agent as printed. */
+export const partySchema = z
+  .object({
+    /** A person's or an organisation's name. */
+    name: line(1, 100),
+    /** 居民身份证, 统一社会信用代码, 护照…; printed before the number. */
+    idType: line(1, 20).optional(),
+    /** Masked for persons, e.g. 370702********1234. */
+    idNumber: maskedIdNumber.optional(),
+    /** Masked, e.g. 138****5678. */
+    phone: maskedPhone.optional(),
+  })
+  .strict();
+
+/** Where the document was issued and by whom. */
+export const handlingSchema = z
+  .object({
+    /** e.g. 3号窗口（市场监管综合窗口）. */
+    window: line(1, 60),
+    /** The staff member's name or number. */
+    staff: line(1, 40),
+    /** The window's phone for questions. */
+    phone: line(3, 30).optional(),
+  })
+  .strict();
+
+const itemName = line(2, 200);
+
+export const acceptanceNoticeSchema = z
+  .object({
+    kind: z.literal('acceptance_notice'),
+    /** 受理编号. */
+    caseNumber: documentNumber,
+    itemName,
+    applicant: partySchema,
+    acceptedAt: instant,
+    /** 承诺时限 as text, e.g. 5个工作日. */
+    promisedLimit: line(1, 40).optional(),
+    /** 承诺办结日期, YYYY-MM-DD in China Standard Time. */
+    promisedDate: isoDate,
+    /** 查询密码; left out once it was told at acceptance (it is stored hashed): the notice says so. */
+    queryPassword: z
+      .string()
+      .regex(/^[0-9A-Za-z]{4,12}$/, 'must be 4 to 12 letters or digits')
+      .optional(),
+    /** How to query, e.g. 登录潍坊政务服务网或拨打12345查询; else the template's, else the standard line. */
+    queryInstructions: line(2, 200).optional(),
+    /** 容缺受理: the applicant's commitment to bring the materials accepted missing. */
+    commitment: z
+      .object({
+        /** Who signed the commitment (容缺受理承诺书). */
+        signedBy: line(1, 50).optional(),
+        materials: z
+          .array(z.object({ name: line(1, 200), supplementDueAt: instant }).strict())
+          .min(1, 'name at least one material accepted missing')
+          .max(100),
+      })
+      .strict()
+      .optional(),
+    handling: handlingSchema,
+  })
+  .strict()
+  .superRefine((notice, ctx) => {
+    // Both are YYYY-MM-DD, so string order is date order.
+    if (notice.promisedDate < isoDateOf(notice.acceptedAt)) {
+      ctx.addIssue({ code: 'custom', path: ['promisedDate'], message: 'must not be before the date of acceptedAt' });
+    }
+    notice.commitment?.materials.forEach((material, i) => {
+      if (material.supplementDueAt.getTime() <= notice.acceptedAt.getTime()) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['commitment', 'materials', i, 'supplementDueAt'],
+          message: 'must be after acceptedAt',
+        });
+      }
+    });
+  });
+
+export const SUPPLEMENT_PROBLEMS = ['missing', 'non_conforming'] as const;
+export type SupplementProblem = (typeof SUPPLEMENT_PROBLEMS)[number];
+
+export const supplementNoticeSchema = z
+  .object({
+    kind: z.literal('supplement_notice'),
+    /** 登记号. */
+    registrationNumber: documentNumber,
+    itemName,
+    applicant: partySchema,
+    /** 1 for the first (一次性告知) notice; a later one may only name materials the first named. */
+    sequence: z.int().min(1).max(99).default(1),
+    /** Every missing or non-conforming material, each with what is wrong and what to bring. */
+    entries: z
+      .array(
+        z
+          .object({
+            materialName: line(1, 200),
+            problem: z.enum(SUPPLEMENT_PROBLEMS),
+            reason: paragraph(2, 300),
+          })
+          .strict(),
+      )
+      .min(1, 'name at least one material to supplement')
+      .max(200),
+    requestedAt: instant,
+    handling: handlingSchema,
+  })
+  .strict()
+  .superRefine((notice, ctx) => {
+    const seen = new Set<string>();
+    notice.entries.forEach((entry, i) => {
+      if (seen.has(entry.materialName)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entries', i, 'materialName'],
+          message: 'names a material already listed: give all its problems in one entry',
+        });
+      }
+      seen.add(entry.materialName);
+    });
+  });
+
+export const refusalNoticeSchema = z
+  .object({
+    kind: z.literal('refusal_notice'),
+    /** 登记号. */
+    registrationNumber: documentNumber,
+    itemName,
+    applicant: partySchema,
+    /** The written reason. */
+    reason: paragraph(2, 1000),
+    /** 法律依据, e.g. 《中华人民共和国行政许可法》第三十二条第一款第（二）项. */
+    legalBasis: paragraph(2, 500).optional(),
+    refusedAt: instant,
+    /** 行政复议机关, e.g. 潍坊市人民政府; printed in the standard sentence when given. */
+    reconsiderationAuthority: line(2, 100).optional(),
+    /** The court to sue at, e.g. 潍坊市奎文区人民法院. */
+    court: line(2, 100).optional(),
+    handling: handlingSchema,
+  })
+  .strict();
+
+export const CHANNELS = ['hall_window', 'online_pre_review', 'agent', 'township'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const MATERIAL_STATUSES = ['submitted', 'on_file', 'missing'] as const;
+export type MaterialStatus = (typeof MATERIAL_STATUSES)[number];
+
+export const registrationSlipSchema = z
+  .object({
+    kind: z.literal('registration_slip'),
+    /** 登记号, e.g. DJ2026101200042. */
+    registrationNumber: documentNumber,
+    itemName,
+    /** The item's code in the catalogue. */
+    itemCode: line(1, 60).optional(),
+    /** The catalogue version of the item the registration pinned. */
+    catalogueVersion: z.int().min(1),
+    /** 情形 chosen. */
+    situations: z.array(line(1, 200)).max(50).default([]),
+    applicant: partySchema,
+    /** 代办员 / 联络监督员 / 委托代理人, when one acts for the applicant. */
+    agent: partySchema
+      .extend({ role: line(1, 20).optional() })
+      .strict()
+      .optional(),
+    channel: z.enum(CHANNELS),
+    registeredAt: instant,
+    /** 受理时限: the limit as text (e.g. 4个工作小时内) and the instant it ends. */
+    acceptanceDue: z.object({ limit: line(1, 40), at: instant }).strict(),
+    materials: z
+      .array(
+        z
+          .object({
+            name: line(1, 200),
+            /** Paper copies handed in. */
+            copies: z.int().min(0).max(999).optional(),
+            /** e.g. 原件, 复印件, 电子件, 原件核验. */
+            form: line(1, 40).optional(),
+            status: z.enum(MATERIAL_STATUSES),
+            /** Where a material on file comes from, e.g. 电子证照库（潍坊市市场监督管理局）. */
+            onFileFrom: line(1, 200).optional(),
+          })
+          .strict(),
+      )
+      .min(1, 'list at least one material')
+      .max(200),
+    handling: handlingSchema,
+  })
+  .strict()
+  .superRefine((slip, ctx) => {
+    if (slip.acceptanceDue.at.getTime() < slip.registeredAt.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['acceptanceDue', 'at'], message: 'must not be before registeredAt' });
+    }
+    slip.materials.forEach((material, i) => {
+      if (material.status === 'on_file' && !material.onFileFrom) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['materials', i, 'onFileFrom'],
+          message: 'a material on file says where it comes from',
+        });
+      }
+      if (material.status !== 'on_file' && material.onFileFrom) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['materials', i, 'onFileFrom'],
+          message: 'only a material on file has a source',
+        });
+      }
+    });
+  });
+
+export const hallDocumentSchema = z.discriminatedUnion('kind', [
+  acceptanceNoticeSchema,
+  supplementNoticeSchema,
+  refusalNoticeSchema,
+  registrationSlipSchema,
+]);
+
+export type Party = z.output<typeof partySchema>;
+export type Handling = z.output<typeof handlingSchema>;
+export type AcceptanceNotice = z.output<typeof acceptanceNoticeSchema>;
+export type SupplementNotice = z.output<typeof supplementNoticeSchema>;
+export type RefusalNotice = z.output<typeof refusalNoticeSchema>;
+export type RegistrationSlip = z.output<typeof registrationSlipSchema>;
+/** A document to render, by its `kind`. */
+export type HallDocument = z.output<typeof hallDocumentSchema>;
+/** What a caller writes (`sequence` and `situations` may be left out). */
+export type HallDocumentInput = z.input<typeof hallDocumentSchema>;
+
+/** Validates a document's data; throws {@link InvalidDocumentError} naming every bad field. */
+export function parseHallDocument(input: unknown): HallDocument {
+  const result = hallDocumentSchema.safeParse(input);
+  if (!result.success) throw new InvalidDocumentError(violationsOf(result.error));
+  return result.data;
+}

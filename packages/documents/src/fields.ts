@@ -1,0 +1,66 @@
+/** Field schemas shared by the template and the documents. */
+import { z } from 'zod';
+import { isIsoDate } from './format';
+
+// Control characters (newlines included) would break a printed line; a paragraph allows newlines only.
+// eslint-disable-next-line no-control-regex
+const SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
+// eslint-disable-next-line no-control-regex
+const PARAGRAPH = /^[^\u0000-\u0009\u000b-\u001f\u007f]*$/;
+
+/** A single line of `min` to `max` characters, trimmed. */
+export function line(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .min(min, `must have at least ${min} characters`)
+    .max(max, `must have at most ${max} characters`)
+    .regex(SINGLE_LINE, 'must be a single line without control characters');
+}
+
+/** Text of `min` to `max` characters that may have line breaks (a reason, a legal basis). */
+export function paragraph(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .transform((value) => value.replace(/\r\n?/g, '\n'))
+    .pipe(
+      z
+        .string()
+        .min(min, `must have at least ${min} characters`)
+        .max(max, `must have at most ${max} characters`)
+        .regex(PARAGRAPH, 'must have no control characters but line breaks'),
+    );
+}
+
+export const instant = z.date({ error: 'must be a valid Date' });
+
+export const isoDate = z.string().refine(isIsoDate, 'must be a real date YYYY-MM-DD');
+
+/** 受理编号 / 登记号: letters, digits and hyphens. */
+export const documentNumber = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{4,40}$/, 'must be 4 to 40 letters, digits or hyphens');
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** A complete resident ID number (GB 11643, check digit included), i.e. one that was not masked. */
+export function isUnmaskedResidentId(value: string): boolean {
+  if (!/^\d{17}[\dX]$/i.test(value)) return false;
+  const sum = ID_WEIGHTS.reduce((total, weight, i) => total + weight * Number(value[i]), 0);
+  return ID_CHECK[sum % 11] === value[17]!.toUpperCase();
+}
+
+/** An ID number as printed: the caller masks resident ID numbers (370702********1234); a full one is refused. */
+export const maskedIdNumber = line(4, 40).refine(
+  (value) => !isUnmaskedResidentId(value),
+  'is a complete resident ID number: pass it masked, e.g. 370702********1234',
+);
+
+/** A phone as printed: a complete mobile number is refused (mask it, e.g. 138****5678). */
+export const maskedPhone = line(3, 30).refine(
+  (value) => !/^(\+?86)?1\d{10}$/.test(value.replace(/[\s-]/g, '')),
+  'is a complete mobile number: pass it masked, e.g. 138****5678',
+);

@@ -1,0 +1,58 @@
+/**
+ * Dates and times as the documents print them, in China Standard Time. China has used UTC+8 without daylight
+ * saving since 1992, so a fixed offset is exact and no timezone database is needed.
+ */
+
+const UTC_OFFSET_MS = 8 * 3_600_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar date `YYYY-MM-DD`, e.g. the 承诺办结日期 the intake service computes. */
+export type IsoDate = string;
+
+function chinaParts(instant: Date): { year: number; month: number; day: number; hour: number; minute: number } {
+  const ms = instant.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('invalid Date');
+  const local = new Date(ms + UTC_OFFSET_MS);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+  };
+}
+
+/** Whether `value` is a real `YYYY-MM-DD` date (2026-02-30 is not). */
+export function isIsoDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** The `YYYY-MM-DD` date of an instant in China Standard Time. */
+export function isoDateOf(instant: Date): IsoDate {
+  const { year, month, day } = chinaParts(instant);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/**
+ * `2026年10月15日`: the date of an instant in China Standard Time, or a `YYYY-MM-DD` date as it is (a promised
+ * date is already a local date; converting it through an instant could shift it by a day).
+ */
+export function formatDate(value: Date | IsoDate): string {
+  if (typeof value === 'string') {
+    if (!isIsoDate(value)) throw new RangeError(`not a YYYY-MM-DD date: ${value}`);
+    const [year, month, day] = value.split('-').map(Number);
+    return `${year}年${month}月${day}日`;
+  }
+  const { year, month, day } = chinaParts(value);
+  return `${year}年${month}月${day}日`;
+}
+
+/** `2026年10月12日 10:30`: an instant in China Standard Time, to the minute. */
+export function formatDateTime(instant: Date): string {
+  const { hour, minute } = chinaParts(instant);
+  return `${formatDate(instant)} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+}

@@ -1,0 +1,46 @@
+/**
+ * @govhall/documents: the printable documents of the halls, shared by the intake, case and fee services —
+ * 受理通知书, 补正材料通知书（一次性告知书）, 不予受理通知书 and 受理通知单（材料流转单）, each as a self-contained
+ * HTML page (A4 print styles) and as a PDF with an embedded Noto Sans SC subset. A hall's own lines come from
+ * its {@link HallDocumentTemplate}, data validated by {@link hallDocumentTemplateSchema}.
+ */
+export {
+  CHANNELS,
+  MATERIAL_STATUSES,
+  SUPPLEMENT_PROBLEMS,
+  acceptanceNoticeSchema,
+  handlingSchema,
+  hallDocumentSchema,
+  parseHallDocument,
+  partySchema,
+  refusalNoticeSchema,
+  registrationSlipSchema,
+  supplementNoticeSchema,
+} from './documents';
+export type {
+  AcceptanceNotice,
+  Channel,
+  HallDocument,
+  HallDocumentInput,
+  Handling,
+  MaterialStatus,
+  Party,
+  RefusalNotice,
+  RegistrationSlip,
+  SupplementNotice,
+  SupplementProblem,
+} from './documents';
+export { InvalidDocumentError, InvalidTemplateError } from './errors';
+export { preloadDocumentFonts } from './fonts';
+export { formatDate, formatDateTime, isIsoDate, isoDateOf } from './format';
+export type { IsoDate } from './format';
+export { CONTENT_TYPES, documentFileName, renderHtml, renderPdf } from './render';
+export type { DocumentFormat } from './render';
+export {
+  DEFAULT_TITLES,
+  DOCUMENT_KINDS,
+  defaultTemplateFor,
+  hallDocumentTemplateSchema,
+  parseHallDocumentTemplate,
+} from './template';
+export type { DocumentKind, HallDocumentTemplate, HallDocumentTemplateInput } from './template';

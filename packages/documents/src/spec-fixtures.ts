@@ -1,0 +1,90 @@
+/** Sample documents of the specs: one of each kind, as the intake service would pass them. */
+import type { HallDocumentInput } from './documents';
+import type { HallDocumentTemplateInput } from './template';
+
+export const weifang: HallDocumentTemplateInput = {
+  header: '潍坊市政务服务中心',
+  subtitle: '潍坊市行政审批服务局',
+  sealText: '潍坊市政务服务中心业务专用章',
+  complaintPhone: '0536-12345',
+  complaintUrl: 'https://zwfw.weifang.gov.cn/ts',
+  queryInstructions: '登录潍坊政务服务网或拨打12345查询办理进度',
+  footerLines: ['本通知书一式两份，申请人与受理窗口各执一份。'],
+};
+
+const applicant = { name: '张三', idType: '居民身份证', idNumber: '370702********1234', phone: '138****5678' };
+const company = { name: '潍坊滨海新能源科技有限公司', idType: '统一社会信用代码', idNumber: '91370700MA3C4XYZ1K' };
+const handling = { window: '3号窗口（市场监管综合窗口）', staff: '李四', phone: '0536-8096000' };
+
+export const acceptanceNotice = {
+  kind: 'acceptance_notice',
+  caseNumber: 'SL3707002026101200042',
+  itemName: '食品经营许可证核发',
+  applicant,
+  acceptedAt: new Date('2026-10-12T02:30:00Z'),
+  promisedLimit: '5个工作日',
+  promisedDate: '2026-10-19',
+  queryPassword: '482913',
+  commitment: {
+    signedBy: '张三',
+    materials: [{ name: '健康证明复印件', supplementDueAt: new Date('2026-10-16T09:00:00Z') }],
+  },
+  handling,
+} satisfies HallDocumentInput;
+
+export const supplementNotice = {
+  kind: 'supplement_notice',
+  registrationNumber: 'DJ2026101200042',
+  itemName: '食品经营许可证核发',
+  applicant: company,
+  entries: [
+    { materialName: '营业执照副本复印件', problem: 'missing', reason: '未提交，请提交加盖公章的复印件1份' },
+    {
+      materialName: '经营场所平面图',
+      problem: 'non_conforming',
+      reason: '未标明操作间与仓库的面积，请按《食品经营许可审查通则》要求重新绘制并签字确认',
+    },
+  ],
+  requestedAt: new Date('2026-10-12T03:05:00Z'),
+  handling,
+} satisfies HallDocumentInput;
+
+export const refusalNotice = {
+  kind: 'refusal_notice',
+  registrationNumber: 'DJ2026101200043',
+  itemName: '公共场所卫生许可',
+  applicant: company,
+  reason: '申请事项依法不需要取得行政许可。\n根据国务院决定，该类场所已取消卫生许可，改为备案管理。',
+  legalBasis: '《中华人民共和国行政许可法》第三十二条第一款第（一）项',
+  refusedAt: new Date('2026-10-12T06:00:00Z'),
+  reconsiderationAuthority: '潍坊市人民政府',
+  court: '潍坊市奎文区人民法院',
+  handling,
+} satisfies HallDocumentInput;
+
+export const registrationSlip = {
+  kind: 'registration_slip',
+  registrationNumber: 'DJ2026101200042',
+  itemName: '食品经营许可证核发',
+  itemCode: '370700-SCJG-001',
+  catalogueVersion: 3,
+  situations: ['新办', '含网络经营'],
+  applicant,
+  agent: { name: '王五', role: '代办员', phone: '139****0001' },
+  channel: 'agent',
+  registeredAt: new Date('2026-10-12T02:10:00Z'),
+  acceptanceDue: { limit: '4个工作小时内', at: new Date('2026-10-12T06:10:00Z') },
+  materials: [
+    { name: '食品经营许可申请书', copies: 1, form: '原件', status: 'submitted' },
+    { name: '营业执照', form: '电子证照', status: 'on_file', onFileFrom: '电子证照库（潍坊市市场监督管理局）' },
+    { name: '健康证明', copies: 1, form: '复印件', status: 'missing' },
+  ],
+  handling: { window: '综合受理1号窗口', staff: '赵六' },
+} satisfies HallDocumentInput;
+
+export const allDocuments: readonly HallDocumentInput[] = [
+  acceptanceNotice,
+  supplementNotice,
+  refusalNotice,
+  registrationSlip,
+];
