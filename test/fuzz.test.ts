@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileRegistry, fromBinary, type DescMessage, type Message } from '@bufbuild/protobuf';
 import { staffRole } from '@govhall/catalogue';
-import { contractDescriptors } from '@govhall/contracts';
-import { createTokenVerifier, isIdField } from '@govhall/kit';
+import { catalogueV1, contractDescriptors } from '@govhall/contracts';
+import { callUnary, createTokenVerifier, isIdField } from '@govhall/kit';
 import { aStaffMember, createTestKey } from '@govhall/kit/testing';
 import { PLATFORM_SERVICES, type StartedService } from '@govhall/launcher/platform';
 import {
@@ -73,6 +73,23 @@ async function harvestIds(address: string, serviceName: string): Promise<string[
   return [...ids].slice(0, 200);
 }
 
+/** The demo city hall and one of its departments, read from the catalogue. */
+async function demoPlace(catalogueAddress: string): Promise<{ hallId: string; departmentId: string }> {
+  const client = new catalogueV1.OrganisationServiceClient(catalogueAddress, grpc.credentials.createInsecure());
+  try {
+    const { halls } = await callUnary(
+      client,
+      'listHalls',
+      catalogueV1.ListHallsRequest.fromPartial({ tier: catalogueV1.HallTier.HALL_TIER_CITY }),
+    );
+    const hallId = halls[0]!.id;
+    const { departments } = await callUnary(client, 'listDepartments', { hallId, includeInactive: false });
+    return { hallId, departmentId: departments[0]!.id };
+  } finally {
+    client.close();
+  }
+}
+
 describe('random and edge-case requests to every method of every service', () => {
   const region = uniqueRegionCode();
   const key = createTestKey();
@@ -83,6 +100,8 @@ describe('random and edge-case requests to every method of every service', () =>
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    const keysDir = mkdtempSync(join(tmpdir(), 'govhall-service-keys-'));
+    const peers = new Map<string, string>();
     for (const entry of PLATFORM_SERVICES) {
       const service = await entry.start({
         regionCode: region,
@@ -93,7 +112,10 @@ describe('random and edge-case requests to every method of every service', () =>
         logLevel: process.env['TEST_LOG_LEVEL'] ?? 'silent',
         grpcPort: 0,
         httpPort: 0,
+        keysDir,
+        peers,
       });
+      peers.set(entry.name, `127.0.0.1:${service.grpcPort}`);
       started.push({ name: entry.name, service });
       await service.loadDemo();
     }
@@ -108,12 +130,19 @@ describe('random and edge-case requests to every method of every service', () =>
     async (name) => {
       const { service } = started.find((s) => s.name === name)!;
       const address = `127.0.0.1:${service.grpcPort}`;
-      const pool = (await Promise.all(service.grpcServices.map((s) => harvestIds(address, s)))).flat();
+      // Ids of every service: a later service's requests name the catalogue's halls, windows and items.
+      const harvested = await Promise.all(
+        started.flatMap(({ service: s }) => s.grpcServices.map((name) => harvestIds(`127.0.0.1:${s.grpcPort}`, name))),
+      );
+      const pool = [...new Set(harvested.flat())];
       expect(pool.length).toBeGreaterThan(0);
-      // Callers in turn: the public, staff holding every role, and services.
+      // Callers in turn: the public, staff holding every role (of a demo hall and department, so that requests
+      // pass the hall checks into the rules), and services.
+      const place = await demoPlace(`127.0.0.1:${started[0]!.service.grpcPort}`);
       const tokens = [
         undefined,
         await key.signer().signStaff(aStaffMember({ roles: ROLES, regionCode: region })),
+        await key.signer().signStaff(aStaffMember({ roles: ROLES, regionCode: region, ...place })),
         await key.signer().signService('case'),
         await key.signer().signService('notify'),
       ];

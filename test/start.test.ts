@@ -66,6 +66,8 @@ describe('the embedded start (pnpm start)', () => {
       GOVHALL_NATS_PORT: String(await freePort()),
       CATALOGUE_GRPC_PORT: String(await freePort()),
       CATALOGUE_HTTP_PORT: String(await freePort()),
+      INTAKE_GRPC_PORT: String(await freePort()),
+      INTAKE_HTTP_PORT: String(await freePort()),
     };
   });
   afterAll(async () => {
@@ -148,6 +150,15 @@ describe('the embedded start (pnpm start)', () => {
     expect(answers[5]).toContain('"photoRef": "photos/700GLB02.jpg"');
     expect(answers[5]).not.toMatch(/mobile|\*\*\*\*/i);
     expect(answers[6]).toMatch(/"date": "2026-10-17"[\s\S]*"OPENING_SESSION_KIND_WEEKEND"/);
+    // Intake: the city's queue board; calling the next ticket at B01 gives the green-channel ticket to the handler
+    // it names; the district's Saturday window has WEEKEND appointment slots; a demo case by its number, masked.
+    expect(answers[7]).toMatch(/"prefix": "SC"[\s\S]*"waiting": \d+/);
+    expect(answers[8]).toContain('"ticketClass": "TICKET_CLASS_GREEN_CHANNEL"');
+    expect(answers[8]).toContain('"windowNumber": "B01"');
+    expect(answers[9]).toContain('"sessionKind": "WEEKEND"');
+    expect(answers[10]).toMatch(/"caseNumber": "370700\d{8}\d{5}"/);
+    expect(answers[10]).toMatch(/"phoneMasked": "1\d{2}\*{4}\d{4}"/);
+    expect(answers.slice(7).join('\n')).not.toMatch(/\b1[3-9]\d{9}\b|\b\d{17}[\dX]\b/);
     // Reflection for every service it lists, health included, every message of their methods, and a call
     // made through reflection alone.
     const grpcurl = (...args: string[]): string =>

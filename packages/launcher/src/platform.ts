@@ -1,5 +1,6 @@
 import {
   loadCatalogueConfig,
+  loadDemoCalendar,
   loadDemoFeeCatalogue,
   loadDemoItems,
   loadDemoOpeningHours,
@@ -7,7 +8,20 @@ import {
   startCatalogue,
   type RunningCatalogue,
 } from '@govhall/catalogue';
-import { createLogger, type EventBus, type TokenVerifier } from '@govhall/kit';
+import {
+  demoCatalogueOverGrpc,
+  generateKeyMaterial,
+  loadDemoApplications,
+  loadDemoQueue,
+  loadIntakeConfig,
+  startIntake,
+  type RunningIntake,
+} from '@govhall/intake';
+import { localDateOf } from '@govhall/calendar';
+import { intakeV1 } from '@govhall/contracts';
+import { createLogger, systemClock, type EventBus, type TokenVerifier } from '@govhall/kit';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** What the embedded start hands every service it starts. */
 export interface PlatformContext {
@@ -24,6 +38,10 @@ export interface PlatformContext {
   readonly logLevel: string;
   readonly grpcPort: number;
   readonly httpPort: number;
+  /** The folder of the embedded start's keys (`<data>/keys`), where a service keeps its own development keys. */
+  readonly keysDir: string;
+  /** gRPC addresses (`127.0.0.1:port`) of the services started before this one, by name. */
+  readonly peers: ReadonlyMap<string, string>;
 }
 
 /** One started service, as the launcher sees it. */
@@ -90,11 +108,13 @@ const catalogue: PlatformService = {
         const fees = await loadDemoFeeCatalogue(running.feeCatalogue, running.organisation);
         const items = await loadDemoItems(running.items, running.organisation, undefined, running.feeCatalogue);
         const hours = await loadDemoOpeningHours(running.openingHours, running.organisation);
+        const calendar = await loadDemoCalendar(running.calendar);
         return [
           `Weifang 370700: ${org.halls} halls, ${org.departments} departments, ${org.windows} windows, ${org.staff} staff`,
           `fee catalogue (收费目录): ${fees.entries} entries, ${fees.oneFee} in the one-fee bill (一费制), ${fees.cancelled} cancelled`,
           `${items.items} published items (事项) of ${items.departments} departments, ${items.delegated} delegated to the township, ${items.bundles} bundle(s)`,
           `opening hours (开放时间): ${hours.schedules} schedules in ${hours.halls} halls (Saturday, 五加二, leader on-site, extended)`,
+          `working calendar: chinese-days to 2026, and a provisional ${calendar.years.join(', ')} (statutory days only: replace it when the State Council publishes)`,
         ];
       },
       tryLines: async (grpc, staffToken) => {
@@ -136,9 +156,130 @@ const catalogue: PlatformService = {
   },
 };
 
+/** The embedded start's key for personal data at rest in intake (SM4 / SM3), made once beside the other keys. */
+function personalDataKeyFile(keysDir: string): string {
+  const file = join(keysDir, 'intake-personal-data.key');
+  if (!existsSync(file)) writeFileSync(file, `${generateKeyMaterial()}\n`, { mode: 0o600, flag: 'wx' });
+  return file;
+}
+
+/** The city's market-regulation clerk at window B01, the handler the demo's green-channel ticket names. */
+const DEMO_INTAKE_CLERK = '700SCJG01';
+
+async function intakeTryLines(
+  running: RunningIntake,
+  catalogueAddress: string,
+  grpc: string,
+  staffToken: string,
+): Promise<string[]> {
+  const catalogue = demoCatalogueOverGrpc(catalogueAddress);
+  try {
+    const halls = await catalogue.organisation.listHalls({ includeInactive: false });
+    const city = halls.find((h) => h.tier === 'city' && h.kind === 'main');
+    const district = halls.find((h) => h.tier === 'district' && h.kind === 'main');
+    if (!city || !district) return [];
+    const windows = await catalogue.organisation.listWindows({ includeInactive: false });
+    const b01 = windows.find((w) => w.hallId === city.id && w.number === 'B01');
+    const saturdayCategory = (await running.queue.listCategories({ hallId: district.id, includeInactive: false })).find(
+      (c) => c.prefix === 'FG',
+    );
+    const administrator = {
+      kind: 'staff' as const,
+      staffId: 'launcher',
+      roles: ['administrator'],
+      departmentId: null,
+      hallId: city.id,
+      regionCode: city.regionCode,
+    };
+    const accepted = (
+      await running.intake.listRegistrations(administrator, {
+        hallId: city.id,
+        departmentId: '',
+        status: intakeV1.RegistrationStatus.REGISTRATION_STATUS_ACCEPTED,
+        pageSize: 1,
+        pageToken: '',
+      })
+    ).registrations[0];
+    const today = localDateOf(new Date());
+    const token = `$(${staffToken} ${DEMO_INTAKE_CLERK})`;
+    const lines = [
+      `grpcurl -plaintext -H "authorization: Bearer ${token}" -d '{"hallId":"${city.id}"}' ${grpc} govhall.intake.v1.QueueService/GetQueueBoard`,
+    ];
+    if (b01) {
+      // The green-channel ticket goes first, and only to the handler it names.
+      lines.push(
+        `grpcurl -plaintext -H "authorization: Bearer ${token}" -d '{"requestId":"try-call-next-${today}","hallId":"${city.id}","windowId":"${b01.id}"}' ${grpc} govhall.intake.v1.QueueService/CallNext`,
+      );
+    }
+    if (saturdayCategory) {
+      lines.push(
+        `grpcurl -plaintext -d '{"hallId":"${district.id}","categoryId":"${saturdayCategory.id}","fromDate":"${today}","days":7}' ${grpc} govhall.intake.v1.AppointmentService/ListAppointmentSlots`,
+      );
+    }
+    if (accepted?.acceptance) {
+      lines.push(
+        `grpcurl -plaintext -H "authorization: Bearer ${token}" -d '{"caseNumber":"${accepted.acceptance.caseNumber}"}' ${grpc} govhall.intake.v1.IntakeService/GetRegistration`,
+      );
+    }
+    return lines;
+  } finally {
+    catalogue.close();
+  }
+}
+
+const intake: PlatformService = {
+  name: 'intake',
+  defaultPorts: { grpc: 50052, http: 9402 },
+  async start(context) {
+    const catalogueAddress = context.peers.get('catalogue');
+    if (!catalogueAddress) throw new Error('intake reads the catalogue: start the catalogue first');
+    const running: RunningIntake = await startIntake(
+      loadIntakeConfig({
+        REGION_CODE: context.regionCode,
+        DATABASE_URL: context.databaseUrl,
+        NATS_URL: context.natsUrl,
+        GRPC_PORT: String(context.grpcPort),
+        HTTP_PORT: String(context.httpPort),
+        LOG_LEVEL: context.logLevel,
+        DATABASE_POOL_MAX: '4',
+        AUTH_TRUSTED_KEYS_FILE: context.trustedKeysFile,
+        PERSONAL_DATA_KEY_FILE: personalDataKeyFile(context.keysDir),
+        CATALOGUE_ADDRESS: catalogueAddress,
+      }),
+      {
+        ...(context.bus ? { bus: context.bus } : {}),
+        verifier: context.verifier,
+        logger: createLogger({ service: 'intake', level: context.logLevel }),
+      },
+    );
+    return {
+      grpcPort: running.grpcPort,
+      httpPort: running.httpPort,
+      grpcServices: running.grpcServices,
+      loadDemo: async () => {
+        const catalogue = demoCatalogueOverGrpc(catalogueAddress);
+        try {
+          const queue = await loadDemoQueue(running, catalogue, systemClock);
+          const cases = await loadDemoApplications(running, catalogue);
+          const skipped =
+            cases.skipped > 0 ? `, ${cases.skipped} skipped (no calendar for the year a limit reaches)` : '';
+          return [
+            `queue (叫号): ${queue.categories} ticket categories, ${queue.tickets} tickets today, ${queue.slots} appointment slots, ${queue.appointments} appointment(s), ${queue.batchBookings} batch-room booking(s)`,
+            `applications (受理): ${cases.registrations} registered: ${cases.accepted} accepted, ${cases.acceptedWithMissing} 容缺, ${cases.supplementRequested} 补正, ${cases.refused} refused, ${cases.completedImmediately} 即办, ${cases.waiting} waiting${skipped}`,
+          ];
+        } finally {
+          catalogue.close();
+        }
+      },
+      tryLines: async (grpc, staffToken) => intakeTryLines(running, catalogueAddress, grpc, staffToken),
+      stop: () => running.stop(),
+    };
+  },
+};
+
 /**
  * Every service of the embedded start, in start order. Adding a service is one entry here: the launcher
  * starts it, loads its demo, prints its banner line and `try:` lines, and the random-input sweep
  * (`test/fuzz.test.ts`) covers all its methods.
  */
-export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue];
+export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue, intake];

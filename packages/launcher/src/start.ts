@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       .map((name) => `${name}=${process.env[name]}`);
     const staffToken = [...given, 'pnpm -s staff-token'].join(' ');
     const banner: BannerService[] = [];
+    const peers = new Map<string, string>();
     for (const service of PLATFORM_SERVICES) {
       const ports = servicePorts(env, service);
       const started = await service.start({
@@ -60,8 +61,11 @@ async function main(): Promise<void> {
         logLevel: env.LOG_LEVEL,
         grpcPort: ports.grpc,
         httpPort: ports.http,
+        keysDir: keys.dir,
+        peers,
       });
       stops.push(() => started.stop());
+      peers.set(service.name, `127.0.0.1:${started.grpcPort}`);
       const demo = await started.loadDemo();
       banner.push({
         name: service.name,

@@ -1,0 +1,238 @@
+import { WorkingCalendar, type YearSchedule } from '@govhall/calendar';
+import { catalogueCalendarV1, catalogueItemsV1, catalogueOpeningHoursV1, catalogueV1 } from '@govhall/contracts';
+import {
+  UnavailableError,
+  callUnary,
+  grpcClientOptions,
+  type RequestOf,
+  type ResponseOf,
+  type UnaryMethodName,
+} from '@govhall/kit';
+import * as grpc from '@grpc/grpc-js';
+import { LRUCache } from 'lru-cache';
+import type {
+  CatalogueItem,
+  CatalogueReader,
+  DepartmentView,
+  HallView,
+  OpenDay,
+  StaffView,
+  WindowKindName,
+  WindowView,
+} from '../../app/catalogue-port';
+
+/** Every read is a query, safe to retry on UNAVAILABLE. */
+const RETRYABLE = [
+  'govhall.catalogue.v1.OrganisationService',
+  'govhall.catalogue.v1.ItemService/GetItem',
+  'govhall.catalogue.v1.CalendarService/GetHallCalendar',
+  'govhall.catalogue.v1.OpeningHoursService/GetOpenTimes',
+];
+
+export interface GrpcCatalogueOptions {
+  /** `host:port` of the catalogue. */
+  readonly address: string;
+  /** Per call, retries included; default 3 s. */
+  readonly deadlineMs?: number;
+  /** How long directory entries and calendars are reused; default 30 s (a published item version never changes). */
+  readonly ttlMs?: number;
+}
+
+const enumName = (value: string, prefix: string): string => value.slice(prefix.length).toLowerCase();
+
+function isNotFound(error: unknown): boolean {
+  return (error as { code?: number }).code === grpc.status.NOT_FOUND;
+}
+
+/**
+ * The catalogue over gRPC, with a small cache: a published item version is immutable, so it is kept (LRU);
+ * halls, windows, staff and calendars are kept for `ttlMs`, which bounds how stale a window's departments or a
+ * newly loaded year can be. Not-found answers are not cached.
+ */
+export class GrpcCatalogue implements CatalogueReader {
+  private readonly organisation: catalogueV1.OrganisationServiceClient;
+  private readonly items: catalogueItemsV1.ItemServiceClient;
+  private readonly calendar: catalogueCalendarV1.CalendarServiceClient;
+  private readonly openingHours: catalogueOpeningHoursV1.OpeningHoursServiceClient;
+  private readonly deadlineMs: number;
+  private readonly directory: LRUCache<string, object>;
+  private readonly itemVersions = new LRUCache<string, CatalogueItem>({ max: 2_000 });
+
+  constructor(options: GrpcCatalogueOptions) {
+    const credentials = grpc.credentials.createInsecure();
+    const channel = grpcClientOptions({ retryableMethods: RETRYABLE });
+    this.organisation = new catalogueV1.OrganisationServiceClient(options.address, credentials, channel);
+    this.items = new catalogueItemsV1.ItemServiceClient(options.address, credentials, channel);
+    this.calendar = new catalogueCalendarV1.CalendarServiceClient(options.address, credentials, channel);
+    this.openingHours = new catalogueOpeningHoursV1.OpeningHoursServiceClient(options.address, credentials, channel);
+    this.deadlineMs = options.deadlineMs ?? 3_000;
+    this.directory = new LRUCache<string, object>({ max: 5_000, ttl: options.ttlMs ?? 30_000 });
+  }
+
+  close(): void {
+    for (const client of [this.organisation, this.items, this.calendar, this.openingHours]) client.close();
+  }
+
+  hall(hallId: string): Promise<HallView | undefined> {
+    return this.cached(`hall:${hallId}`, async () => {
+      const { hall } = await this.call(this.organisation, 'getHall', { id: hallId });
+      return hall && hallView(hall);
+    });
+  }
+
+  department(departmentId: string): Promise<DepartmentView | undefined> {
+    return this.cached(`department:${departmentId}`, async () => {
+      const { department: d } = await this.call(this.organisation, 'getDepartment', { id: departmentId });
+      return (
+        d && {
+          id: d.id,
+          hallId: d.hallId,
+          code: d.code,
+          name: d.name,
+          regionCode: d.regionCode,
+          consultationPhone: d.consultationPhone,
+          active: d.active,
+        }
+      );
+    });
+  }
+
+  window(windowId: string): Promise<WindowView | undefined> {
+    return this.cached(`window:${windowId}`, async () => {
+      const { window } = await this.call(this.organisation, 'getWindow', { id: windowId });
+      return window && windowView(window);
+    });
+  }
+
+  async windowsOf(hallId: string): Promise<readonly WindowView[]> {
+    return (
+      (await this.cached(`windows:${hallId}`, async () => {
+        const { windows } = await this.call(this.organisation, 'listWindows', {
+          hallId,
+          departmentId: '',
+          includeInactive: false,
+        });
+        return windows.map(windowView);
+      })) ?? []
+    );
+  }
+
+  staff(staffId: string): Promise<StaffView | undefined> {
+    return this.cached(`staff:${staffId}`, async () => {
+      const { staff: s } = await this.call(this.organisation, 'getStaff', { id: staffId });
+      return (
+        s && {
+          id: s.id,
+          hallId: s.hallId,
+          departmentId: s.departmentId,
+          name: s.name,
+          windowId: s.windowId,
+          active: s.active,
+        }
+      );
+    });
+  }
+
+  async item(itemId: string, version: number): Promise<CatalogueItem | undefined> {
+    const key = `${itemId}@${version}`;
+    const known = version > 0 ? this.itemVersions.get(key) : undefined;
+    if (known) return known;
+    try {
+      const { item } = await this.call(this.items, 'getItem', { itemId, implementationCode: '', version });
+      if (!item || item.status === catalogueItemsV1.ItemStatus.ITEM_STATUS_DRAFT) return undefined;
+      // Frozen is a state of the item, not of the version: only versions are kept.
+      if (version > 0 && !item.frozen) this.itemVersions.set(key, item);
+      return item;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async workingCalendar(hallId: string, fromYear: number, years = 2): Promise<WorkingCalendar> {
+    const wanted = Array.from({ length: years }, (_, i) => fromYear + i);
+    const answer = await this.cached<catalogueCalendarV1.GetHallCalendarResponse>(
+      `calendar:${hallId}:${wanted.join(',')}`,
+      () => this.call(this.calendar, 'getHallCalendar', { hallId, years: wanted }),
+    );
+    if (!answer) throw new UnavailableError(`the catalogue has no calendar for hall ${hallId}`);
+    const schedules: YearSchedule[] = answer.years.flatMap((y) =>
+      y.schedule
+        ? [
+            {
+              regionCode: y.schedule.regionCode,
+              year: y.schedule.year,
+              holidays: y.schedule.holidays,
+              makeUpWorkdays: y.schedule.makeUpWorkdays,
+              version: y.schedule.dataVersion,
+            },
+          ]
+        : [],
+    );
+    return new WorkingCalendar({
+      regionCode: answer.regionCode,
+      workingHours: { periods: answer.workingHours?.periods ?? [] },
+      schedules,
+    });
+  }
+
+  async openTimes(hallId: string, windowId: string, fromDate: string, days: number): Promise<readonly OpenDay[]> {
+    const answer = await this.cached(`open:${hallId}:${windowId}:${fromDate}:${days}`, () =>
+      this.call(this.openingHours, 'getOpenTimes', { hallId, windowId, fromDate, days }),
+    );
+    return answer?.days ?? [];
+  }
+
+  private async cached<T extends object>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const known = this.directory.get(key) as T | undefined;
+    if (known) return known;
+    try {
+      const value = await load();
+      if (value) this.directory.set(key, value);
+      return value;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async call<C extends grpc.Client, K extends UnaryMethodName<C>>(
+    client: C,
+    method: K,
+    request: RequestOf<C[K]>,
+  ): Promise<ResponseOf<C[K]>> {
+    try {
+      return await callUnary(client, method, request, { deadlineMs: this.deadlineMs });
+    } catch (error) {
+      const code = (error as { code?: number }).code;
+      if (code === grpc.status.UNAVAILABLE || code === grpc.status.DEADLINE_EXCEEDED) {
+        throw new UnavailableError('the catalogue is not answering; try again', { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function hallView(h: catalogueV1.Hall): HallView {
+  return {
+    id: h.id,
+    name: h.name,
+    tier: enumName(h.tier, 'HALL_TIER_'),
+    regionCode: h.regionCode,
+    complaintPhone: h.complaintPhone,
+    complaintUrl: h.complaintUrl,
+    active: h.active,
+  };
+}
+
+function windowView(w: catalogueV1.Window): WindowView {
+  return {
+    id: w.id,
+    hallId: w.hallId,
+    number: w.number,
+    name: w.name,
+    kind: enumName(w.kind, 'WINDOW_KIND_') as WindowKindName,
+    departmentIds: w.departmentIds,
+    active: w.active,
+  };
+}

@@ -1,0 +1,268 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  loadCatalogueConfig,
+  loadDemoFeeCatalogue,
+  loadDemoItems,
+  loadDemoOpeningHours,
+  loadDemoOrganisation,
+  startCatalogue,
+  type RunningCatalogue,
+} from '@govhall/catalogue';
+import { ScheduleMissingError, defaultNationalSchedule, localDateOf } from '@govhall/calendar';
+import { IntakeEvents, contractRegistry } from '@govhall/contracts';
+import {
+  FakeClock,
+  bearerInterceptor,
+  createDatabase,
+  eventDecoder,
+  type Clock,
+  type Database,
+  type EventEnvelope,
+  type EventOf,
+} from '@govhall/kit';
+import { createTestKey } from '@govhall/kit/testing';
+import type * as grpc from '@grpc/grpc-js';
+import {
+  createTestDatabase,
+  freePort,
+  readStream,
+  sharedNatsUrl,
+  uniqueRegionCode,
+  waitFor,
+  type TestDatabase,
+} from '@govhall/testing';
+import type { IntakeTables } from '../src/adapters/store/tables';
+import { loadIntakeConfig } from '../src/config';
+import { startIntake, type RunningIntake } from '../src/main';
+
+/** A Monday of 2026 in working hours (the calendar data holds 2026): the default time of intake tests. */
+export const TEST_NOW = '2026-10-12T09:30:00+08:00';
+
+export interface IntakeUnderTest {
+  readonly region: string;
+  readonly catalogue: RunningCatalogue;
+  readonly running: RunningIntake;
+  /** `127.0.0.1:<intake grpc port>` */
+  readonly address: string;
+  readonly catalogueAddress: string;
+  /** The clock intake runs on (a FakeClock at TEST_NOW unless the test gave its own). */
+  readonly clock: Clock;
+  /** Intake's own database, for assertions made straight in SQL. */
+  readonly database: Database<IntakeTables>;
+  /** The environment intake was started with (a second process gets the same, with its own ports). */
+  readonly env: Record<string, string>;
+  /** Client options calling as a demo staff member (by employee number, e.g. 700SCJG01). */
+  as(employeeNo: string): Promise<grpc.ChannelOptions & { interceptors: grpc.Interceptor[] }>;
+  /** A token of a demo staff member. */
+  tokenOf(employeeNo: string): Promise<string>;
+  /** Ids of the demo directory: halls by tier, departments by `<hall tier>/<code>`, windows by number. */
+  demo(): Promise<DemoIds>;
+  stop(): Promise<void>;
+}
+
+export interface DemoIds {
+  readonly halls: Readonly<Record<string, string>>;
+  readonly departments: Readonly<Record<string, string>>;
+  /** `<hall tier>/<window number>` → id. */
+  readonly windows: Readonly<Record<string, string>>;
+  /** Implementation code → item id. */
+  readonly items: Readonly<Record<string, string>>;
+  /** Employee number → staff id. */
+  readonly staff: Readonly<Record<string, string>>;
+}
+
+/**
+ * The catalogue with the whole demo directory and catalogue (Weifang 370700's halls, departments, windows, staff
+ * and published items, in a region of the test's own) and intake wired as main.ts wires it, on one fresh
+ * database, the shared nats-server, free ports.
+ */
+export async function startIntakeForTest(options: { clock?: Clock } = {}): Promise<IntakeUnderTest> {
+  const region = uniqueRegionCode();
+  const testDatabase: TestDatabase = await createTestDatabase();
+  const keysDir = mkdtempSync(join(tmpdir(), 'govhall-intake-keys-'));
+  const key = createTestKey();
+  const trustedKeysFile = join(keysDir, 'trusted-keys.json');
+  writeFileSync(trustedKeysFile, JSON.stringify({ keys: [key.entry] }));
+  const personalDataKeyFile = join(keysDir, 'personal-data.key');
+  writeFileSync(personalDataKeyFile, randomBytes(32).toString('hex'));
+  const signer = key.signer();
+  const clock = options.clock ?? new FakeClock(TEST_NOW);
+
+  const catalogue = await startCatalogue(
+    loadCatalogueConfig({
+      REGION_CODE: region,
+      DATABASE_URL: testDatabase.url,
+      NATS_URL: sharedNatsUrl(),
+      GRPC_PORT: '0',
+      HTTP_PORT: '0',
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      OUTBOX_POLL_MS: '50',
+      AUTH_TRUSTED_KEYS_FILE: trustedKeysFile,
+    }),
+  );
+  await loadDemoOrganisation(catalogue.organisation);
+  await loadDemoFeeCatalogue(catalogue.feeCatalogue, catalogue.organisation);
+  await loadDemoItems(catalogue.items, catalogue.organisation, undefined, catalogue.feeCatalogue);
+  await loadDemoOpeningHours(catalogue.openingHours, catalogue.organisation);
+  if (!(clock instanceof FakeClock)) await loadTestYears(catalogue, clock.now());
+  const catalogueAddress = `127.0.0.1:${catalogue.grpcPort}`;
+
+  const env: Record<string, string> = {
+    REGION_CODE: region,
+    DATABASE_URL: testDatabase.url,
+    NATS_URL: sharedNatsUrl(),
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    OUTBOX_POLL_MS: '50',
+    AUTH_TRUSTED_KEYS_FILE: trustedKeysFile,
+    PERSONAL_DATA_KEY_FILE: personalDataKeyFile,
+    CATALOGUE_ADDRESS: catalogueAddress,
+  };
+  const running = await startIntake(loadIntakeConfig({ ...env, GRPC_PORT: '0', HTTP_PORT: '0' }), { clock });
+  const database = createDatabase<IntakeTables>({ url: testDatabase.url, schema: 'intake', poolMax: 2 });
+
+  let demoIds: DemoIds | undefined;
+  const demo = async (): Promise<DemoIds> => {
+    if (demoIds) return demoIds;
+    const org = catalogue.organisation;
+    const halls = await org.listHalls({ includeInactive: false });
+    const hallTier = new Map(halls.map((h) => [h.id, h.kind === 'main' ? h.tier : `${h.tier}-${h.kind}`]));
+    const departments = await org.listDepartments({ includeInactive: false });
+    const windows = await org.listWindows({ includeInactive: false });
+    const staff = await org.listStaff({ includeInactive: false });
+    const items = await catalogue.items.listItems({ status: 'published' }, { size: 500, token: '' });
+    demoIds = {
+      halls: Object.fromEntries(halls.map((h) => [hallTier.get(h.id)!, h.id])),
+      departments: Object.fromEntries(departments.map((d) => [`${hallTier.get(d.hallId)}/${d.code}`, d.id])),
+      windows: Object.fromEntries(windows.map((w) => [`${hallTier.get(w.hallId)}/${w.number}`, w.id])),
+      items: Object.fromEntries(items.items.map((i) => [i.content.implementationCode, i.itemId])),
+      staff: Object.fromEntries(staff.map((s) => [s.employeeNo, s.id])),
+    };
+    return demoIds;
+  };
+  const tokenOf = async (employeeNo: string): Promise<string> => {
+    const staff = (await catalogue.organisation.listStaff({ includeInactive: false })).find(
+      (s) => s.employeeNo === employeeNo,
+    );
+    if (!staff) throw new Error(`no demo staff member ${employeeNo}`);
+    return signer.signStaff({
+      staffId: staff.id,
+      roles: [...staff.roles],
+      departmentId: staff.departmentId || null,
+      hallId: staff.hallId,
+      regionCode: region,
+    });
+  };
+  return {
+    region,
+    catalogue,
+    running,
+    address: `127.0.0.1:${running.grpcPort}`,
+    catalogueAddress,
+    clock,
+    database,
+    env,
+    as: async (employeeNo) => ({ interceptors: [bearerInterceptor(await tokenOf(employeeNo))] }),
+    tokenOf,
+    demo,
+    stop: async () => {
+      await database.close();
+      await running.stop();
+      await catalogue.stop();
+      await testDatabase.drop();
+    },
+  };
+}
+
+/**
+ * On the system clock (tests with a second process, which cannot share a FakeClock): this year and the next, when
+ * the chinese-days data does not carry them, get a national test schedule (New Year, weekends), so that a deadline
+ * computed today never meets a missing year whatever the date the suite runs on.
+ */
+async function loadTestYears(catalogue: RunningCatalogue, now: Date): Promise<void> {
+  const year = Number(localDateOf(now).slice(0, 4));
+  for (const y of [year, year + 1]) {
+    try {
+      defaultNationalSchedule(y);
+    } catch (error) {
+      if (!(error instanceof ScheduleMissingError)) throw error;
+      await catalogue.calendar.loadYearSchedule(
+        { requestId: `test-year-000000-${y}` },
+        {
+          regionCode: '000000',
+          year: y,
+          holidays: [{ date: `${y}-01-01`, name: '元旦' }],
+          makeUpWorkdays: [],
+          note: 'intake tests: New Year and weekends only',
+        },
+      );
+    }
+  }
+}
+
+export interface IntakeProcess {
+  readonly child: ChildProcess;
+  readonly address: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A second intake as its own process (`node --import tsx src/main.ts`), on the same database, bus and catalogue
+ * as `under`: real-mode replicas for concurrency tests. It runs on the system clock.
+ */
+export async function startIntakeProcess(under: IntakeUnderTest): Promise<IntakeProcess> {
+  const grpcPort = await freePort();
+  const httpPort = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'main.ts')], {
+    env: { ...process.env, ...under.env, GRPC_PORT: String(grpcPort), HTTP_PORT: String(httpPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`intake exited: ${output}`);
+      return (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200;
+    },
+    { timeoutMs: 30_000, what: 'intake process ready' },
+  ).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw new Error(`${String(error)}\n--- output ---\n${output}`);
+  });
+  return {
+    child,
+    address: `127.0.0.1:${grpcPort}`,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export type IntakeEvent = EventOf<typeof IntakeEvents>;
+const decode = eventDecoder(IntakeEvents, contractRegistry());
+
+/** Every event on a region's intake stream, decoded through the contracts as a consumer would. */
+export async function intakeEventsOn(region: string): Promise<IntakeEvent[]> {
+  const stored = await readStream(sharedNatsUrl(), `INTAKE_${region}`);
+  return stored.map((message) => {
+    const event = decode(message.json as EventEnvelope);
+    if (!event) throw new Error(`event of an unknown type on the stream: ${JSON.stringify(message.json)}`);
+    return event;
+  });
+}
+
+/** The events of one type, with their payloads typed. */
+export async function intakeEventsOf<T extends IntakeEvent['type']>(
+  region: string,
+  type: T,
+): Promise<Extract<IntakeEvent, { type: T }>[]> {
+  return (await intakeEventsOn(region)).filter((e): e is Extract<IntakeEvent, { type: T }> => e.type === type);
+}
