@@ -8,7 +8,6 @@ import {
   type FieldViolation,
   type IdGenerator,
 } from '@govhall/kit';
-import type { PgQueueStore } from '../adapters/store/pg-queue-store';
 import {
   APPOINTMENT_CODE_PATTERN,
   DEFAULT_BATCH_THRESHOLD,
@@ -28,6 +27,7 @@ import { maskPhone, normalisePhone, normaliseIdNumber } from '../domain/identity
 import type { PersonalDataCipher } from '../domain/personal-data';
 import { addDays, minutesOfDay, serviceDateOf } from '../domain/queue';
 import type { CatalogueReader } from './catalogue-port';
+import type { QueueStore } from './queue-ports';
 import { requireHallAdministrator, requireHallCaller, type QueueMeta, type QueueService } from './queue-service';
 import { messageResult } from './results';
 
@@ -42,7 +42,7 @@ const NEXT_OPEN_DAY_HORIZON = 14;
 /** Appointments (预约) and the batch service room (批量办证服务室). */
 export class AppointmentService {
   constructor(
-    private readonly store: PgQueueStore,
+    private readonly store: QueueStore,
     private readonly catalogue: CatalogueReader,
     private readonly queue: QueueService,
     private readonly cipher: PersonalDataCipher,

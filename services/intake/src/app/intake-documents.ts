@@ -10,10 +10,10 @@ import {
   type HallDocumentTemplateInput,
 } from '@govhall/documents';
 import { PermissionDeniedError, PreconditionFailedError, ValidationError, type Actor, type Clock } from '@govhall/kit';
-import type { PgRegistrationStore, StoredRegistration } from '../adapters/store/pg-registration-store';
 import { verifyQueryPassword } from '../domain/query-password';
 import type { CatalogueReader } from './catalogue-port';
 import { staffOf, type CommandMeta, type IntakeService } from './intake-service';
+import type { RegistrationStore, StoredRegistration } from './registration-ports';
 import { messageResult } from './results';
 
 const S = pb.RegistrationStatus;
@@ -41,7 +41,7 @@ const limitText = (l: { amount: number; unit: string } | undefined) =>
 export class IntakeDocuments {
   constructor(
     private readonly o: {
-      store: PgRegistrationStore;
+      store: RegistrationStore;
       catalogue: CatalogueReader;
       service: IntakeService;
       clock: Clock;

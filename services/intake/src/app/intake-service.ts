@@ -14,7 +14,6 @@ import {
   type Logger,
   type StaffActor,
 } from '@govhall/kit';
-import type { PgRegistrationStore, RegistrationTx, StoredRegistration } from '../adapters/store/pg-registration-store';
 import {
   assertCanDecide,
   decidingRefusal,
@@ -53,6 +52,7 @@ import {
   validateSubmittedMaterials,
 } from '../domain/registration';
 import type { CatalogueReader } from './catalogue-port';
+import type { RegistrationStore, RegistrationTx, StoredRegistration } from './registration-ports';
 import { messageResult } from './results';
 
 /** The year of an instant in China Standard Time (the calendar's years), not the machine's time zone. */
@@ -63,7 +63,7 @@ export interface CommandMeta {
 }
 
 export interface IntakeServiceOptions {
-  readonly store: PgRegistrationStore;
+  readonly store: RegistrationStore;
   readonly catalogue: CatalogueReader;
   readonly cipher: PersonalDataCipher;
   readonly clock: Clock;

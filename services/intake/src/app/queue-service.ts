@@ -12,7 +12,6 @@ import {
   type StaffActor,
 } from '@govhall/kit';
 import { Histogram, type Registry } from 'prom-client';
-import type { PgQueueStore, QueueTx } from '../adapters/store/pg-queue-store';
 import { maskPhone, normalisePhone } from '../domain/identity';
 import { formatTicketNumber } from '../domain/numbering';
 import type { PersonalDataCipher } from '../domain/personal-data';
@@ -26,6 +25,7 @@ import {
   withCategoryDefaults,
 } from '../domain/queue';
 import type { CatalogueReader, WindowView } from './catalogue-port';
+import type { QueueStore, QueueTx } from './queue-ports';
 import { messageResult } from './results';
 
 export interface QueueMeta {
@@ -79,7 +79,7 @@ const TicketResponse = messageResult(pb.StartServingResponse);
 /** The queue (排队叫号) of each hall. */
 export class QueueService {
   constructor(
-    private readonly store: PgQueueStore,
+    private readonly store: QueueStore,
     private readonly catalogue: CatalogueReader,
     private readonly cipher: PersonalDataCipher,
     private readonly clock: Clock,

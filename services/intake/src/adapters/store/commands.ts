@@ -7,19 +7,13 @@ import {
   type CommittedEventSink,
   type EventContract,
   type IdGenerator,
-  type PayloadOf,
 } from '@govhall/kit';
 import type { Kysely, Transaction } from 'kysely';
+import type { Emit } from '../../app/events';
 import type { IntakeTables } from './tables';
 
-type Contracts = typeof IntakeEvents;
-
-/**
- * Raises one of intake's events with the command's commit (outbox): by its contract's name, with the contract's
- * message as payload (intake's use cases work on the contract messages; see docs/adr/0017). `caseId` goes into
- * the envelope for events of a case.
- */
-export type Emit = <K extends keyof Contracts>(name: K, payload: PayloadOf<Contracts[K]>, caseId?: string) => void;
+// The use cases' port (src/app/events.ts); re-exported for the adapters that build it.
+export type { Emit };
 
 /** What intake's stores share to run commands: the kit's runner and the event factory. */
 export interface IntakeCommands {

@@ -2,7 +2,9 @@ import { intakeAppointmentsV1 as ap, intakeQueueV1 as pb } from '@govhall/contra
 import { isUniqueViolation, type CommandKey } from '@govhall/kit';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { CLASS_RANK, classOfRank, ticketStatusOf, type TicketStatusName } from '../../domain/queue';
-import { runCommand, type Emit, type IntakeCommands } from './commands';
+import type { Emit } from '../../app/events';
+import type { BatchPolicy, CallNextQuery, CategoryWaiting, QueueStore, QueueTx } from '../../app/queue-ports';
+import { runCommand, type IntakeCommands } from './commands';
 import type { AppointmentRow, AppointmentSlotRow, BatchBookingRow, TicketCategoryRow, TicketRow } from './queue-tables';
 import type { IntakeTables } from './tables';
 
@@ -161,17 +163,8 @@ export function batchOut(row: Selectable<BatchBookingRow>): ap.BatchBooking {
   };
 }
 
-export interface CallNextQuery {
-  readonly hallId: string;
-  readonly windowId: string;
-  readonly windowNumber: string;
-  readonly staffId: string;
-  readonly serviceDate: string;
-  readonly now: Date;
-}
-
 /** One command's view of the queue tables: every statement on the command's transaction. */
-export class QueueTx {
+class PgQueueTx implements QueueTx {
   constructor(
     readonly trx: Transaction<IntakeTables>,
     readonly emit: Emit,
@@ -488,7 +481,7 @@ export class QueueTx {
 
   // Batch service.
 
-  async policy(hallId: string): Promise<{ threshold: number; version: number } | undefined> {
+  async policy(hallId: string): Promise<BatchPolicy | undefined> {
     return this.trx
       .selectFrom('batch_policies')
       .select(['threshold', 'version'])
@@ -570,7 +563,7 @@ export class QueueTx {
 }
 
 /** The queue's store: commands over `QueueTx`, and plain reads. */
-export class PgQueueStore {
+export class PgQueueStore implements QueueStore {
   constructor(private readonly commands: IntakeCommands) {}
 
   get db(): Kysely<IntakeTables> {
@@ -578,7 +571,7 @@ export class PgQueueStore {
   }
 
   command<T>(key: CommandKey<T>, work: (tx: QueueTx) => Promise<T>): Promise<T> {
-    return runCommand(this.commands, key, (trx, emit) => new QueueTx(trx, emit), work);
+    return runCommand(this.commands, key, (trx, emit) => new PgQueueTx(trx, emit), work);
   }
 
   async categories(hallId: string, includeInactive: boolean): Promise<pb.TicketCategory[]> {
@@ -598,10 +591,7 @@ export class PgQueueStore {
   }
 
   /** Per category: waiting count and the earliest taken time of a waiting ticket, today. */
-  async waitingByCategory(
-    hallId: string,
-    serviceDate: string,
-  ): Promise<Array<{ categoryId: string; waiting: number; oldest: Date | null }>> {
+  async waitingByCategory(hallId: string, serviceDate: string): Promise<Array<CategoryWaiting>> {
     const rows = await this.db
       .selectFrom('tickets')
       .select((eb) => ['category_id', eb.fn.countAll<string>().as('n'), eb.fn.min('taken_at').as('oldest')])
@@ -648,7 +638,7 @@ export class PgQueueStore {
     return row ? appointmentOut(row) : undefined;
   }
 
-  async policy(hallId: string): Promise<{ threshold: number; version: number } | undefined> {
+  async policy(hallId: string): Promise<BatchPolicy | undefined> {
     return this.db
       .selectFrom('batch_policies')
       .select(['threshold', 'version'])

@@ -1,33 +1,18 @@
 import { catalogueItemsV1 as items, intakeV1 as pb } from '@govhall/contracts';
 import type { CommandKey } from '@govhall/kit';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { runCommand, type Emit, type IntakeCommands } from './commands';
+import type { Emit } from '../../app/events';
+import type {
+  CertificateRow,
+  RegistrationFilter,
+  RegistrationReads,
+  RegistrationStore,
+  RegistrationTx,
+  StoredRegistration,
+  VerifiedRow,
+} from '../../app/registration-ports';
+import { runCommand, type IntakeCommands } from './commands';
 import type { IntakeTables } from './tables';
-
-/** A registration as stored: the answered message, the pinned item and the columns decisions need. */
-export interface StoredRegistration {
-  readonly registration: pb.Registration;
-  readonly item: items.Item;
-  readonly applicantId: string;
-  readonly queryPasswordHash: string | null;
-}
-
-export interface CertificateRow {
-  readonly certificateId: string;
-  readonly applicantId: string;
-  readonly name: string;
-  readonly number: string;
-  readonly issuer: string;
-  readonly caseNumber: string;
-  readonly issuedAt: Date;
-  readonly validUntil: string;
-}
-export interface VerifiedRow {
-  readonly materialName: string;
-  readonly caseNumber: string;
-  readonly issuer: string;
-  readonly verifiedAt: Date;
-}
 
 const json = (value: unknown) => JSON.stringify(value);
 const reg = (row: { doc: unknown; item: unknown; applicant_id: string; query_password_hash: string | null }) => ({
@@ -38,7 +23,7 @@ const reg = (row: { doc: unknown; item: unknown; applicant_id: string; query_pas
 });
 
 /** Reads shared by the transaction and the plain store. */
-class Reads {
+class Reads implements RegistrationReads {
   constructor(protected readonly db: Kysely<IntakeTables> | Transaction<IntakeTables>) {}
 
   async registration(id: string, lock = false): Promise<StoredRegistration | undefined> {
@@ -99,7 +84,7 @@ class Reads {
 }
 
 /** What a registration command's work may do, inside its transaction. */
-export class RegistrationTx extends Reads {
+class PgRegistrationTx extends Reads implements RegistrationTx {
   constructor(
     private readonly trx: Transaction<IntakeTables>,
     readonly emit: Emit,
@@ -216,7 +201,7 @@ export class RegistrationTx extends Reads {
       .execute();
   }
 
-  async recordVerified(applicantId: string, name: string, caseNumber: string, issuer: string, at: Date) {
+  async recordVerified(applicantId: string, name: string, caseNumber: string, issuer: string, at: Date): Promise<void> {
     await this.trx
       .insertInto('verified_materials')
       .values({ applicant_id: applicantId, material_name: name, case_number: caseNumber, issuer, verified_at: at })
@@ -240,13 +225,13 @@ export class RegistrationTx extends Reads {
 }
 
 /** The registrations' store over PostgreSQL: commands through the kit's runner, reads on the pool. */
-export class PgRegistrationStore extends Reads {
+export class PgRegistrationStore extends Reads implements RegistrationStore {
   constructor(private readonly commands: IntakeCommands) {
     super(commands.db);
   }
 
   command<T>(key: CommandKey<T>, work: (tx: RegistrationTx) => Promise<T>): Promise<T> {
-    return runCommand(this.commands, key, (trx, emit) => new RegistrationTx(trx, emit), work);
+    return runCommand(this.commands, key, (trx, emit) => new PgRegistrationTx(trx, emit), work);
   }
 
   async byNumber(column: 'number' | 'case_number', value: string): Promise<StoredRegistration | undefined> {
@@ -254,13 +239,7 @@ export class PgRegistrationStore extends Reads {
     return row ? reg(row) : undefined;
   }
 
-  async list(filter: {
-    hallId: string;
-    departmentId: string;
-    status: string;
-    offset: number;
-    limit: number;
-  }): Promise<pb.Registration[]> {
+  async list(filter: RegistrationFilter): Promise<pb.Registration[]> {
     let query = this.db.selectFrom('registrations').select('doc').where('hall_id', '=', filter.hallId);
     if (filter.departmentId) query = query.where('department_id', '=', filter.departmentId);
     if (filter.status) query = query.where('status', '=', filter.status);
