@@ -163,18 +163,23 @@ describe('the embedded start (pnpm start)', () => {
     // made through reflection alone.
     const grpcurl = (...args: string[]): string =>
       execFileSync(join(grpcurlFolder(), 'grpcurl'), ['-plaintext', ...args], { encoding: 'utf8' });
-    const address = `127.0.0.1:${env['CATALOGUE_GRPC_PORT']}`;
-    const services = grpcurl(address, 'list').trim().split('\n');
-    expect(services).toEqual(expect.arrayContaining(['grpc.health.v1.Health', 'govhall.catalogue.v1.ItemService']));
-    const messages = new Set<string>();
-    for (const service of services) {
-      const described = grpcurl(address, 'describe', service);
-      expect(described).toContain(`${service} is a service`);
-      for (const [, type] of described.matchAll(/\(\s*(?:stream\s+)?\.([\w.]+)\s*\)/g)) messages.add(type!);
+    for (const [port, service] of [
+      ['CATALOGUE_GRPC_PORT', 'govhall.catalogue.v1.ItemService'],
+      ['INTAKE_GRPC_PORT', 'govhall.intake.v1.IntakeService'],
+    ] as const) {
+      const address = `127.0.0.1:${env[port]}`;
+      const services = grpcurl(address, 'list').trim().split('\n');
+      expect(services).toEqual(expect.arrayContaining(['grpc.health.v1.Health', service]));
+      const messages = new Set<string>();
+      for (const name of services) {
+        const described = grpcurl(address, 'describe', name);
+        expect(described).toContain(`${name} is a service`);
+        for (const [, type] of described.matchAll(/\(\s*(?:stream\s+)?\.([\w.]+)\s*\)/g)) messages.add(type!);
+      }
+      expect(messages.size).toBeGreaterThan(40);
+      for (const type of messages) expect(grpcurl(address, 'describe', type)).toContain(`${type} is a message`);
+      expect(grpcurl('-d', '{}', address, 'grpc.health.v1.Health/Check')).toContain('"SERVING"');
     }
-    expect(messages.size).toBeGreaterThan(40);
-    for (const type of messages) expect(grpcurl(address, 'describe', type)).toContain(`${type} is a message`);
-    expect(grpcurl('-d', '{}', address, 'grpc.health.v1.Health/Check')).toContain('"SERVING"');
     platform.child.kill('SIGINT');
     expect(await platform.exit).toBe(0);
     expect(platform.output()).toContain('govhall stopped');

@@ -23,6 +23,7 @@ import {
   type Database,
   type EventEnvelope,
   type EventOf,
+  type Logger,
 } from '@govhall/kit';
 import { createTestKey } from '@govhall/kit/testing';
 import type * as grpc from '@grpc/grpc-js';
@@ -80,7 +81,7 @@ export interface DemoIds {
  * and published items, in a region of the test's own) and intake wired as main.ts wires it, on one fresh
  * database, the shared nats-server, free ports.
  */
-export async function startIntakeForTest(options: { clock?: Clock } = {}): Promise<IntakeUnderTest> {
+export async function startIntakeForTest(options: { clock?: Clock; logger?: Logger } = {}): Promise<IntakeUnderTest> {
   const region = uniqueRegionCode();
   const testDatabase: TestDatabase = await createTestDatabase();
   const keysDir = mkdtempSync(join(tmpdir(), 'govhall-intake-keys-'));
@@ -121,7 +122,10 @@ export async function startIntakeForTest(options: { clock?: Clock } = {}): Promi
     PERSONAL_DATA_KEY_FILE: personalDataKeyFile,
     CATALOGUE_ADDRESS: catalogueAddress,
   };
-  const running = await startIntake(loadIntakeConfig({ ...env, GRPC_PORT: '0', HTTP_PORT: '0' }), { clock });
+  const running = await startIntake(loadIntakeConfig({ ...env, GRPC_PORT: '0', HTTP_PORT: '0' }), {
+    clock,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const database = createDatabase<IntakeTables>({ url: testDatabase.url, schema: 'intake', poolMax: 2 });
 
   let demoIds: DemoIds | undefined;
