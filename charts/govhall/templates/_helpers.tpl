@@ -223,6 +223,22 @@ Argument: dict root, name, out.
     secretKeyRef:
       name: {{ include "govhall.databaseSecretName" $root }}
       key: {{ default (printf "%s-database-url" $s.name) $s.databaseSecretKey }}
+{{- range $peer := $s.calls | default list }}
+{{- if not (hasKey $root.Values.services $peer) }}
+{{- fail (printf "services.%s.calls names %q, which is not a service of the chart" $s.name $peer) }}
+{{- end }}
+{{- $target := dict }}
+{{- include "govhall.service" (dict "root" $root "name" $peer "out" $target) }}
+{{- if and $s.enabled (not $target.enabled) }}
+{{- fail (printf "services.%s calls %s, which this release does not run (services.%s.enabled)" $s.name $peer $peer) }}
+{{- end }}
+- name: {{ printf "%s_ADDRESS" (upper (replace "-" "_" $peer)) }}
+  value: {{ printf "%s:%d" $target.fullname (int $target.grpcPort) | quote }}
+{{- end }}
+{{- range $variable, $key := $s.authFiles | default dict }}
+- name: {{ $variable }}
+  value: {{ printf "%s/%s" (include "govhall.authDir" $root) $key | quote }}
+{{- end }}
 {{- $reserved := include "govhall.reservedEnv" $root | fromJsonArray }}
 {{- range $key := keys $s.env | sortAlpha }}
 {{- if not (has $key $reserved) }}
@@ -312,4 +328,8 @@ re-read on use: the TLS files on each NATS reconnect). Argument: dict root, s.
         path: trusted-keys.json
       - key: {{ printf "%s-signing-key.pem" $s.name }}
         path: {{ printf "%s-signing-key.pem" $s.name }}
+      {{- range $key := values ($s.authFiles | default dict) | sortAlpha }}
+      - key: {{ $key }}
+        path: {{ $key }}
+      {{- end }}
 {{- end -}}
