@@ -1,4 +1,5 @@
-import { intakeV1 as pb } from '@govhall/contracts';
+import { catalogueItemsV1, intakeV1 as pb } from '@govhall/contracts';
+import { anItem } from '../../catalogue/test/item-builders';
 import { callUnary } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
@@ -290,5 +291,59 @@ describe('IntakeService registration and decisions', () => {
     await expect(list({ hallId: demo.halls['district'] })).rejects.toMatchObject({
       code: grpc.status.PERMISSION_DENIED,
     });
+  });
+  it('refuses an item that is only a draft, and one the catalogue froze, by item_id', async () => {
+    const catalogueAdmin = await under.as('700GLB07');
+    const itemClient = new catalogueItemsV1.ItemServiceClient(
+      under.catalogueAddress,
+      grpc.credentials.createInsecure(),
+      catalogueAdmin,
+    );
+    try {
+      const draft = (
+        await callUnary(itemClient, 'createItem', {
+          requestId: rid('draft'),
+          item: anItem(demo.departments['city/SCJG']!),
+        })
+      ).item!;
+      await expect(
+        register(foodBusiness({ itemId: draft.id, situationCodes: [], materials: [] })),
+      ).rejects.toMatchObject({
+        code: grpc.status.INVALID_ARGUMENT,
+        details: detailsWith('item_id'),
+      });
+
+      const before = await count();
+      const published = (
+        await callUnary(itemClient, 'getItem', {
+          itemId: demo.items['11370700SCJG000105003000']!,
+          implementationCode: '',
+          version: 0,
+        })
+      ).item!;
+      await callUnary(itemClient, 'freezeItem', {
+        requestId: rid('freeze'),
+        itemId: published.id,
+        version: published.version,
+        cleanup: { round: '2026年政务服务事项清理', basis: '潍政办字〔2026〕12号', note: '' },
+      });
+      try {
+        await expect(register(foodBusiness())).rejects.toMatchObject({
+          code: grpc.status.INVALID_ARGUMENT,
+          details: detailsWith('item_id'),
+        });
+        expect(await count()).toBe(before);
+      } finally {
+        await callUnary(itemClient, 'unfreezeItem', {
+          requestId: rid('unfreeze'),
+          itemId: published.id,
+          version: published.version,
+          cleanup: { round: '2026年政务服务事项清理', basis: '潍政办字〔2026〕13号', note: '' },
+        });
+      }
+      expect((await register(foodBusiness())).itemVersion).toBe(published.version);
+    } finally {
+      itemClient.close();
+    }
   });
 });
