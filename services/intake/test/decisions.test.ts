@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import { organisationCodeCheckChar, residentIdCheckChar, socialCreditCheckChar } from '../src/domain/identity';
 import {
   intakeEventsOf,
+  outboxDrained,
   intakeEventsOn,
   startIntakeForTest,
   type DemoIds,
@@ -395,7 +396,7 @@ describe('IntakeService decisions, certificates on file, agents and refusal fili
       const [event] = await eventsOf('intake.application.refused', (e) => e.data.registrationId === registration.id);
       expect(event!.data.refusal?.reason).toBe(refuse.reason);
       expect(event!.data.refusal?.legalBasis).toBe(refuse.legalBasis);
-      await new Promise((r) => setTimeout(r, 300));
+      await outboxDrained(under);
       const all = await intakeEventsOn(under.region);
       const mine = (type: string) =>
         all.filter(
@@ -710,7 +711,7 @@ describe('IntakeService decisions, certificates on file, agents and refusal fili
         'intake.application.missing_materials_overdue',
         (e) => e.data.registrationId === overdueCase,
       );
-      await new Promise((r) => setTimeout(r, 300));
+      await outboxDrained(under);
       const all = await intakeEventsOf(under.region, 'intake.application.missing_materials_overdue');
       expect(all.filter((e) => e.data.registrationId === overdueCase)).toHaveLength(1);
       expect(all.filter((e) => e.data.registrationId === suppliedCase)).toHaveLength(0);

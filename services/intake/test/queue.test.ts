@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { intakeQueueV1 as pb } from '@govhall/contracts';
 import { callUnary, fieldViolationsOf } from '@govhall/kit';
+import { waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { loadDemoQueue } from '../src/demo/demo-queue';
 import { intakeEventsOn, startIntakeForTest, type DemoIds, type IntakeUnderTest } from './start-for-test';
@@ -15,15 +16,11 @@ async function ticketEvents(region: string, type: string): Promise<TicketEvent[]
   return (await intakeEventsOn(region)).filter((e) => e.type === type) as unknown as TicketEvent[];
 }
 
-/** Polls until `probe` answers something (events reach the stream after the commit). */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== null) return value;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Waits until `probe` answers something (events reach the stream after the commit). */
+async function eventually<T>(probe: () => Promise<T | undefined>): Promise<NonNullable<T>> {
+  let value: T | undefined;
+  await waitFor(async () => (value = await probe()) !== undefined && value !== null, { what: 'an event' });
+  return value as NonNullable<T>;
 }
 const { TicketClass, TicketStatus } = pb;
 

@@ -1,6 +1,7 @@
 import { catalogueItemsV1, intakeV1 as pb } from '@govhall/contracts';
 import { anItem } from '../../catalogue/test/item-builders';
 import { callUnary } from '@govhall/kit';
+import { waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
 import { organisationCodeCheckChar, residentIdCheckChar, socialCreditCheckChar } from '../src/domain/identity';
@@ -93,10 +94,13 @@ describe('IntakeService registration and decisions', () => {
     const again = await register(foodBusiness());
     expect(again.applicant?.id).toBe(registration.applicant?.id);
     let events: Awaited<ReturnType<typeof intakeEventsOf<'intake.application.registered'>>> = [];
-    for (let i = 0; i < 50 && !events.some((e) => e.data.registrationId === registration.id); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      events = await intakeEventsOf(under.region, 'intake.application.registered');
-    }
+    await waitFor(
+      async () =>
+        (events = await intakeEventsOf(under.region, 'intake.application.registered')).some(
+          (e) => e.data.registrationId === registration.id,
+        ),
+      { what: 'the registered event' },
+    );
     const event = events.find((e) => e.data.registrationId === registration.id)!;
     expect(event.data).toMatchObject({
       hallId: demo.halls['city'],

@@ -250,6 +250,24 @@ export async function startIntakeProcess(under: IntakeUnderTest): Promise<Intake
   };
 }
 
+/**
+ * Waits until intake's outbox holds nothing unpublished: every event committed so far is on the stream (the
+ * relay marks a row once JetStream acknowledged it). A barrier before asserting that an event came only once.
+ */
+export async function outboxDrained(under: IntakeUnderTest): Promise<void> {
+  await waitFor(
+    async () => {
+      const row = await under.database.db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('published_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n) === 0;
+    },
+    { what: 'intake outbox drained' },
+  );
+}
+
 export type IntakeEvent = EventOf<typeof IntakeEvents>;
 const decode = eventDecoder(IntakeEvents, contractRegistry());
 
