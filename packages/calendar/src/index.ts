@@ -21,7 +21,7 @@ export {
 export type { CalendarViolation } from './errors';
 export { NATIONAL_REGION_CODE, REGION_CODE_PATTERN, regionLookupChain, validateYearSchedule } from './schedule';
 export type { NamedDate, YearSchedule } from './schedule';
-export { UTC_OFFSET_MS, localDateOf } from './time';
+export { UTC_OFFSET_MS, isIsoDate, localDateOf } from './time';
 export type { IsoDate } from './time';
 export { validateWorkingHours } from './working-hours';
 export type { WorkingHours, WorkingPeriod } from './working-hours';

@@ -9,7 +9,7 @@ import {
 import { InvalidScheduleError, InvalidWorkingHoursError, ScheduleMissingError } from './errors';
 import type { YearSchedule } from './schedule';
 import { NATIONAL_REGION_CODE, regionLookupChain, validateYearSchedule } from './schedule';
-import { localDateOf } from './time';
+import { isIsoDate, localDateOf } from './time';
 import { validateWorkingHours } from './working-hours';
 
 function caught(fn: () => unknown): unknown {
@@ -181,6 +181,15 @@ describe('regionLookupChain', () => {
     [NATIONAL_REGION_CODE, [NATIONAL_REGION_CODE]],
   ])('%s → %j', (code, chain) => {
     expect(regionLookupChain(code)).toEqual(chain);
+  });
+});
+
+describe('isIsoDate', () => {
+  it('holds real YYYY-MM-DD dates only', () => {
+    expect(['2026-02-28', '2028-02-29', '1000-01-01', '9999-12-31'].filter(isIsoDate)).toHaveLength(4);
+    for (const bad of ['2026-02-29', '2026-02-30', '2026-13-01', '2026-00-10', '2026-1-01', '0999-12-31', '']) {
+      expect(isIsoDate(bad)).toBe(false);
+    }
   });
 });
 

@@ -67,6 +67,11 @@ export function parseIsoDate(value: string): number | undefined {
   return isoDateOfDay(day) === value ? day : undefined;
 }
 
+/** Whether `value` is a real `YYYY-MM-DD` date of the years 1000–9999: 2026-02-30 and 2026-13-01 are not. */
+export function isIsoDate(value: string): boolean {
+  return parseIsoDate(value) !== undefined;
+}
+
 /** The local date (China Standard Time) of an instant, e.g. for the promised date on an acceptance notice. */
 export function localDateOf(instant: Date): IsoDate {
   return isoDateOfDay(dayOfInstant(instant.getTime()));

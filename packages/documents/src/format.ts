@@ -2,9 +2,10 @@
  * Dates and times as the documents print them, in China Standard Time. China has used UTC+8 without daylight
  * saving since 1992, so a fixed offset is exact and no timezone database is needed.
  */
+import { UTC_OFFSET_MS, isIsoDate, localDateOf } from '@govhall/calendar';
 
-const UTC_OFFSET_MS = 8 * 3_600_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Whether `value` is a real `YYYY-MM-DD` date (2026-02-30 is not): the calendar's rule. */
+export { isIsoDate };
 
 /** A calendar date `YYYY-MM-DD`, e.g. the 承诺办结日期 the intake service computes. */
 export type IsoDate = string;
@@ -22,19 +23,10 @@ function chinaParts(instant: Date): { year: number; month: number; day: number; 
   };
 }
 
-/** Whether `value` is a real `YYYY-MM-DD` date (2026-02-30 is not). */
-export function isIsoDate(value: string): boolean {
-  const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
 /** The `YYYY-MM-DD` date of an instant in China Standard Time. */
 export function isoDateOf(instant: Date): IsoDate {
-  const { year, month, day } = chinaParts(instant);
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (!Number.isFinite(instant.getTime())) throw new RangeError('invalid Date');
+  return localDateOf(instant);
 }
 
 /**

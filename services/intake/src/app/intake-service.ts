@@ -1,4 +1,4 @@
-import { ScheduleMissingError, localDateOf, type WorkingCalendar } from '@govhall/calendar';
+import { ScheduleMissingError, isIsoDate, localDateOf, type WorkingCalendar } from '@govhall/calendar';
 import { catalogueItemsV1 as items, intakeEventsV1 as ev, intakeV1 as pb } from '@govhall/contracts';
 import {
   NotFoundError,
@@ -42,7 +42,6 @@ import {
   calendarLimit,
   checkItemForRegistration,
   idTypeOf,
-  isRealDate,
   materialList,
   missingRequiredCodes,
   registrationMaterials,
@@ -157,8 +156,7 @@ export class IntakeService {
   async listAgents(actor: Actor, r: pb.ListAgentsRequest): Promise<pb.ListAgentsResponse> {
     const staff = staffOf(actor);
     if (staff.hallId !== r.hallId) throw new PermissionDeniedError('只能查看本中心的代办员');
-    if (r.appointedOn && !isRealDate(r.appointedOn))
-      throw ValidationError.single('appointed_on', '日期须为 YYYY-MM-DD');
+    if (r.appointedOn && !isIsoDate(r.appointedOn)) throw ValidationError.single('appointed_on', '日期须为 YYYY-MM-DD');
     return { agents: await this.store.listAgents(r.hallId, r.appointedOn) };
   }
 
@@ -938,14 +936,9 @@ export class IntakeService {
     const staff = staffOf(actor);
     if (staff.hallId !== r.hallId || !staff.roles.some((role) => role === 'supervisor' || role === 'administrator'))
       throw new PermissionDeniedError('只有本中心的监督员或管理员可以查看否定报备');
-    // A real calendar date: 2026-13-01 is no instant at all, and 2026-02-30 would roll over to March.
-    const date = (s: string) => {
-      const instant = new Date(`${s}T00:00:00+08:00`);
-      return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(instant.getTime()) && localDateOf(instant) === s;
-    };
     const violations = [];
-    if (!date(r.fromDate)) violations.push({ field: 'from_date', description: '日期须为 YYYY-MM-DD' });
-    if (!date(r.toDate)) violations.push({ field: 'to_date', description: '日期须为 YYYY-MM-DD' });
+    if (!isIsoDate(r.fromDate)) violations.push({ field: 'from_date', description: '日期须为 YYYY-MM-DD' });
+    if (!isIsoDate(r.toDate)) violations.push({ field: 'to_date', description: '日期须为 YYYY-MM-DD' });
     ValidationError.throwIfAny(violations);
     const from = new Date(`${r.fromDate}T00:00:00+08:00`);
     const to = new Date(new Date(`${r.toDate}T00:00:00+08:00`).getTime() + 86_400_000);

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
+import { isIsoDate } from '@govhall/calendar';
 import type { catalogueOpeningHoursV1 as oh } from '@govhall/contracts';
 import { intakeAppointmentsV1 as pb } from '@govhall/contracts';
 import type { FieldViolation } from '@govhall/kit';
 import { validateMobile, validateSocialCreditCode } from './identity';
-import { isDate } from './queue';
 
 type Violations = FieldViolation[];
 
@@ -31,7 +31,7 @@ export function minutesOf(time: string): number {
 }
 
 export function validateDate(value: string, field: string): Violations {
-  return isDate(value) ? [] : [{ field, description: 'must be a date YYYY-MM-DD' }];
+  return isIsoDate(value) ? [] : [{ field, description: 'must be a date YYYY-MM-DD' }];
 }
 
 /** A date's slots: times HH:MM, start before end, capacity 1 to 500, in order and not overlapping. */

@@ -6,7 +6,7 @@
  * Every check runs on the normalised value (`normaliseIdNumber`, `normalisePhone`): callers store that form,
  * so a number typed with spaces or a lower-case x finds the same look-up hash later.
  */
-import { localDateOf } from '@govhall/calendar';
+import { isIsoDate, localDateOf } from '@govhall/calendar';
 import { maskIdNumber, maskMobile } from '@govhall/kit';
 import type { FieldViolation } from '@govhall/kit/errors';
 
@@ -56,11 +56,6 @@ export function residentIdCheckChar(first17: string): string {
   return RESIDENT_ID_CHECK[sum % 11]!;
 }
 
-function isRealDate(iso: string): boolean {
-  const date = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso;
-}
-
 /** The birth date of a well-formed resident ID number, `YYYY-MM-DD`. */
 export function residentIdBirthDate(idNumber: string): string {
   const id = normaliseIdNumber(idNumber);
@@ -85,7 +80,7 @@ function residentIdProblem(id: string, now: Date): string | undefined {
   if (!PROVINCE_CODES.has(province))
     return `region code ${id.slice(0, 6)} does not start with a province code (GB/T 2260), ${province} is none`;
   const birth = residentIdBirthDate(id);
-  if (!isRealDate(birth)) return `birth date ${birth} is not a real date`;
+  if (!isIsoDate(birth)) return `birth date ${birth} is not a real date`;
   if (birth < '1900-01-01') return `birth date ${birth} is before 1900`;
   const today = localDateOf(now);
   if (birth > today) return `birth date ${birth} is in the future (today is ${today})`;

@@ -1,3 +1,4 @@
+import { localDateOf, UTC_OFFSET_MS } from '@govhall/calendar';
 import { intakeQueueV1 as pb } from '@govhall/contracts';
 import type { FieldViolation } from '@govhall/kit';
 import { validateMobile } from './identity';
@@ -7,7 +8,6 @@ type Violations = FieldViolation[];
 
 export const DEFAULT_MAX_CALLS = 3;
 export const MAX_MAX_CALLS = 10;
-const CST_OFFSET_MS = 8 * 3600_000;
 
 /** The calling order of the classes: green channel, appointment, walk-in (stored as the rank). */
 export const CLASS_RANK: Readonly<Record<string, number>> = {
@@ -39,18 +39,12 @@ export function ticketStatusOf(name: string): pb.TicketStatus {
 
 /** The date (China Standard Time) of an instant, YYYY-MM-DD: the service date of tickets and slots. */
 export function serviceDateOf(instant: Date): string {
-  return new Date(instant.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10);
+  return localDateOf(instant);
 }
 /** Minutes since midnight (China Standard Time) of an instant. */
 export function minutesOfDay(instant: Date): number {
-  const shifted = new Date(instant.getTime() + CST_OFFSET_MS);
+  const shifted = new Date(instant.getTime() + UTC_OFFSET_MS);
   return shifted.getUTCHours() * 60 + shifted.getUTCMinutes();
-}
-export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-export function isDate(value: string): boolean {
-  if (!DATE_PATTERN.test(value)) return false;
-  const parsed = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);

@@ -1,4 +1,4 @@
-import { LimitUnits, localDateOf, type TimeLimit as CalendarLimit } from '@govhall/calendar';
+import { LimitUnits, isIsoDate, localDateOf, type TimeLimit as CalendarLimit } from '@govhall/calendar';
 import { catalogueItemsV1 as items, intakeV1 as pb } from '@govhall/contracts';
 import type { FieldViolation } from '@govhall/kit/errors';
 import {
@@ -72,14 +72,7 @@ export function validateApplicant(input: pb.ApplicantInput | undefined, now: Dat
   return out;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const REGION = /^(\d{6}|\d{9}|\d{12})$/;
-/** A real calendar date: 2026-02-30 or 2026-13-01 match the pattern but are none (and must not throw). */
-export const isRealDate = (s: string): boolean => {
-  if (!ISO_DATE.test(s)) return false;
-  const date = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(s);
-};
 
 export function validateAgentInput(input: pb.AgentInput | undefined, hallRegion: string, now: Date): Violations {
   if (!input) return [v('agent', '必须填写代办员')];
@@ -93,10 +86,10 @@ export function validateAgentInput(input: pb.AgentInput | undefined, hallRegion:
   if (!REGION.test(input.regionCode)) out.push(v('agent.region_code', '行政区划代码为 6、9 或 12 位数字'));
   else if (!input.regionCode.startsWith(hallRegion.replace(/(00)+$/, '')))
     out.push(v('agent.region_code', `须在本中心所在行政区划（${hallRegion}）之内`));
-  if (!isRealDate(input.appointedFrom)) out.push(v('agent.appointed_from', '聘任起始日期须为 YYYY-MM-DD'));
+  if (!isIsoDate(input.appointedFrom)) out.push(v('agent.appointed_from', '聘任起始日期须为 YYYY-MM-DD'));
   if (input.appointedUntil) {
-    if (!isRealDate(input.appointedUntil)) out.push(v('agent.appointed_until', '聘任截止日期须为 YYYY-MM-DD'));
-    else if (isRealDate(input.appointedFrom) && input.appointedUntil < input.appointedFrom)
+    if (!isIsoDate(input.appointedUntil)) out.push(v('agent.appointed_until', '聘任截止日期须为 YYYY-MM-DD'));
+    else if (isIsoDate(input.appointedFrom) && input.appointedUntil < input.appointedFrom)
       out.push(v('agent.appointed_until', '聘任截止日期不得早于起始日期'));
   }
   return out;
