@@ -1,9 +1,8 @@
 import { catalogueItemsV1, catalogueV1 } from '@govhall/contracts';
 import { callUnary } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
+import { enumName } from '../adapters/catalogue/grpc-catalogue';
 import type { DemoQueueCatalogue } from './demo-queue';
-
-const enumName = (value: string, prefix: string): string => value.slice(prefix.length).toLowerCase();
 
 /**
  * What the demo loaders read of the catalogue's directory and items, over the catalogue's public gRPC reads (so the

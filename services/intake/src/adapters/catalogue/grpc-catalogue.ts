@@ -38,7 +38,8 @@ export interface GrpcCatalogueOptions {
   readonly ttlMs?: number;
 }
 
-const enumName = (value: string, prefix: string): string => value.slice(prefix.length).toLowerCase();
+/** A catalogue enum value by its lower-case name: `HALL_TIER_CITY` → `city`. */
+export const enumName = (value: string, prefix: string): string => value.slice(prefix.length).toLowerCase();
 
 function isNotFound(error: unknown): boolean {
   return (error as { code?: number }).code === grpc.status.NOT_FOUND;

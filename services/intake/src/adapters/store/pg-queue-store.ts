@@ -64,6 +64,22 @@ export function ticketOut(row: Selectable<TicketRow>): pb.Ticket {
   };
 }
 
+/** The columns of a category that an edit may change (with the version and the time it was made). */
+function categoryColumns(c: pb.TicketCategory) {
+  return {
+    prefix: c.prefix,
+    name: c.name,
+    department_ids: c.departmentIds,
+    item_ids: c.itemIds,
+    window_ids: c.windowIds,
+    max_calls: c.maxCalls,
+    number_width: c.numberWidth,
+    active: c.active,
+    version: c.version,
+    updated_at: c.updatedAt!,
+  };
+}
+
 /** The mutable columns of a ticket, from its message. */
 function ticketColumns(t: pb.Ticket) {
   return {
@@ -183,17 +199,8 @@ class PgQueueTx implements QueueTx {
         .values({
           id: c.id,
           hall_id: c.hallId,
-          prefix: c.prefix,
-          name: c.name,
-          department_ids: c.departmentIds,
-          item_ids: c.itemIds,
-          window_ids: c.windowIds,
-          max_calls: c.maxCalls,
-          number_width: c.numberWidth,
-          active: c.active,
-          version: c.version,
+          ...categoryColumns(c),
           created_at: c.createdAt!,
-          updated_at: c.updatedAt!,
         })
         .execute();
       return true;
@@ -209,16 +216,7 @@ class PgQueueTx implements QueueTx {
       const result = await this.trx
         .updateTable('ticket_categories')
         .set({
-          prefix: c.prefix,
-          name: c.name,
-          department_ids: c.departmentIds,
-          item_ids: c.itemIds,
-          window_ids: c.windowIds,
-          max_calls: c.maxCalls,
-          number_width: c.numberWidth,
-          active: c.active,
-          version: c.version,
-          updated_at: c.updatedAt!,
+          ...categoryColumns(c),
         })
         .where('id', '=', c.id)
         .where('version', '=', expectedVersion)
