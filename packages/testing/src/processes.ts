@@ -4,20 +4,39 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Asks the OS for a free TCP port on the loopback interface. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports below the kernel's ephemeral range (Linux: 32768–60999), so that nothing binding port 0 and no outgoing
+ * connection's source port can take a port between the moment a test picks it and the moment its server binds it
+ * (a test picks several before it starts anything). Each jest worker draws from its own slice.
+ */
+const PORT_RANGE = { first: 20_000, size: 12_000 };
+const handedOut = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port assigned'));
-      });
-    });
+    server.once('error', () => resolve(false));
+    // 0.0.0.0: the services bind every interface, and a port taken on any of them is taken for them.
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
+}
+
+/** A free TCP port for a server a test starts, never handed out twice by this process. */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env['JEST_WORKER_ID'] ?? '1');
+  const slices = 8;
+  const sliceSize = Math.floor(PORT_RANGE.size / slices);
+  const sliceStart = PORT_RANGE.first + ((worker - 1) % slices) * sliceSize;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = sliceStart + Math.floor(Math.random() * sliceSize);
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${sliceStart}-${sliceStart + sliceSize - 1}`);
 }
 
 /** Polls `probe` until it resolves true or `timeoutMs` passes. Tests wait on conditions, never on fixed sleeps. */
