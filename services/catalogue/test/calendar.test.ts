@@ -1,10 +1,5 @@
-import {
-  LimitUnits,
-  NATIONAL_REGION_CODE,
-  ScheduleMissingError,
-  WorkingCalendar,
-  type YearSchedule,
-} from '@govhall/calendar';
+import { LimitUnits, NATIONAL_REGION_CODE, ScheduleMissingError } from '@govhall/calendar';
+import { workingCalendarFromHallCalendar } from '@govhall/catalogue-client';
 import { catalogueCalendarV1 as pb, catalogueV1 as org } from '@govhall/contracts';
 import { callUnary, fieldViolationsOf } from '@govhall/kit';
 import { waitFor } from '@govhall/testing';
@@ -31,28 +26,6 @@ const aYearLoad = (overrides: Partial<pb.LoadYearScheduleRequest> = {}): pb.Load
   note: '',
   ...overrides,
 });
-
-/** What a consumer (intake, case, timing) does with a GetHallCalendar answer. */
-function workingCalendarOf(answer: pb.GetHallCalendarResponse): WorkingCalendar {
-  const schedules: YearSchedule[] = answer.years.flatMap((y) =>
-    y.schedule
-      ? [
-          {
-            regionCode: y.schedule.regionCode,
-            year: y.schedule.year,
-            holidays: y.schedule.holidays,
-            makeUpWorkdays: y.schedule.makeUpWorkdays,
-            version: y.schedule.dataVersion,
-          },
-        ]
-      : [],
-  );
-  return new WorkingCalendar({
-    regionCode: answer.regionCode,
-    workingHours: { periods: answer.workingHours?.periods ?? [] },
-    schedules,
-  });
-}
 
 /**
  * The catalogue's calendar data over gRPC against real PostgreSQL and NATS, started by
@@ -308,7 +281,7 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
     });
     expect(before.years[1]!.schedule).toBeUndefined();
 
-    const beforeCalendar = workingCalendarOf(before);
+    const beforeCalendar = workingCalendarFromHallCalendar(before);
     // Friday 17 April 10:00, 3 working days: the city's day off on Tuesday 21 April is skipped → Thursday.
     expect(
       beforeCalendar.dueInstant(new Date('2026-04-17T10:00:00+08:00'), { amount: 3, unit: LimitUnits.workingDays }),
@@ -362,7 +335,7 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
       version: 1,
     });
     // Wednesday 30 December 10:00 + 3 working days: Thursday 31, (Friday 1 January off), Monday 4, Tuesday 5.
-    expect(workingCalendarOf(after).dueInstant(new Date('2026-12-30T10:00:00+08:00'), newYear)).toEqual(
+    expect(workingCalendarFromHallCalendar(after).dueInstant(new Date('2026-12-30T10:00:00+08:00'), newYear)).toEqual(
       new Date('2027-01-05T17:30:00+08:00'),
     );
 
@@ -444,7 +417,7 @@ describe('catalogue calendar over gRPC (real PostgreSQL and NATS)', () => {
     // 4 working hours from 16:30 on Wednesday 30 September: half an hour that day, National Day off until
     // Thursday 8 October, then 09:00–12:00 and 13:30–14:00.
     expect(
-      workingCalendarOf(answer).dueInstant(new Date('2026-09-30T16:30:00+08:00'), {
+      workingCalendarFromHallCalendar(answer).dueInstant(new Date('2026-09-30T16:30:00+08:00'), {
         amount: 4,
         unit: LimitUnits.workingHours,
       }),

@@ -28,8 +28,7 @@ import {
   type Logger,
   type TokenVerifier,
 } from '@govhall/kit';
-import type { CatalogueReader } from './app/catalogue-port';
-import { GrpcCatalogue } from './adapters/catalogue/grpc-catalogue';
+import { GrpcCatalogue, type CatalogueReader } from '@govhall/catalogue-client';
 import { intakeCommands } from './adapters/store/commands';
 import type { IntakeTables } from './adapters/store/tables';
 import { loadIntakeConfig, type IntakeConfig } from './config';

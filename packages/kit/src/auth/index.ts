@@ -89,3 +89,13 @@ export {
   type DevelopmentKeys,
   type DevelopmentKeysOptions,
 } from './keys';
+// The applicant's query password (查询密码): intake issues it, case checks it; one format for both.
+export {
+  QUERY_PASSWORD_PATTERN,
+  QUERY_PASSWORD_SCRYPT,
+  generateQueryPassword,
+  hashQueryPassword,
+  queryPasswordNeedsRehash,
+  validateQueryPassword,
+  verifyQueryPassword,
+} from './query-password';

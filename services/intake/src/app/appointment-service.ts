@@ -1,3 +1,4 @@
+import type { CatalogueReader } from '@govhall/catalogue-client';
 import { catalogueItemsV1, intakeAppointmentsV1 as pb, intakeQueueV1 as q } from '@govhall/contracts';
 import {
   NotFoundError,
@@ -26,7 +27,6 @@ import {
 import { maskPhone, normalisePhone, normaliseIdNumber } from '../domain/identity';
 import type { PersonalDataCipher } from '../domain/personal-data';
 import { addDays, minutesOfDay, serviceDateOf } from '../domain/queue';
-import type { CatalogueReader } from './catalogue-port';
 import type { QueueStore } from './queue-ports';
 import { requireHallAdministrator, requireHallCaller, type QueueMeta, type QueueService } from './queue-service';
 import { messageResult } from './results';

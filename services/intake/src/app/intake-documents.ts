@@ -1,3 +1,4 @@
+import type { CatalogueReader } from '@govhall/catalogue-client';
 import { intakeV1 as pb } from '@govhall/contracts';
 import {
   CONTENT_TYPES,
@@ -10,8 +11,7 @@ import {
   type HallDocumentTemplateInput,
 } from '@govhall/documents';
 import { PermissionDeniedError, PreconditionFailedError, ValidationError, type Actor, type Clock } from '@govhall/kit';
-import { verifyQueryPassword } from '../domain/query-password';
-import type { CatalogueReader } from './catalogue-port';
+import { verifyQueryPassword } from '@govhall/kit';
 import { staffOf, type CommandMeta, type IntakeService } from './intake-service';
 import type { RegistrationStore, StoredRegistration } from './registration-ports';
 import { messageResult } from './results';

@@ -1,4 +1,5 @@
 import { ScheduleMissingError, isIsoDate, localDateOf, type WorkingCalendar } from '@govhall/calendar';
+import type { CatalogueReader } from '@govhall/catalogue-client';
 import { catalogueItemsV1 as items, intakeEventsV1 as ev, intakeV1 as pb } from '@govhall/contracts';
 import {
   NotFoundError,
@@ -34,7 +35,7 @@ import {
   sequenceScope,
 } from '../domain/numbering';
 import type { PersonalDataCipher } from '../domain/personal-data';
-import { generateQueryPassword, hashQueryPassword } from '../domain/query-password';
+import { generateQueryPassword, hashQueryPassword } from '@govhall/kit';
 import {
   acceptanceLimitOf,
   agentAppointedOn,
@@ -50,7 +51,6 @@ import {
   validateSituations,
   validateSubmittedMaterials,
 } from '../domain/registration';
-import type { CatalogueReader } from './catalogue-port';
 import type { RegistrationStore, RegistrationTx, StoredRegistration } from './registration-ports';
 import { messageResult } from './results';
 

@@ -1,3 +1,4 @@
+import type { CatalogueReader, WindowView } from '@govhall/catalogue-client';
 import { intakeQueueV1 as pb } from '@govhall/contracts';
 import {
   AlreadyExistsError,
@@ -24,7 +25,6 @@ import {
   validateTransfer,
   withCategoryDefaults,
 } from '../domain/queue';
-import type { CatalogueReader, WindowView } from './catalogue-port';
 import type { QueueStore, QueueTx } from './queue-ports';
 import { messageResult } from './results';
 

@@ -1,7 +1,7 @@
+import { enumName } from '@govhall/catalogue-client';
 import { catalogueItemsV1, catalogueV1 } from '@govhall/contracts';
 import { callUnary } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
-import { enumName } from '../adapters/catalogue/grpc-catalogue';
 import type { DemoQueueCatalogue } from './demo-queue';
 
 /**

@@ -1,13 +1,15 @@
 import type { WorkingCalendar } from '@govhall/calendar';
 import type { catalogueItemsV1, catalogueOpeningHoursV1 } from '@govhall/contracts';
 
-/** What intake reads of a hall (catalogue OrganisationService). */
+/** What a service reads of a hall (catalogue OrganisationService). */
 export interface HallView {
   readonly id: string;
   readonly name: string;
   /** city, district, township, village, province. */
   readonly tier: string;
   readonly regionCode: string;
+  /** The main hall one tier above; '' for the top hall of the network (where a cross-tier hand-off stops). */
+  readonly parentId: string;
   readonly complaintPhone: string;
   readonly complaintUrl: string;
   readonly active: boolean;
@@ -45,11 +47,28 @@ export interface WindowView {
   readonly active: boolean;
 }
 
+/** The catalogue's staff roles (StaffRole) by their lower-case names, as the catalogue's domain and tokens name them. */
+export const STAFF_ROLE_NAMES = [
+  'clerk',
+  'reviewer',
+  'verifier',
+  'approver',
+  'chief_representative',
+  'deputy_leader',
+  'principal_leader',
+  'supervisor',
+  'administrator',
+] as const;
+export type StaffRoleName = (typeof STAFF_ROLE_NAMES)[number];
+
 export interface StaffView {
   readonly id: string;
   readonly hallId: string;
+  /** '' for hall-level staff such as supervisors. */
   readonly departmentId: string;
+  readonly employeeNo: string;
   readonly name: string;
+  readonly roles: readonly StaffRoleName[];
   readonly windowId: string;
   readonly active: boolean;
 }
@@ -59,12 +78,15 @@ export type CatalogueItem = catalogueItemsV1.Item;
 export type OpenDay = catalogueOpeningHoursV1.OpenDay;
 
 /**
- * The catalogue, as intake reads it (by gRPC, outside any transaction). Lookups answer `undefined` for what does
- * not exist, so the use case names the caller's field; an unreachable catalogue is UNAVAILABLE (retryable).
+ * The catalogue, as the other services read it (by gRPC, outside any transaction). Lookups answer `undefined` for
+ * what does not exist, so the use case names the caller's field; an unreachable catalogue is UNAVAILABLE
+ * (retryable).
  */
 export interface CatalogueReader {
   hall(hallId: string): Promise<HallView | undefined>;
   department(departmentId: string): Promise<DepartmentView | undefined>;
+  /** The active departments seated in a hall; none for an unknown hall. */
+  departmentsOf(hallId: string): Promise<readonly DepartmentView[]>;
   window(windowId: string): Promise<WindowView | undefined>;
   windowsOf(hallId: string): Promise<readonly WindowView[]>;
   staff(staffId: string): Promise<StaffView | undefined>;

@@ -7,7 +7,7 @@
  * attempts where it is checked. The cost is kept modest for that reason and so the counter does not stall.
  */
 import { randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { FieldViolation } from '@govhall/kit/errors';
+import type { FieldViolation } from '../errors';
 
 export const QUERY_PASSWORD_PATTERN = /^\d{6}$/;
 

@@ -1,4 +1,4 @@
-import { WorkingCalendar, type YearSchedule } from '@govhall/calendar';
+import type { WorkingCalendar } from '@govhall/calendar';
 import { catalogueCalendarV1, catalogueItemsV1, catalogueOpeningHoursV1, catalogueV1 } from '@govhall/contracts';
 import {
   UnavailableError,
@@ -17,9 +17,9 @@ import type {
   HallView,
   OpenDay,
   StaffView,
-  WindowKindName,
   WindowView,
-} from '../../app/catalogue-port';
+} from './catalogue-reader';
+import { departmentView, hallView, staffView, windowView, workingCalendarFromHallCalendar } from './mapping';
 
 /** Every read is a query, safe to retry on UNAVAILABLE. */
 const RETRYABLE = [
@@ -38,17 +38,14 @@ export interface GrpcCatalogueOptions {
   readonly ttlMs?: number;
 }
 
-/** A catalogue enum value by its lower-case name: `HALL_TIER_CITY` → `city`. */
-export const enumName = (value: string, prefix: string): string => value.slice(prefix.length).toLowerCase();
-
 function isNotFound(error: unknown): boolean {
   return (error as { code?: number }).code === grpc.status.NOT_FOUND;
 }
 
 /**
  * The catalogue over gRPC, with a small cache: a published item version is immutable, so it is kept (LRU);
- * halls, windows, staff and calendars are kept for `ttlMs`, which bounds how stale a window's departments or a
- * newly loaded year can be. Not-found answers are not cached.
+ * halls, departments, windows, staff and calendars are kept for `ttlMs`, which bounds how stale a window's
+ * departments or a newly loaded year can be. Not-found answers are not cached.
  */
 export class GrpcCatalogue implements CatalogueReader {
   private readonly organisation: catalogueV1.OrganisationServiceClient;
@@ -83,19 +80,21 @@ export class GrpcCatalogue implements CatalogueReader {
 
   department(departmentId: string): Promise<DepartmentView | undefined> {
     return this.cached(`department:${departmentId}`, async () => {
-      const { department: d } = await this.call(this.organisation, 'getDepartment', { id: departmentId });
-      return (
-        d && {
-          id: d.id,
-          hallId: d.hallId,
-          code: d.code,
-          name: d.name,
-          regionCode: d.regionCode,
-          consultationPhone: d.consultationPhone,
-          active: d.active,
-        }
-      );
+      const { department } = await this.call(this.organisation, 'getDepartment', { id: departmentId });
+      return department && departmentView(department);
     });
+  }
+
+  async departmentsOf(hallId: string): Promise<readonly DepartmentView[]> {
+    return (
+      (await this.cached(`departments:${hallId}`, async () => {
+        const { departments } = await this.call(this.organisation, 'listDepartments', {
+          hallId,
+          includeInactive: false,
+        });
+        return departments.map(departmentView);
+      })) ?? []
+    );
   }
 
   window(windowId: string): Promise<WindowView | undefined> {
@@ -120,17 +119,8 @@ export class GrpcCatalogue implements CatalogueReader {
 
   staff(staffId: string): Promise<StaffView | undefined> {
     return this.cached(`staff:${staffId}`, async () => {
-      const { staff: s } = await this.call(this.organisation, 'getStaff', { id: staffId });
-      return (
-        s && {
-          id: s.id,
-          hallId: s.hallId,
-          departmentId: s.departmentId,
-          name: s.name,
-          windowId: s.windowId,
-          active: s.active,
-        }
-      );
+      const { staff } = await this.call(this.organisation, 'getStaff', { id: staffId });
+      return staff && staffView(staff);
     });
   }
 
@@ -157,24 +147,7 @@ export class GrpcCatalogue implements CatalogueReader {
       () => this.call(this.calendar, 'getHallCalendar', { hallId, years: wanted }),
     );
     if (!answer) throw new UnavailableError(`the catalogue has no calendar for hall ${hallId}`);
-    const schedules: YearSchedule[] = answer.years.flatMap((y) =>
-      y.schedule
-        ? [
-            {
-              regionCode: y.schedule.regionCode,
-              year: y.schedule.year,
-              holidays: y.schedule.holidays,
-              makeUpWorkdays: y.schedule.makeUpWorkdays,
-              version: y.schedule.dataVersion,
-            },
-          ]
-        : [],
-    );
-    return new WorkingCalendar({
-      regionCode: answer.regionCode,
-      workingHours: { periods: answer.workingHours?.periods ?? [] },
-      schedules,
-    });
+    return workingCalendarFromHallCalendar(answer);
   }
 
   async openTimes(hallId: string, windowId: string, fromDate: string, days: number): Promise<readonly OpenDay[]> {
@@ -212,28 +185,4 @@ export class GrpcCatalogue implements CatalogueReader {
       throw error;
     }
   }
-}
-
-function hallView(h: catalogueV1.Hall): HallView {
-  return {
-    id: h.id,
-    name: h.name,
-    tier: enumName(h.tier, 'HALL_TIER_'),
-    regionCode: h.regionCode,
-    complaintPhone: h.complaintPhone,
-    complaintUrl: h.complaintUrl,
-    active: h.active,
-  };
-}
-
-function windowView(w: catalogueV1.Window): WindowView {
-  return {
-    id: w.id,
-    hallId: w.hallId,
-    number: w.number,
-    name: w.name,
-    kind: enumName(w.kind, 'WINDOW_KIND_') as WindowKindName,
-    departmentIds: w.departmentIds,
-    active: w.active,
-  };
 }
