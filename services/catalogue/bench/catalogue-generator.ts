@@ -574,5 +574,7 @@ export function generateItem(
       : null,
     reported: null,
     refusalFilingRequired: false,
+    publishResults: false,
+    extensionLimit: null,
   };
 }

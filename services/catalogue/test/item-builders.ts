@@ -105,6 +105,8 @@ export const anItem = (departmentId: string, overrides: Partial<pb.ItemContent> 
   missingMaterials: undefined,
   reported: undefined,
   refusalFilingRequired: false,
+  publishResults: false,
+  extensionLimit: undefined,
   ...overrides,
 });
 
@@ -127,6 +129,7 @@ export const aProjectGraph = (d: ProjectDepartments, overrides: Partial<pb.Joint
   });
   return {
     leadDepartmentId: d.development,
+    leadRule: pb.JointLeadRule.JOINT_LEAD_RULE_NAMED,
     subItems: [
       part('LX', '企业投资项目核准', d.development, 5),
       part('XZ', '建设项目选址意见书', d.land, 7),

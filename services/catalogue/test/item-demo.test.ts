@@ -180,6 +180,8 @@ describe('demo catalogue (real PostgreSQL)', () => {
     const codeOf = (code: string): string => departments.get(part(code).departmentId)!.code;
     expect(['LX', 'XZ', 'YD', 'HP', 'SG'].map(codeOf)).toEqual(['FGW', 'ZRZY', 'ZRZY', 'STHJ', 'ZJJ']);
     expect(departments.get(graph.leadDepartmentId)!.code).toBe('FGW');
+    expect(graph.leadRule).toBe('named');
+    expect(project.derived.jointLeadDepartmentId).toBe(graph.leadDepartmentId);
     // Parts that are catalogue items point at them.
     expect(part('SG').itemId).toBe(named('建筑工程施工许可证').itemId);
     expect(compareLimits(project.derived.jointCriticalPath!, project.content.promisedLimit)).toBeLessThanOrEqual(0);
@@ -279,6 +281,13 @@ describe('demo catalogue (real PostgreSQL)', () => {
     for (const item of published) {
       expect(item.content.missingMaterials !== null).toBe(item.derived.acceptsMissingMaterials);
     }
+  });
+
+  it('publishes the results of six items (结果公示) and bounds the EIA’s extension (延期) at 15 working days', () => {
+    expect(published.filter((i) => i.content.publishResults)).toHaveLength(6);
+    expect(named('企业设立登记').content.publishResults).toBe(true);
+    expect(named('建设项目环境影响评价文件审批').content.extensionLimit).toEqual({ amount: 15, unit: 'working_days' });
+    expect(published.filter((i) => i.content.extensionLimit !== null)).toHaveLength(1);
   });
 
   it('has a reported item (上报件) and one whose refusals are filed with the centre (否定报备)', () => {

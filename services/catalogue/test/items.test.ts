@@ -298,6 +298,49 @@ describe('catalogue items over gRPC (real PostgreSQL and NATS)', () => {
     expect(joint.derived?.stages).toContain(pb.ProcessStage.PROCESS_STAGE_VERIFY);
   });
 
+  it('finds a LAST_APPROVING lead in the graph and keeps 结果公示 and the 延期 bound with the version', async () => {
+    const { JOINT_LEAD_RULE_LAST_APPROVING: LAST_APPROVING, JOINT_LEAD_RULE_NAMED: NAMED } = pb.JointLeadRule;
+    const graph = aProjectGraph(project, { leadRule: LAST_APPROVING, leadDepartmentId: '' });
+    const twoSinks = await expectGrpcError(
+      callUnary(items, 'createItem', {
+        requestId: requestId(),
+        item: aJointItem(project, { joint: { ...graph, edges: graph.edges.filter((e) => e.subItem !== 'SG') } }),
+      }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(twoSinks).map((v) => v.field)).toEqual(['item.joint.lead_rule']);
+    const tooLong = await expectGrpcError(
+      callUnary(items, 'createItem', {
+        requestId: requestId(),
+        item: aJointItem(project, { extensionLimit: days(31) }),
+      }),
+      grpc.status.INVALID_ARGUMENT,
+    );
+    expect(fieldViolationsOf(tooLong).map((v) => v.field)).toEqual(['item.extension_limit.amount']);
+
+    const draft = await create(aJointItem(project, { joint: graph, publishResults: true, extensionLimit: days(15) }));
+    const published = await publish(draft);
+    const { item } = await callUnary(items, 'getItem', { itemId: draft.id, implementationCode: '', version: 0 });
+    for (const version of [draft, published, item!]) {
+      // SG (施工许可, 住房和城乡建设局) follows every other part: its department leads.
+      expect(version.derived?.jointLeadDepartmentId).toBe(project.housing);
+      expect(version.content).toMatchObject({
+        publishResults: true,
+        extensionLimit: days(15),
+        joint: { leadRule: LAST_APPROVING, leadDepartmentId: '' },
+      });
+    }
+    // An unspecified rule is NAMED: the named department leads; results unpublished, no bound of its own.
+    const named = await create(
+      aJointItem(project, {
+        joint: aProjectGraph(project, { leadRule: pb.JointLeadRule.JOINT_LEAD_RULE_UNSPECIFIED }),
+      }),
+    );
+    expect(named.content?.joint?.leadRule).toBe(NAMED);
+    expect(named.content).toMatchObject({ publishResults: false, extensionLimit: undefined });
+    expect(named.derived?.jointLeadDepartmentId).toBe(project.development);
+  });
+
   it('repeats a command with the same request id without creating anything twice', async () => {
     const id = requestId();
     const content = anItem(market);

@@ -105,13 +105,14 @@ export const LeaderChainResult: z.ZodType<LeaderChain> = z.object({
 
 // Content and derived process hold no dates: stored and read back as written (the store validated them). An
 // answer stored before the item rules of migration 0007 reads their fields as "none" (not frozen, no 容缺
-// policy), and its derived process gains the codes of its 容缺 materials.
+// policy), and its derived process gains the codes of its 容缺 materials; one stored before joint lead rules
+// gains its joint lead department.
 const itemContent = z
   .custom<ItemContent>((value) => typeof value === 'object' && value !== null)
   .transform(storedContent);
-const itemDerived = z.custom<Omit<ItemDerived, 'missingMaterialCodes'> & Partial<ItemDerived>>(
-  (value) => typeof value === 'object' && value !== null,
-);
+const itemDerived = z.custom<
+  Omit<ItemDerived, 'missingMaterialCodes' | 'jointLeadDepartmentId'> & Partial<ItemDerived>
+>((value) => typeof value === 'object' && value !== null);
 
 export const ItemViewResult: z.ZodType<ItemView> = z
   .object({
@@ -134,6 +135,10 @@ export const ItemViewResult: z.ZodType<ItemView> = z
     derived: {
       ...v.derived,
       missingMaterialCodes: v.derived.missingMaterialCodes ?? deriveProcess(v.content).missingMaterialCodes,
+      jointLeadDepartmentId:
+        v.derived.jointLeadDepartmentId === undefined
+          ? deriveProcess(v.content).jointLeadDepartmentId
+          : v.derived.jointLeadDepartmentId,
     },
   }));
 

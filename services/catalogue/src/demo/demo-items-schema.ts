@@ -11,6 +11,7 @@ import {
   FeeKinds,
   HandlingScopes,
   ItemTypes,
+  JointLeadRules,
   LimitUnits,
   MaterialForms,
   MaterialNecessities,
@@ -79,8 +80,13 @@ const fee = z.strictObject({
   reductionBasis: optionalText,
 });
 
+/**
+ * A joint item's graph and how its lead is found: `named` (the default) names `leadDepartment`;
+ * `first_department` and `last_approving` find it in the graph, and may leave it out.
+ */
 const joint = z.strictObject({
-  leadDepartment: departmentRef,
+  leadRule: oneOf(JointLeadRules).default('named'),
+  leadDepartment: departmentRef.optional(),
   subItems: z.array(
     z.strictObject({
       code: text,
@@ -147,6 +153,10 @@ export const demoItemSchema = z.strictObject({
     .default(null),
   /** 否定报备: refusals are filed with the centre before they are issued. */
   refusalFilingRequired: flag.default(false),
+  /** 结果公示: completed cases are published. */
+  publishResults: flag.default(false),
+  /** 延期: how much a leader may extend a case, in working days; left out, the law's 10 (15 for a joint item). */
+  extensionLimit: limit.nullable().default(null),
   /** Delegated down in a clean-up round after the first publish; the delegated version is published too. */
   delegation: z
     .strictObject({

@@ -110,7 +110,9 @@ function checkReferences(
         }
       });
       if (it.joint) {
-        department(source, at('joint', 'leadDepartment'), it.joint.leadDepartment);
+        if (it.joint.leadDepartment !== undefined) {
+          department(source, at('joint', 'leadDepartment'), it.joint.leadDepartment);
+        }
         it.joint.subItems.forEach((s, j) => {
           department(source, at('joint', 'subItems', j, 'department'), s.department);
           item(source, at('joint', 'subItems', j, 'item'), s.item, loaded);
@@ -233,7 +235,8 @@ function itemInput(
     delegation: null,
     joint: joint
       ? {
-          leadDepartmentId: departments.id(joint.leadDepartment),
+          leadDepartmentId: joint.leadDepartment === undefined ? '' : departments.id(joint.leadDepartment),
+          leadRule: joint.leadRule,
           subItems: joint.subItems.map((s) => ({
             code: s.code,
             name: s.name,

@@ -149,6 +149,8 @@ describe('fee items linked to the fee catalogue', () => {
     missingMaterials: null,
     reported: null,
     refusalFilingRequired: false,
+    publishResults: false,
+    extensionLimit: null,
   });
   const feeFields = (item: ItemInput): string[] =>
     fieldsOf(validateItemInput(item)).filter((f) => f.startsWith('item.fee_items'));

@@ -24,8 +24,22 @@ export interface JointEdge {
   readonly dependsOn: string;
 }
 
+/**
+ * How a joint case finds its lead department (牵头部门, which joins the parts and decides): the one named, the
+ * department of the part every other part follows (the graph's one source: 责任部门牵头), or that of the part
+ * that follows every other part (the graph's one sink: the last approving department leads, Gulou).
+ */
+export const JointLeadRules = {
+  named: 'named',
+  firstDepartment: 'first_department',
+  lastApproving: 'last_approving',
+} as const;
+export type JointLeadRule = (typeof JointLeadRules)[keyof typeof JointLeadRules];
+
 export interface JointProcess {
+  /** The lead under NAMED; under the other rules empty, or the department the rule gives. */
   readonly leadDepartmentId: string;
+  readonly leadRule: JointLeadRule;
   readonly subItems: readonly JointSubItem[];
   readonly edges: readonly JointEdge[];
 }
@@ -131,6 +145,40 @@ export function validateJointGraph(
     });
   }
   return violations;
+}
+
+/** A graph as validation sees it: part codes and edges, whatever else the parts hold. */
+type GraphShape = {
+  readonly subItems: readonly Pick<JointSubItem, 'code'>[];
+  readonly edges: readonly Pick<JointEdge, 'subItem' | 'dependsOn'>[];
+};
+
+/** Codes of the parts that depend on nothing (the graph's sources), in listed order. */
+export function sourceParts(joint: GraphShape): string[] {
+  const waiting = new Set(joint.edges.map((e) => e.subItem));
+  return joint.subItems.map((s) => s.code).filter((code) => !waiting.has(code));
+}
+
+/** Codes of the parts nothing depends on (the graph's sinks), in listed order. */
+export function sinkParts(joint: GraphShape): string[] {
+  const awaited = new Set(joint.edges.map((e) => e.dependsOn));
+  return joint.subItems.map((s) => s.code).filter((code) => !awaited.has(code));
+}
+
+/**
+ * The part whose department leads under FIRST_DEPARTMENT (the one source) or LAST_APPROVING (the one sink);
+ * undefined under NAMED, or when the graph has not exactly one such part (validation refuses that).
+ */
+export function jointLeadPart(joint: Pick<JointProcess, 'leadRule' | 'subItems' | 'edges'>): JointSubItem | undefined {
+  if (joint.leadRule === 'named') return undefined;
+  const codes = joint.leadRule === 'first_department' ? sourceParts(joint) : sinkParts(joint);
+  return codes.length === 1 ? joint.subItems.find((s) => s.code === codes[0]) : undefined;
+}
+
+/** The lead department under the item's rule; undefined when the rule finds none (invalid content). */
+export function jointLeadDepartmentId(joint: JointProcess): string | undefined {
+  if (joint.leadRule === 'named') return joint.leadDepartmentId || undefined;
+  return jointLeadPart(joint)?.departmentId;
 }
 
 /**

@@ -48,6 +48,8 @@ const content = (overrides: Partial<ItemContent> = {}): ItemContent => ({
   missingMaterials: null,
   reported: null,
   refusalFilingRequired: false,
+  publishResults: false,
+  extensionLimit: null,
   ...overrides,
 });
 

@@ -17,6 +17,7 @@ import {
   type ItemContent,
   type ItemInput,
   type JointProcess,
+  type LimitUnit,
   type Material,
   type MissingMaterialPolicy,
 } from './items';
@@ -63,6 +64,8 @@ function anItem(overrides: Partial<ItemInput> = {}): ItemInput {
     missingMaterials: null,
     reported: null,
     refusalFilingRequired: false,
+    publishResults: false,
+    extensionLimit: null,
     ...overrides,
   };
 }
@@ -110,6 +113,7 @@ function investmentGraph(): JointProcess {
   });
   return {
     leadDepartmentId: 'dept-LX',
+    leadRule: 'named',
     subItems: [
       part('LX', '项目立项', 5),
       part('XZ', '选址意见', 7),
@@ -468,6 +472,122 @@ describe('joint graphs', () => {
   });
 });
 
+describe('joint lead rules (牵头部门)', () => {
+  const jointItem = (joint: Partial<ItemInput['joint'] & object>): ItemInput =>
+    anItem({
+      caseType: 'joint',
+      joint: { ...investmentGraph(), ...joint },
+      statutoryLimit: { amount: 45, unit: 'working_days' },
+      promisedLimit: { amount: 30, unit: 'working_days' },
+    });
+  const violationsOf = (input: ItemInput) => validateItemInput(withItemDefaults(input));
+  const leadOf = (input: ItemInput) => deriveProcess(withItemDefaults(input) as ItemContent).jointLeadDepartmentId;
+
+  it('leads by the named department under NAMED, and derives it', () => {
+    expect(violationsOf(jointItem({ leadRule: 'named' }))).toEqual([]);
+    expect(leadOf(jointItem({ leadRule: 'named' }))).toBe('dept-LX');
+    expect(violationsOf(jointItem({ leadRule: 'named', leadDepartmentId: '' }))).toEqual([
+      { field: 'item.joint.lead_department_id', description: 'is required' },
+    ]);
+    expect(leadOf(anItem())).toBeNull();
+  });
+
+  it('refuses an unknown lead rule', () => {
+    expect(violationsOf(jointItem({ leadRule: undefined }))).toEqual([
+      { field: 'item.joint.lead_rule', description: 'is not a known lead rule' },
+    ]);
+  });
+
+  it('leads by the one source part under FIRST_DEPARTMENT (责任部门牵头), the named lead left empty or agreeing', () => {
+    const first = (leadDepartmentId: string, edges = investmentGraph().edges) =>
+      jointItem({ leadRule: 'first_department', leadDepartmentId, edges });
+    expect(violationsOf(first(''))).toEqual([]);
+    expect(leadOf(first(''))).toBe('dept-LX');
+    expect(violationsOf(first('dept-LX'))).toEqual([]);
+    expect(violationsOf(first('dept-SG'))).toEqual([
+      {
+        field: 'item.joint.lead_department_id',
+        description:
+          "under FIRST_DEPARTMENT the lead is part LX's department dept-LX: leave it empty or name that department",
+      },
+    ]);
+    // XZ and YD no longer wait for LX: three parts start the graph.
+    const threeSources = investmentGraph().edges.filter((e) => e.dependsOn !== 'LX');
+    expect(violationsOf(first('', threeSources))).toEqual([
+      {
+        field: 'item.joint.lead_rule',
+        description:
+          'FIRST_DEPARTMENT needs one part that every other part follows, but LX, XZ, YD depend on nothing: add edges or name the lead (NAMED)',
+      },
+    ]);
+    expect(leadOf(first('', threeSources))).toBeNull();
+  });
+
+  it('leads by the one sink part under LAST_APPROVING (最后审批把关部门牵头)', () => {
+    const last = (leadDepartmentId: string, edges = investmentGraph().edges) =>
+      jointItem({ leadRule: 'last_approving', leadDepartmentId, edges });
+    expect(violationsOf(last(''))).toEqual([]);
+    expect(leadOf(last(''))).toBe('dept-SG');
+    expect(violationsOf(last('dept-SG'))).toEqual([]);
+    expect(violationsOf(last('dept-LX')).map((v) => v.field)).toEqual(['item.joint.lead_department_id']);
+    // SG (施工许可) no longer waits for HP: HP and SG both end the graph.
+    const twoSinks = investmentGraph().edges.filter((e) => e.subItem !== 'SG');
+    expect(violationsOf(last('', twoSinks))).toEqual([
+      {
+        field: 'item.joint.lead_rule',
+        description:
+          'LAST_APPROVING needs one part that follows every other part, but nothing depends on HP, SG: add edges or name the lead (NAMED)',
+      },
+    ]);
+  });
+
+  it('checks a lead department given under a graph rule against the part found, after the graph itself', () => {
+    expect(
+      violationsOf(jointItem({ leadRule: 'last_approving', leadDepartmentId: 'dept-other' })).map((v) => v.field),
+    ).toEqual(['item.joint.lead_department_id']);
+    const cyclic = [...investmentGraph().edges, { subItem: 'LX', dependsOn: 'SG' }];
+    expect(
+      violationsOf(jointItem({ leadRule: 'first_department', leadDepartmentId: '', edges: cyclic })).map(
+        (v) => v.field,
+      ),
+    ).toEqual(['item.joint.edges[5]']);
+  });
+});
+
+describe('延期 bound (extension_limit, 行政许可法 art. 42)', () => {
+  const extended = (amount: number, unit: LimitUnit = 'working_days') => anItem({ extensionLimit: { amount, unit } });
+
+  it('takes working days, whole or half, above 0 and at most 30', () => {
+    expect(fieldsOf(extended(15))).toEqual([]);
+    expect(fieldsOf(extended(0.5))).toEqual([]);
+    expect(fieldsOf(extended(30))).toEqual([]);
+    expect(fieldsOf(anItem({ extensionLimit: null }))).toEqual([]);
+    expect(validateItemInput(withItemDefaults(extended(30.5)))).toEqual([
+      { field: 'item.extension_limit.amount', description: 'must be at most 30 working_days' },
+    ]);
+    expect(fieldsOf(extended(0))).toEqual(['item.extension_limit.amount']);
+    expect(fieldsOf(extended(2.25))).toEqual(['item.extension_limit.amount']);
+    expect(validateItemInput(withItemDefaults(extended(10, 'natural_days')))).toEqual([
+      { field: 'item.extension_limit.unit', description: 'an extension (延期) is counted in working days' },
+    ]);
+    expect(fieldsOf(anItem({ extensionLimit: { amount: 10, unit: undefined } }))).toEqual([
+      'item.extension_limit.unit',
+    ]);
+  });
+
+  it('does not extend an immediate item, decided on the spot', () => {
+    expect(
+      fieldsOf(
+        anItem({
+          caseType: 'immediate',
+          promisedLimit: { amount: 0, unit: 'working_days' },
+          extensionLimit: { amount: 5, unit: 'working_days' },
+        }),
+      ),
+    ).toEqual(['item.extension_limit']);
+  });
+});
+
 describe('materials by situation', () => {
   const content = {
     situations: [
@@ -634,13 +754,24 @@ describe('上报件 and 否定报备', () => {
       missingMaterials: _m,
       reported: _r,
       refusalFilingRequired: _f,
+      publishResults: _p,
+      extensionLimit: _e,
       ...before
     } = withItemDefaults(anItem()) as ItemContent;
     expect(storedContent(before)).toMatchObject({
       missingMaterials: null,
       reported: null,
       refusalFilingRequired: false,
+      publishResults: false,
+      extensionLimit: null,
     });
+  });
+
+  it('reads a joint graph stored before lead rules as led by its named department', () => {
+    const { leadRule: _l, ...graph } = investmentGraph();
+    const stored = storedContent({ ...(withItemDefaults(anItem({ caseType: 'joint' })) as ItemContent), joint: graph });
+    expect(stored.joint?.leadRule).toBe('named');
+    expect(deriveProcess(stored).jointLeadDepartmentId).toBe('dept-LX');
   });
 });
 

@@ -3,7 +3,15 @@
  * situation, fees, tiers and delegation, joint graphs, bundles. Pure rules, no I/O.
  */
 import type { FieldViolation } from '@govhall/kit';
-import { validateJointGraph, jointCriticalPath, jointLayers, type JointProcess } from './items-joint';
+import {
+  validateJointGraph,
+  jointCriticalPath,
+  jointLayers,
+  jointLeadDepartmentId,
+  sinkParts,
+  sourceParts,
+  type JointProcess,
+} from './items-joint';
 import {
   amountProblem,
   compareLimits,
@@ -60,6 +68,12 @@ export const BUDGETED_STAGES: ReadonlySet<Stage> = new Set(['pre_review', 'revie
  * (days of the law are working days, art. 82), so a pre-review budget is at most this.
  */
 export const MAX_PRE_REVIEW: TimeLimit = { amount: 20, unit: 'working_days' };
+
+/**
+ * The most an item's own extension bound (延期) may be. Without one, 行政许可法 art. 42 applies: 10 working days
+ * with the leader's approval, 15 for a joint (联合办理) item.
+ */
+export const MAX_EXTENSION_LIMIT: TimeLimit = { amount: 30, unit: 'working_days' };
 
 /** 办结结果 kinds: 证照, 批文, other. */
 export const ResultKinds = {
@@ -280,6 +294,13 @@ export interface ItemContent {
   readonly reported: Reporting | null;
   /** 否定报备: a refusal is filed with the centre before it is issued. */
   readonly refusalFilingRequired: boolean;
+  /** 结果公示: completed cases are published (case number, masked applicant, result). */
+  readonly publishResults: boolean;
+  /**
+   * 延期 bound (行政许可法 art. 42): how much a leader may extend the limit, in working days; null: 10 working days,
+   * or 15 for a joint item.
+   */
+  readonly extensionLimit: TimeLimit | null;
 }
 
 /**
@@ -383,6 +404,8 @@ export interface ItemDerived {
   readonly acceptsMissingMaterials: boolean;
   /** Codes of the materials that may be missing (容缺), in the item's order. */
   readonly missingMaterialCodes: readonly string[];
+  /** Joint items: the lead department under the item's lead rule; null for other items. */
+  readonly jointLeadDepartmentId: string | null;
 }
 
 type Violations = FieldViolation[];
@@ -430,21 +453,38 @@ export function deriveProcess(content: ItemContent): ItemDerived {
     jointCriticalPath: (content.joint && jointCriticalPath(content.joint)) ?? null,
     acceptsMissingMaterials: missing.length > 0,
     missingMaterialCodes: missing,
+    jointLeadDepartmentId: (content.joint && jointLeadDepartmentId(content.joint)) ?? null,
   };
 }
 
 /**
  * Content as stored: a version stored before a field existed reads it as "none" (no 容缺 policy, not reported,
- * no refusal filing). Stored versions are never rewritten: a published one never changes.
+ * no refusal filing, results not published, the default extension bound) and a joint graph stored before lead
+ * rules as led by its named department. Stored versions are never rewritten: a published one never changes.
  */
 export function storedContent(
-  content: Omit<ItemContent, LaterContentFields> & Partial<Pick<ItemContent, LaterContentFields>>,
+  content: Omit<ItemContent, LaterContentFields | 'joint'> &
+    Partial<Pick<ItemContent, LaterContentFields>> & {
+      readonly joint: (Omit<JointProcess, 'leadRule'> & Partial<Pick<JointProcess, 'leadRule'>>) | null;
+    },
 ): ItemContent {
-  const stored = { missingMaterials: null, reported: null, refusalFilingRequired: false, ...content };
-  // Materials stored before certificate names.
-  return { ...stored, materials: stored.materials.map((m) => ({ ...m, certificateName: m.certificateName ?? '' })) };
+  const stored = {
+    missingMaterials: null,
+    reported: null,
+    refusalFilingRequired: false,
+    publishResults: false,
+    extensionLimit: null,
+    ...content,
+  };
+  return {
+    ...stored,
+    // Materials stored before certificate names.
+    materials: stored.materials.map((m) => ({ ...m, certificateName: m.certificateName ?? '' })),
+    joint: stored.joint && { ...stored.joint, leadRule: stored.joint.leadRule ?? 'named' },
+  };
 }
-type LaterContentFields = 'missingMaterials' | 'reported' | 'refusalFilingRequired';
+type LaterContentFields =
+  'missingMaterials' | 'reported' | 'refusalFilingRequired' | 'publishResults' | 'extensionLimit';
 
 /** Fills what an input may leave out: the acceptance limit (4 working hours). */
 export function withItemDefaults(input: ItemInput): ItemInput {
@@ -585,6 +625,7 @@ export function validateItemInput(input: ItemInput, prefix = 'item'): Violations
   validateMaterials(violations, input, f);
   validateMissingMaterials(violations, input, f);
   validateReporting(violations, input, f);
+  validateExtension(violations, input, f);
   validateFees(violations, input, f);
   validateTiers(violations, input, f);
   validateJoint(violations, input, f);
@@ -994,12 +1035,17 @@ function validateJoint(violations: Violations, input: ItemInput, f: (path: strin
     violations.push({ field: f('joint'), description: 'only a joint item (case type joint) has parts' });
     return;
   }
-  if (!joint.leadDepartmentId) violations.push({ field: f('joint.lead_department_id'), description: 'is required' });
-  else if (!joint.subItems.some((s) => s.departmentId === joint.leadDepartmentId)) {
-    violations.push({
-      field: f('joint.lead_department_id'),
-      description: `the lead department ${joint.leadDepartmentId} has no part in the graph`,
-    });
+  if (!joint.leadRule) {
+    violations.push({ field: f('joint.lead_rule'), description: 'is not a known lead rule' });
+  } else if (joint.leadRule === 'named') {
+    if (!joint.leadDepartmentId) {
+      violations.push({ field: f('joint.lead_department_id'), description: 'is required' });
+    } else if (!joint.subItems.some((s) => s.departmentId === joint.leadDepartmentId)) {
+      violations.push({
+        field: f('joint.lead_department_id'),
+        description: `the lead department ${joint.leadDepartmentId} has no part in the graph`,
+      });
+    }
   }
   if (joint.subItems.length < 2) {
     violations.push({ field: f('joint.sub_items'), description: 'a joint item has at least two parts' });
@@ -1017,12 +1063,78 @@ function validateJoint(violations: Violations, input: ItemInput, f: (path: strin
   });
   const graphViolations = validateJointGraph(joint, f('joint'));
   violations.push(...graphViolations);
-  if (graphViolations.length > 0 || !promised?.unit) return;
   const codesUnique = new Set(joint.subItems.map((s) => s.code)).size === joint.subItems.length;
+  // Sources and sinks mean something only in a sound graph: its own violations come first.
+  if (graphViolations.length === 0 && codesUnique && joint.subItems.length >= 2) {
+    validateLeadByRule(violations, joint, f);
+  }
+  if (graphViolations.length > 0 || !promised?.unit) return;
   if (!codesUnique || joint.subItems.some((s) => s.limit && (!s.limit.unit || amountProblem(s.limit.amount)))) return;
   const critical = jointCriticalPath(joint as JointProcess);
   if (critical && compareLimits(critical, promised as TimeLimit) !== undefined) {
     checkNotLonger(violations, f('joint.sub_items'), critical, promised as TimeLimit, 'promised limit');
+  }
+}
+
+/**
+ * FIRST_DEPARTMENT and LAST_APPROVING find the lead in the graph: its one source (the part every other part
+ * follows) or its one sink (the part that follows every other part). A named lead department may be left
+ * empty; given, it is the one the rule finds (two answers to one question must agree).
+ */
+function validateLeadByRule(
+  violations: Violations,
+  joint: NonNullable<ItemInput['joint']>,
+  f: (path: string) => string,
+): void {
+  const rule = joint.leadRule;
+  if (rule !== 'first_department' && rule !== 'last_approving') return;
+  const first = rule === 'first_department';
+  const codes = first ? sourceParts(joint) : sinkParts(joint);
+  const name = first ? 'FIRST_DEPARTMENT' : 'LAST_APPROVING';
+  if (codes.length !== 1) {
+    violations.push({
+      field: f('joint.lead_rule'),
+      description: first
+        ? `${name} needs one part that every other part follows, but ${codes.join(', ')} depend on nothing: add edges or name the lead (NAMED)`
+        : `${name} needs one part that follows every other part, but nothing depends on ${codes.join(', ')}: add edges or name the lead (NAMED)`,
+    });
+    return;
+  }
+  const lead = joint.subItems.find((s) => s.code === codes[0])!;
+  if (joint.leadDepartmentId && joint.leadDepartmentId !== lead.departmentId) {
+    violations.push({
+      field: f('joint.lead_department_id'),
+      description: `under ${name} the lead is part ${lead.code}'s department ${lead.departmentId}: leave it empty or name that department`,
+    });
+  }
+}
+
+/**
+ * 延期 (行政许可法 art. 42): an item's own bound on extensions is working days, whole or half, more than 0 and at
+ * most 30. An immediate item is decided on the spot: nothing to extend.
+ */
+function validateExtension(violations: Violations, input: ItemInput, f: (path: string) => string): void {
+  const extension = input.extensionLimit;
+  if (!extension) return;
+  if (input.caseType === 'immediate') {
+    violations.push({
+      field: f('extension_limit'),
+      description: 'an immediate item is decided at the window on the spot: it is never extended',
+    });
+    return;
+  }
+  const limit = checkLimit(violations, f('extension_limit'), extension, { required: false, positive: true });
+  if (!limit) return;
+  if (limit.unit !== 'working_days') {
+    violations.push({
+      field: f('extension_limit.unit'),
+      description: 'an extension (延期) is counted in working days',
+    });
+  } else if ((compareLimits(limit, MAX_EXTENSION_LIMIT) ?? 0) > 0) {
+    violations.push({
+      field: f('extension_limit.amount'),
+      description: `must be at most ${formatLimit(MAX_EXTENSION_LIMIT)}`,
+    });
   }
 }
 

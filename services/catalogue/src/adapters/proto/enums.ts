@@ -12,6 +12,7 @@ import {
   HandlingScopes,
   ItemStatuses,
   ItemTypes,
+  JointLeadRules,
   MaterialForms,
   MaterialNecessities,
   MaterialSources,
@@ -163,6 +164,12 @@ export const delegationMode = enumCodec<(typeof DelegationModes)[keyof typeof De
     DELEGATION_MODE_ENTRUSTED: DelegationModes.entrusted,
   },
 );
+
+export const jointLeadRule = enumCodec<(typeof JointLeadRules)[keyof typeof JointLeadRules]>()(items.JointLeadRule, {
+  JOINT_LEAD_RULE_NAMED: JointLeadRules.named,
+  JOINT_LEAD_RULE_FIRST_DEPARTMENT: JointLeadRules.firstDepartment,
+  JOINT_LEAD_RULE_LAST_APPROVING: JointLeadRules.lastApproving,
+});
 
 export const itemStatus = enumCodec<(typeof ItemStatuses)[keyof typeof ItemStatuses]>()(items.ItemStatus, {
   ITEM_STATUS_DRAFT: ItemStatuses.draft,

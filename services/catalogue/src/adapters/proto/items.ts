@@ -1,4 +1,4 @@
-import { catalogueV1 as org, type catalogueItemsV1 as pb } from '@govhall/contracts';
+import { catalogueV1 as org, catalogueItemsV1 as pb } from '@govhall/contracts';
 import type { GuidePage, ItemView, MaterialList } from '../../app/item-service';
 import type {
   CleanupInput,
@@ -11,6 +11,7 @@ import type {
   ItemDerived,
   ItemInput,
   ItemVersionSummary,
+  JointLeadRule,
   Material,
   MissingMaterialPolicy,
   Reporting,
@@ -29,6 +30,7 @@ import {
   handlingScope,
   itemStatus,
   itemType,
+  jointLeadRule,
   limitUnit,
   materialForm,
   materialNecessity,
@@ -83,6 +85,10 @@ export const reportingIn = (m: pb.Reporting): Unchecked<Reporting> => ({
   upperAuthority: m.upperAuthority,
   upperTier: m.upperTier === org.HallTier.HALL_TIER_UNSPECIFIED ? null : hallTier.fromProto(m.upperTier),
 });
+
+/** An unspecified lead rule is NAMED (the rule before there were others); an unknown one stays undefined (refused). */
+export const leadRuleIn = (rule: pb.JointLeadRule): Unchecked<JointLeadRule> =>
+  rule === pb.JointLeadRule.JOINT_LEAD_RULE_UNSPECIFIED ? 'named' : jointLeadRule.fromProto(rule);
 
 /** An item as sent; absent sub-messages read as their defaults (proto3), absent limits as null. */
 export function itemInputFromProto(m: pb.ItemContent): ItemInput {
@@ -150,6 +156,7 @@ export function itemInputFromProto(m: pb.ItemContent): ItemInput {
     joint: m.joint
       ? {
           leadDepartmentId: m.joint.leadDepartmentId,
+          leadRule: leadRuleIn(m.joint.leadRule),
           subItems: m.joint.subItems.map((s) => ({
             code: s.code,
             name: s.name,
@@ -163,6 +170,8 @@ export function itemInputFromProto(m: pb.ItemContent): ItemInput {
     missingMaterials: m.missingMaterials ? missingMaterialsIn(m.missingMaterials) : null,
     reported: m.reported ? reportingIn(m.reported) : null,
     refusalFilingRequired: m.refusalFilingRequired,
+    publishResults: m.publishResults,
+    extensionLimit: limitIn(m.extensionLimit),
   };
 }
 
@@ -278,6 +287,7 @@ export function itemContentToProto(c: ItemContent): pb.ItemContent {
     joint: c.joint
       ? {
           leadDepartmentId: c.joint.leadDepartmentId,
+          leadRule: jointLeadRule.toProto(c.joint.leadRule),
           subItems: c.joint.subItems.map((s) => ({
             code: s.code,
             name: s.name,
@@ -291,6 +301,8 @@ export function itemContentToProto(c: ItemContent): pb.ItemContent {
     missingMaterials: c.missingMaterials ? missingMaterialsOut(c.missingMaterials) : undefined,
     reported: c.reported ? reportingOut(c.reported) : undefined,
     refusalFilingRequired: c.refusalFilingRequired,
+    publishResults: c.publishResults,
+    extensionLimit: c.extensionLimit ? limitOut(c.extensionLimit) : undefined,
   };
 }
 
@@ -301,6 +313,7 @@ export const derivedOut = (d: ItemDerived): pb.ItemDerived => ({
   jointCriticalPath: d.jointCriticalPath ? limitOut(d.jointCriticalPath) : undefined,
   acceptsMissingMaterials: d.acceptsMissingMaterials,
   missingMaterialCodes: [...d.missingMaterialCodes],
+  jointLeadDepartmentId: d.jointLeadDepartmentId ?? '',
 });
 
 /** An item version on the wire: content, derived process, lifecycle. */

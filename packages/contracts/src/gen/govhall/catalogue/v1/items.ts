@@ -943,6 +943,74 @@ export function delegationModeToNumber(object: DelegationMode): number {
   }
 }
 
+/** Which department leads a joint case (joins the parts and decides). */
+export enum JointLeadRule {
+  JOINT_LEAD_RULE_UNSPECIFIED = "JOINT_LEAD_RULE_UNSPECIFIED",
+  /** JOINT_LEAD_RULE_NAMED - lead_department_id. */
+  JOINT_LEAD_RULE_NAMED = "JOINT_LEAD_RULE_NAMED",
+  /** JOINT_LEAD_RULE_FIRST_DEPARTMENT - The department of the part every other part follows (the graph's one source): 责任部门牵头. */
+  JOINT_LEAD_RULE_FIRST_DEPARTMENT = "JOINT_LEAD_RULE_FIRST_DEPARTMENT",
+  /**
+   * JOINT_LEAD_RULE_LAST_APPROVING - The department of the part that follows every other part (the graph's one sink): 以审批程序的最后审批把关部门为
+   * 牵头部门 (Gulou).
+   */
+  JOINT_LEAD_RULE_LAST_APPROVING = "JOINT_LEAD_RULE_LAST_APPROVING",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export function jointLeadRuleFromJSON(object: any): JointLeadRule {
+  switch (object) {
+    case 0:
+    case "JOINT_LEAD_RULE_UNSPECIFIED":
+      return JointLeadRule.JOINT_LEAD_RULE_UNSPECIFIED;
+    case 1:
+    case "JOINT_LEAD_RULE_NAMED":
+      return JointLeadRule.JOINT_LEAD_RULE_NAMED;
+    case 2:
+    case "JOINT_LEAD_RULE_FIRST_DEPARTMENT":
+      return JointLeadRule.JOINT_LEAD_RULE_FIRST_DEPARTMENT;
+    case 3:
+    case "JOINT_LEAD_RULE_LAST_APPROVING":
+      return JointLeadRule.JOINT_LEAD_RULE_LAST_APPROVING;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return JointLeadRule.UNRECOGNIZED;
+  }
+}
+
+export function jointLeadRuleToJSON(object: JointLeadRule): string {
+  switch (object) {
+    case JointLeadRule.JOINT_LEAD_RULE_UNSPECIFIED:
+      return "JOINT_LEAD_RULE_UNSPECIFIED";
+    case JointLeadRule.JOINT_LEAD_RULE_NAMED:
+      return "JOINT_LEAD_RULE_NAMED";
+    case JointLeadRule.JOINT_LEAD_RULE_FIRST_DEPARTMENT:
+      return "JOINT_LEAD_RULE_FIRST_DEPARTMENT";
+    case JointLeadRule.JOINT_LEAD_RULE_LAST_APPROVING:
+      return "JOINT_LEAD_RULE_LAST_APPROVING";
+    case JointLeadRule.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export function jointLeadRuleToNumber(object: JointLeadRule): number {
+  switch (object) {
+    case JointLeadRule.JOINT_LEAD_RULE_UNSPECIFIED:
+      return 0;
+    case JointLeadRule.JOINT_LEAD_RULE_NAMED:
+      return 1;
+    case JointLeadRule.JOINT_LEAD_RULE_FIRST_DEPARTMENT:
+      return 2;
+    case JointLeadRule.JOINT_LEAD_RULE_LAST_APPROVING:
+      return 3;
+    case JointLeadRule.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 export enum ItemStatus {
   ITEM_STATUS_UNSPECIFIED = "ITEM_STATUS_UNSPECIFIED",
   ITEM_STATUS_DRAFT = "ITEM_STATUS_DRAFT",
@@ -1562,6 +1630,8 @@ export interface JointProcess {
   leadDepartmentId: string;
   subItems: JointSubItem[];
   edges: JointEdge[];
+  /** How the case finds its lead; unspecified: NAMED. */
+  leadRule: JointLeadRule;
 }
 
 /**
@@ -1638,6 +1708,13 @@ export interface ItemContent {
     | undefined;
   /** 否定报备: a refusal (不予受理 / 不予许可) is filed with the centre before it is issued to the applicant. */
   refusalFilingRequired: boolean;
+  /** 结果公示: completed cases of the item are published (case number, masked applicant, result). */
+  publishResults: boolean;
+  /**
+   * 延期 bound: how much a leader may extend the limit (行政许可法 art. 42); absent: 10 working days, or 15 for a
+   * joint item. Working days, whole or half, more than 0, at most 30.
+   */
+  extensionLimit?: TimeLimit | undefined;
 }
 
 /** Parts of a joint item that run together. */
@@ -1665,6 +1742,8 @@ export interface ItemDerived {
   acceptsMissingMaterials: boolean;
   /** The codes of the materials that may be missing, in the item's order. */
   missingMaterialCodes: string[];
+  /** Joint items: the lead department under the item's lead rule. */
+  jointLeadDepartmentId: string;
 }
 
 /** One version of an item. */
@@ -4233,7 +4312,7 @@ export const JointEdge: MessageFns<JointEdge> = {
 };
 
 function createBaseJointProcess(): JointProcess {
-  return { leadDepartmentId: "", subItems: [], edges: [] };
+  return { leadDepartmentId: "", subItems: [], edges: [], leadRule: JointLeadRule.JOINT_LEAD_RULE_UNSPECIFIED };
 }
 
 export const JointProcess: MessageFns<JointProcess> = {
@@ -4246,6 +4325,9 @@ export const JointProcess: MessageFns<JointProcess> = {
     }
     for (const v of message.edges) {
       JointEdge.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.leadRule !== JointLeadRule.JOINT_LEAD_RULE_UNSPECIFIED) {
+      writer.uint32(32).int32(jointLeadRuleToNumber(message.leadRule));
     }
     return writer;
   },
@@ -4287,6 +4369,14 @@ export const JointProcess: MessageFns<JointProcess> = {
             message.edges.push(JointEdge.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.leadRule = jointLeadRuleFromJSON(reader.int32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4312,6 +4402,11 @@ export const JointProcess: MessageFns<JointProcess> = {
         ? object.sub_items.map((e: any) => JointSubItem.fromJSON(e))
         : [],
       edges: globalThis.Array.isArray(object?.edges) ? object.edges.map((e: any) => JointEdge.fromJSON(e)) : [],
+      leadRule: isSet(object.leadRule)
+        ? jointLeadRuleFromJSON(object.leadRule)
+        : isSet(object.lead_rule)
+        ? jointLeadRuleFromJSON(object.lead_rule)
+        : JointLeadRule.JOINT_LEAD_RULE_UNSPECIFIED,
     };
   },
 
@@ -4326,6 +4421,9 @@ export const JointProcess: MessageFns<JointProcess> = {
     if (message.edges?.length) {
       obj.edges = message.edges.map((e) => JointEdge.toJSON(e));
     }
+    if (message.leadRule !== JointLeadRule.JOINT_LEAD_RULE_UNSPECIFIED) {
+      obj.leadRule = jointLeadRuleToJSON(message.leadRule);
+    }
     return obj;
   },
 
@@ -4337,6 +4435,7 @@ export const JointProcess: MessageFns<JointProcess> = {
     message.leadDepartmentId = object.leadDepartmentId ?? "";
     message.subItems = object.subItems?.map((e) => JointSubItem.fromPartial(e)) || [];
     message.edges = object.edges?.map((e) => JointEdge.fromPartial(e)) || [];
+    message.leadRule = object.leadRule ?? JointLeadRule.JOINT_LEAD_RULE_UNSPECIFIED;
     return message;
   },
 };
@@ -4377,6 +4476,8 @@ function createBaseItemContent(): ItemContent {
     missingMaterials: undefined,
     reported: undefined,
     refusalFilingRequired: false,
+    publishResults: false,
+    extensionLimit: undefined,
   };
 }
 
@@ -4487,6 +4588,12 @@ export const ItemContent: MessageFns<ItemContent> = {
     }
     if (message.refusalFilingRequired !== false) {
       writer.uint32(272).bool(message.refusalFilingRequired);
+    }
+    if (message.publishResults !== false) {
+      writer.uint32(280).bool(message.publishResults);
+    }
+    if (message.extensionLimit !== undefined) {
+      TimeLimit.encode(message.extensionLimit, writer.uint32(290).fork()).join();
     }
     return writer;
   },
@@ -4786,6 +4893,22 @@ export const ItemContent: MessageFns<ItemContent> = {
             message.refusalFilingRequired = reader.bool();
             continue;
           }
+          case 35: {
+            if (tag !== 280) {
+              break;
+            }
+
+            message.publishResults = reader.bool();
+            continue;
+          }
+          case 36: {
+            if (tag !== 290) {
+              break;
+            }
+
+            message.extensionLimit = TimeLimit.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4928,6 +5051,16 @@ export const ItemContent: MessageFns<ItemContent> = {
         : isSet(object.refusal_filing_required)
         ? globalThis.Boolean(object.refusal_filing_required)
         : false,
+      publishResults: isSet(object.publishResults)
+        ? globalThis.Boolean(object.publishResults)
+        : isSet(object.publish_results)
+        ? globalThis.Boolean(object.publish_results)
+        : false,
+      extensionLimit: isSet(object.extensionLimit)
+        ? TimeLimit.fromJSON(object.extensionLimit)
+        : isSet(object.extension_limit)
+        ? TimeLimit.fromJSON(object.extension_limit)
+        : undefined,
     };
   },
 
@@ -5035,6 +5168,12 @@ export const ItemContent: MessageFns<ItemContent> = {
     if (message.refusalFilingRequired !== false) {
       obj.refusalFilingRequired = message.refusalFilingRequired;
     }
+    if (message.publishResults !== false) {
+      obj.publishResults = message.publishResults;
+    }
+    if (message.extensionLimit !== undefined) {
+      obj.extensionLimit = TimeLimit.toJSON(message.extensionLimit);
+    }
     return obj;
   },
 
@@ -5097,6 +5236,10 @@ export const ItemContent: MessageFns<ItemContent> = {
       ? Reporting.fromPartial(object.reported)
       : undefined;
     message.refusalFilingRequired = object.refusalFilingRequired ?? false;
+    message.publishResults = object.publishResults ?? false;
+    message.extensionLimit = (object.extensionLimit !== undefined && object.extensionLimit !== null)
+      ? TimeLimit.fromPartial(object.extensionLimit)
+      : undefined;
     return message;
   },
 };
@@ -5182,6 +5325,7 @@ function createBaseItemDerived(): ItemDerived {
     jointCriticalPath: undefined,
     acceptsMissingMaterials: false,
     missingMaterialCodes: [],
+    jointLeadDepartmentId: "",
   };
 }
 
@@ -5208,6 +5352,9 @@ export const ItemDerived: MessageFns<ItemDerived> = {
     }
     for (const v of message.missingMaterialCodes) {
       writer.uint32(50).string(v!);
+    }
+    if (message.jointLeadDepartmentId !== "") {
+      writer.uint32(58).string(message.jointLeadDepartmentId);
     }
     return writer;
   },
@@ -5283,6 +5430,14 @@ export const ItemDerived: MessageFns<ItemDerived> = {
             message.missingMaterialCodes.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.jointLeadDepartmentId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5323,6 +5478,11 @@ export const ItemDerived: MessageFns<ItemDerived> = {
         : globalThis.Array.isArray(object?.missing_material_codes)
         ? object.missing_material_codes.map((e: any) => globalThis.String(e))
         : [],
+      jointLeadDepartmentId: isSet(object.jointLeadDepartmentId)
+        ? globalThis.String(object.jointLeadDepartmentId)
+        : isSet(object.joint_lead_department_id)
+        ? globalThis.String(object.joint_lead_department_id)
+        : "",
     };
   },
 
@@ -5346,6 +5506,9 @@ export const ItemDerived: MessageFns<ItemDerived> = {
     if (message.missingMaterialCodes?.length) {
       obj.missingMaterialCodes = message.missingMaterialCodes;
     }
+    if (message.jointLeadDepartmentId !== "") {
+      obj.jointLeadDepartmentId = message.jointLeadDepartmentId;
+    }
     return obj;
   },
 
@@ -5362,6 +5525,7 @@ export const ItemDerived: MessageFns<ItemDerived> = {
       : undefined;
     message.acceptsMissingMaterials = object.acceptsMissingMaterials ?? false;
     message.missingMaterialCodes = object.missingMaterialCodes?.map((e) => e) || [];
+    message.jointLeadDepartmentId = object.jointLeadDepartmentId ?? "";
     return message;
   },
 };
