@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     pdfTimes.sort((a, b) => a - b);
     htmlTimes.sort((a, b) => a - b);
     console.log(
-      `${doc.kind.padEnd(18)} pdf ${(size / 1024).toFixed(1)} KiB  p50 ${percentile(pdfTimes, 50).toFixed(1)} ms  ` +
+      `${doc.kind.padEnd(20)} pdf ${(size / 1024).toFixed(1)} KiB  p50 ${percentile(pdfTimes, 50).toFixed(1)} ms  ` +
         `p95 ${percentile(pdfTimes, 95).toFixed(1)} ms | html p50 ${percentile(htmlTimes, 50).toFixed(2)} ms`,
     );
   }

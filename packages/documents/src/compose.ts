@@ -6,12 +6,17 @@
 import type {
   AcceptanceNotice,
   Channel,
+  CollectionMethod,
   HallDocument,
   Handling,
+  LegalBasis,
   MaterialStatus,
   Party,
+  PermitDecision,
+  RefusalDecision,
   RefusalNotice,
   RegistrationSlip,
+  RevocationDecision,
   SupplementNotice,
   SupplementProblem,
 } from './documents';
@@ -52,8 +57,8 @@ export interface ComposedDocument {
   /** `张三：` — the letter form of the notices; the slip has none. */
   readonly salutation?: string;
   readonly blocks: readonly Block[];
-  /** The window, staff and phone line. */
-  readonly contacts: string;
+  /** The window, staff and phone line; a decision without handling has none. */
+  readonly contacts?: string;
   /** 监督投诉电话 and 投诉网址. */
   readonly complaint: string;
   readonly sealText: string;
@@ -80,6 +85,17 @@ const PROBLEM_LABELS: Readonly<Record<SupplementProblem, string>> = {
   missing: '缺少',
   non_conforming: '不符合法定形式',
 };
+
+const COLLECTION_LABELS: Readonly<Record<CollectionMethod, string>> = {
+  window: '窗口领取',
+  appointment: '预约领取',
+  express: '邮寄送达',
+};
+
+/** What a revocation cites when the caller names nothing: 以欺骗等不正当手段取得的行政许可应当予以撤销. */
+export const STANDARD_REVOCATION_BASIS: readonly LegalBasis[] = [
+  { name: '《中华人民共和国行政许可法》', article: '第六十九条第二款' },
+];
 
 export const STANDARD_QUERY_INSTRUCTIONS = '凭受理编号和查询密码，可在政务服务网或到本中心服务窗口查询办理进度';
 
@@ -272,7 +288,182 @@ function slipBlocks(slip: RegistrationSlip): Block[] {
   ];
 }
 
-function kindParts(document: HallDocument, template: HallDocumentTemplate) {
+/** `《name》article`, each joined by 、: the marks are added to a name written without them. */
+function citation(bases: readonly LegalBasis[]): string {
+  return bases
+    .map((basis) => {
+      const name = basis.name.startsWith('《') ? basis.name : `《${basis.name.replace(/》$/, '')}》`;
+      return `${name}${basis.article ?? ''}`;
+    })
+    .join('、');
+}
+
+/** 《食品经营许可证》: a certificate's name in book-title marks, once. */
+function bookTitle(name: string): string {
+  return name.startsWith('《') && name.endsWith('》') ? name : `《${name}》`;
+}
+
+/** The remedies the law requires a refusal or revocation to state (行政许可法第三十八条第二款). */
+function remedy(subject: string, venues: { reconsiderationAuthority?: string; court?: string }): string {
+  const authority = venues.reconsiderationAuthority ? `向${venues.reconsiderationAuthority}` : '';
+  const court = venues.court ?? '人民法院';
+  return (
+    `${subject}如不服本决定，可以自收到本决定书之日起六十日内${authority}依法申请行政复议，` +
+    `或者在六个月内依法向${court}提起行政诉讼。`
+  );
+}
+
+function decisionRows(
+  decision: PermitDecision | RefusalDecision | RevocationDecision,
+  applicantLabel: string,
+  dateLabel: string,
+): FieldRow[] {
+  return [
+    { label: '受理编号', value: decision.caseNumber },
+    { label: '事项名称', value: decision.itemName },
+    ...partyRows(applicantLabel, decision.applicant),
+    { label: dateLabel, value: formatDate(decision.decidedAt) },
+  ];
+}
+
+function collectionLine(collection: NonNullable<PermitDecision['collection']>, thing: string): string {
+  switch (collection.method) {
+    case 'window':
+      return `请凭受理通知书到${collection.window ?? '受理窗口'}领取${thing}。`;
+    case 'appointment':
+      return (
+        `请于${formatDateTime(collection.appointmentAt!)}凭受理通知书到${collection.window ?? '受理窗口'}` +
+        `领取${thing}。`
+      );
+    case 'express': {
+      const waybill = collection.trackingNumber ? `（运单号：${collection.trackingNumber}）` : '';
+      return `${thing}将通过${collection.expressCompany!}邮寄送达${waybill}，请注意查收。`;
+    }
+  }
+}
+
+function permitBlocks(decision: PermitDecision): Block[] {
+  const basis = citation(decision.legalBasis);
+  const findings = decision.commitment
+    ? `以告知承诺方式提交的“${decision.itemName}”申请，申请材料齐全、符合法定形式，` +
+      '你（单位）已书面承诺符合法定条件、标准'
+    : `提交的“${decision.itemName}”申请符合法定条件、标准`;
+  const blocks: Block[] = [
+    paragraph(
+      `经审查，你（单位）${findings}，根据${basis}的规定，决定准予行政许可。` +
+        (decision.certificates.length > 0
+          ? `现颁发${decision.certificates.map((c) => bookTitle(c.name)).join('、')}。`
+          : ''),
+    ),
+    { type: 'fields', rows: decisionRows(decision, '申请人', '决定日期') },
+  ];
+  if (decision.certificates.length > 0) {
+    blocks.push({
+      type: 'table',
+      caption: '行政许可证件',
+      columns: [
+        { title: '序号', width: 0.08 },
+        { title: '证件名称', width: 0.36 },
+        { title: '证件编号', width: 0.32 },
+        { title: '有效期', width: 0.24 },
+      ],
+      rows: decision.certificates.map((c, i) => [
+        String(i + 1),
+        c.name,
+        c.number,
+        c.validUntil ? `至${formatDate(c.validUntil)}` : '长期',
+      ]),
+    });
+  }
+  if (decision.collection) {
+    const thing = decision.certificates.length > 0 ? '行政许可证件' : '本决定书';
+    blocks.push(
+      paragraph(
+        `领取方式：${COLLECTION_LABELS[decision.collection.method]}。${collectionLine(decision.collection, thing)}`,
+      ),
+    );
+  }
+  if (decision.commitment) {
+    const by = decision.commitment.verificationDueAt
+      ? `将于${formatDate(decision.commitment.verificationDueAt)}前`
+      : '将在规定期限内';
+    blocks.push(
+      paragraph(
+        `本决定系根据你（单位）作出的告知承诺作出。本机关${by}对承诺内容进行核查，` +
+          '发现承诺内容与实际情况不符的，将依法撤销本行政许可。',
+      ),
+    );
+  }
+  return blocks;
+}
+
+function refusalDecisionBlocks(decision: RefusalDecision): Block[] {
+  return [
+    paragraph(
+      `你（单位）提交的“${decision.itemName}”申请（受理编号：${decision.caseNumber}），经审查，` +
+        `不符合法定条件、标准，根据${citation(decision.legalBasis)}的规定，决定不予行政许可。`,
+    ),
+    { type: 'fields', rows: decisionRows(decision, '申请人', '决定日期') },
+    paragraph(`不予行政许可的理由：${decision.reason}`),
+    paragraph(remedy('申请人', decision)),
+  ];
+}
+
+function revocationBlocks(decision: RevocationDecision): Block[] {
+  const original = decision.originalDecision;
+  const cancelled =
+    decision.revokedCertificates.length > 0
+      ? `原颁发的${decision.revokedCertificates.map((c) => `${bookTitle(c.name)}（编号：${c.number}）`).join('、')}同时注销。`
+      : '';
+  return [
+    paragraph(
+      `本机关于${formatDate(original.decidedAt)}以告知承诺方式准予你（单位）“${decision.itemName}”行政许可` +
+        `（${original.documentNumber}）。`,
+    ),
+    {
+      type: 'fields',
+      rows: [
+        ...decisionRows(decision, '被许可人', '撤销日期'),
+        { label: '原决定文号', value: original.documentNumber },
+        { label: '原决定日期', value: formatDate(original.decidedAt) },
+      ],
+    },
+    paragraph(`核查发现申请人承诺内容与实际情况不符：${decision.finding}`),
+    paragraph(
+      `根据${citation(decision.legalBasis ?? STANDARD_REVOCATION_BASIS)}的规定，本机关决定撤销上述行政许可。${cancelled}`,
+    ),
+    paragraph(remedy('被许可人', decision)),
+  ];
+}
+
+function decisionParts(
+  decision: PermitDecision | RefusalDecision | RevocationDecision,
+  blocks: readonly Block[],
+): KindParts {
+  return {
+    header: decision.department,
+    sealText: decision.sealText ?? decision.department,
+    number: { label: '文号', value: decision.documentNumber },
+    applicant: decision.applicant,
+    blocks,
+    ...(decision.handling ? { contacts: contactsLine(decision.handling, '经办窗口', '经办人') } : {}),
+    date: decision.decidedAt,
+  };
+}
+
+/** What each kind gives the page; a decision brings its department's header and seal. */
+interface KindParts {
+  readonly header?: string;
+  readonly sealText?: string;
+  readonly titleNote?: string;
+  readonly number: FieldRow;
+  readonly applicant?: Party;
+  readonly blocks: readonly Block[];
+  readonly contacts?: string;
+  readonly date: Date;
+}
+
+function kindParts(document: HallDocument, template: HallDocumentTemplate): KindParts {
   switch (document.kind) {
     case 'acceptance_notice':
       return {
@@ -307,6 +498,12 @@ function kindParts(document: HallDocument, template: HallDocumentTemplate) {
         contacts: contactsLine(document.handling, '登记窗口', '登记人'),
         date: document.registeredAt,
       };
+    case 'permit_decision':
+      return decisionParts(document, permitBlocks(document));
+    case 'refusal_decision':
+      return decisionParts(document, refusalDecisionBlocks(document));
+    case 'revocation_decision':
+      return decisionParts(document, revocationBlocks(document));
   }
 }
 
@@ -315,16 +512,17 @@ export function composeDocument(document: HallDocument, template: HallDocumentTe
   const title = titleOf(document.kind, template);
   return {
     kind: document.kind,
-    header: template.header,
-    ...(template.subtitle ? { subtitle: template.subtitle } : {}),
+    // A decision is the department's: its name heads it and is sealed, the hall's lines are left out.
+    header: parts.header ?? template.header,
+    ...(!parts.header && template.subtitle ? { subtitle: template.subtitle } : {}),
     title,
     ...(parts.titleNote ? { titleNote: parts.titleNote } : {}),
     number: parts.number,
     ...(parts.applicant ? { salutation: `${parts.applicant.name}：` } : {}),
     blocks: parts.blocks,
-    contacts: parts.contacts,
+    ...(parts.contacts ? { contacts: parts.contacts } : {}),
     complaint: complaintLine(template),
-    sealText: template.sealText,
+    sealText: parts.sealText ?? template.sealText,
     date: formatDate(parts.date),
     footerLines: template.footerLines,
     documentTitle: `${title}-${parts.number.value}`,

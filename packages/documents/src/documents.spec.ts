@@ -2,7 +2,15 @@ import { parseHallDocument } from './documents';
 import { InvalidDocumentError } from './errors';
 import { isUnmaskedResidentId } from './fields';
 import { renderHtml } from './render';
-import { acceptanceNotice, registrationSlip, supplementNotice, weifang } from './spec-fixtures';
+import {
+  acceptanceNotice,
+  permitDecision,
+  refusalDecision,
+  registrationSlip,
+  revocationDecision,
+  supplementNotice,
+  weifang,
+} from './spec-fixtures';
 
 function violationsOf(input: unknown): Record<string, string> {
   try {
@@ -108,6 +116,116 @@ describe('document data', () => {
     });
     expect(violationsOf({ ...acceptanceNotice, itemName: '食品经营\n许可' })).toEqual({
       itemName: expect.stringContaining('single line') as string,
+    });
+  });
+
+  it('accepts the decisions and fills their defaults', () => {
+    expect(parseHallDocument({ ...permitDecision, certificates: undefined })).toMatchObject({ certificates: [] });
+    expect(parseHallDocument({ ...revocationDecision, revokedCertificates: undefined })).toMatchObject({
+      revokedCertificates: [],
+    });
+    expect(parseHallDocument(refusalDecision)).toMatchObject({ kind: 'refusal_decision' });
+    // A 文号 without 第 is as good.
+    expect(() => parseHallDocument({ ...refusalDecision, documentNumber: '鲁政务许字〔2026〕15号' })).not.toThrow();
+  });
+
+  it('refuses a refusal decision without its written reason, or with a blank one', () => {
+    const { reason: _reason, ...withoutReason } = refusalDecision;
+    expect(violationsOf(withoutReason)).toEqual({
+      reason: 'is required: a refusal gives its written reason (行政许可法第三十八条)',
+    });
+    expect(violationsOf({ ...refusalDecision, reason: '  ' })).toEqual({ reason: 'must have at least 2 characters' });
+    expect(() => renderHtml(withoutReason as never, weifang)).toThrow(InvalidDocumentError);
+  });
+
+  it('refuses a decision without its department, 文号, basis or applicant, or with a bad 文号', () => {
+    const { department: _d, applicant: _a, ...rest } = permitDecision;
+    expect(violationsOf({ ...rest, documentNumber: '潍市监准字[2026]123号', legalBasis: [] })).toEqual({
+      department: expect.any(String) as string,
+      applicant: expect.any(String) as string,
+      documentNumber: 'must be a 文号 like 潍市监准字〔2026〕第000123号',
+      legalBasis: 'cite at least one law or regulation',
+    });
+    expect(violationsOf({ ...refusalDecision, legalBasis: [{ name: '《食品安全法》', article: '' }] })).toEqual({
+      'legalBasis[0].article': 'must have at least 2 characters',
+    });
+    expect(violationsOf({ ...refusalDecision, caseNumber: undefined, grounds: '理由' })).toEqual({
+      caseNumber: expect.any(String) as string,
+      grounds: 'is not a known field',
+    });
+  });
+
+  it('refuses a certificate expiring before the decision and a verification due before it', () => {
+    expect(
+      violationsOf({
+        ...permitDecision,
+        certificates: [
+          { name: '食品经营许可证', number: 'JY1', validUntil: '2026-10-18' },
+          { name: '食品经营许可证副本', number: 'JY2', validUntil: '2026-02-30' },
+        ],
+        commitment: { verificationDueAt: new Date('2026-10-19T00:00:00Z') },
+      }),
+    ).toEqual({
+      'certificates[0].validUntil': 'must not be before the date of decidedAt',
+      'certificates[1].validUntil': 'must be a real date YYYY-MM-DD',
+      'commitment.verificationDueAt': 'must be after decidedAt',
+    });
+    // Valid until the decision's own day (10月19日 in China) is allowed.
+    expect(() =>
+      parseHallDocument({
+        ...permitDecision,
+        certificates: [{ name: '临时许可证', number: 'LS1', validUntil: '2026-10-19' }],
+      }),
+    ).not.toThrow();
+  });
+
+  it('refuses a collection missing what its method needs, or with what another method has', () => {
+    expect(violationsOf({ ...permitDecision, collection: { method: 'express', window: '3号窗口' } })).toEqual({
+      'collection.expressCompany': 'an express delivery names its carrier',
+      'collection.window': 'an express delivery has no window',
+    });
+    expect(
+      violationsOf({
+        ...permitDecision,
+        collection: { method: 'window', appointmentAt: new Date('2026-10-20T01:00:00Z'), trackingNumber: '1179456321' },
+      }),
+    ).toEqual({
+      'collection.appointmentAt': 'only an appointment has a time',
+      'collection.trackingNumber': 'only an express delivery has a waybill',
+    });
+    expect(violationsOf({ ...permitDecision, collection: { method: 'appointment' } })).toEqual({
+      'collection.appointmentAt': 'an appointment says when',
+    });
+    expect(violationsOf({ ...permitDecision, collection: { method: 'courier' } })).toEqual({
+      'collection.method': expect.any(String) as string,
+    });
+  });
+
+  it('refuses a revocation without its finding, of a later decision, or naming itself as the original', () => {
+    const { finding: _finding, ...withoutFinding } = revocationDecision;
+    expect(violationsOf(withoutFinding)).toEqual({
+      finding: 'is required: a revocation states what the verification found',
+    });
+    expect(
+      violationsOf({
+        ...revocationDecision,
+        originalDecision: {
+          documentNumber: revocationDecision.documentNumber,
+          decidedAt: new Date('2026-11-21T00:00:00Z'),
+        },
+      }),
+    ).toEqual({
+      'originalDecision.decidedAt': 'must not be after decidedAt',
+      'originalDecision.documentNumber': expect.stringContaining('own number') as string,
+    });
+    expect(violationsOf({ ...revocationDecision, originalDecision: undefined })).toEqual({
+      originalDecision: expect.any(String) as string,
+    });
+  });
+
+  it('refuses a decision’s complete applicant ID number like the notices', () => {
+    expect(violationsOf({ ...refusalDecision, applicant: { name: '张三', idNumber: '11010519491231002X' } })).toEqual({
+      'applicant.idNumber': expect.stringContaining('masked') as string,
     });
   });
 

@@ -5,8 +5,17 @@
  */
 import { z } from 'zod';
 import { InvalidDocumentError, violationsOf } from './errors';
-import { documentNumber, instant, isoDate, line, maskedIdNumber, maskedPhone, paragraph } from './fields';
-import { isoDateOf } from './format';
+import {
+  decisionNumber,
+  documentNumber,
+  instant,
+  isoDate,
+  line,
+  maskedIdNumber,
+  maskedPhone,
+  paragraph,
+} from './fields';
+import { isIsoDate, isoDateOf } from './format';
 
 /** An applicant or agent as printed. */
 export const partySchema = z
@@ -218,11 +227,192 @@ export const registrationSlipSchema = z
     });
   });
 
+/** 法律依据: one law or regulation and the article cited, e.g. 《中华人民共和国食品安全法》第三十五条. */
+export const legalBasisSchema = z
+  .object({
+    /** e.g. 《中华人民共和国食品安全法》; the book-title marks 《》 are added when missing. */
+    name: line(2, 100),
+    /** e.g. 第三十五条第一款; left out: the law as a whole. */
+    article: line(2, 60).optional(),
+  })
+  .strict();
+
+const legalBases = z.array(legalBasisSchema).min(1, 'cite at least one law or regulation').max(20);
+
+/** The header fields of every decision (决定书), issued and sealed by a department, not by the hall. */
+const decisionFields = {
+  /** 发文机关, e.g. 潍坊市市场监督管理局: the document's header and, unless `sealText` says otherwise, its seal line. */
+  department: line(2, 60),
+  /** The seal's text when it is not the department's name, e.g. 潍坊市行政审批服务局行政许可专用章. */
+  sealText: line(2, 40).optional(),
+  /** 文号, e.g. 潍市监准字〔2026〕第000123号. */
+  documentNumber: decisionNumber,
+  /** 受理编号 of the case. */
+  caseNumber: documentNumber,
+  itemName,
+  applicant: partySchema,
+  /** The decision's date (printed under the seal). */
+  decidedAt: instant,
+  /** The window and staff to ask; a decision may leave them out. */
+  handling: handlingSchema.optional(),
+};
+
+/** Where a refused or revoked applicant may seek 行政复议 and sue; the standard sentence names them when given. */
+const remedyFields = {
+  /** 行政复议机关, e.g. 潍坊市人民政府. */
+  reconsiderationAuthority: line(2, 100).optional(),
+  /** e.g. 潍坊市奎文区人民法院; else 人民法院. */
+  court: line(2, 100).optional(),
+};
+
+export const COLLECTION_METHODS = ['window', 'appointment', 'express'] as const;
+export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
+
+export const permitDecisionSchema = z
+  .object({
+    kind: z.literal('permit_decision'),
+    ...decisionFields,
+    /** The item's 办事依据 the approval rests on. */
+    legalBasis: legalBases,
+    /** 告知承诺: approved on the applicant's written commitment, to be verified later. */
+    commitment: z
+      .object({
+        /** When the department verifies the commitment by; printed when given. */
+        verificationDueAt: instant.optional(),
+      })
+      .strict()
+      .optional(),
+    /** 行政许可证件 issued with the decision (行政许可法第三十九条); none when the decision is the result. */
+    certificates: z
+      .array(
+        z
+          .object({
+            name: line(2, 100),
+            number: line(1, 60),
+            /** YYYY-MM-DD, the last day it is valid; left out: 长期. */
+            validUntil: isoDate.optional(),
+          })
+          .strict(),
+      )
+      .max(20)
+      .default([]),
+    /** How the applicant receives the result (证照领取). */
+    collection: z
+      .object({
+        method: z.enum(COLLECTION_METHODS),
+        /** window and appointment: where, e.g. 3号窗口（市场监管综合窗口）; else the accepting window. */
+        window: line(1, 60).optional(),
+        /** appointment: the agreed time. */
+        appointmentAt: instant.optional(),
+        /** express: the carrier, e.g. 中国邮政EMS. */
+        expressCompany: line(2, 40).optional(),
+        /** express: the waybill, once sent. */
+        trackingNumber: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9-]{6,40}$/, 'must be 6 to 40 letters, digits or hyphens')
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((decision, ctx) => {
+    const day = isoDateOf(decision.decidedAt);
+    decision.certificates.forEach((certificate, i) => {
+      // An impossible date is told once, by its own field.
+      if (certificate.validUntil !== undefined && isIsoDate(certificate.validUntil) && certificate.validUntil < day) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['certificates', i, 'validUntil'],
+          message: 'must not be before the date of decidedAt',
+        });
+      }
+    });
+    const due = decision.commitment?.verificationDueAt;
+    if (due && due.getTime() <= decision.decidedAt.getTime()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['commitment', 'verificationDueAt'],
+        message: 'must be after decidedAt',
+      });
+    }
+    const collection = decision.collection;
+    if (!collection) return;
+    const issue = (field: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: ['collection', field], message });
+    if (collection.method === 'appointment' && !collection.appointmentAt) {
+      issue('appointmentAt', 'an appointment says when');
+    }
+    if (collection.method !== 'appointment' && collection.appointmentAt) {
+      issue('appointmentAt', 'only an appointment has a time');
+    }
+    if (collection.method === 'express' && !collection.expressCompany) {
+      issue('expressCompany', 'an express delivery names its carrier');
+    }
+    if (collection.method === 'express' && collection.window) {
+      issue('window', 'an express delivery has no window');
+    }
+    if (collection.method !== 'express') {
+      if (collection.expressCompany) issue('expressCompany', 'only an express delivery has a carrier');
+      if (collection.trackingNumber) issue('trackingNumber', 'only an express delivery has a waybill');
+    }
+  });
+
+export const refusalDecisionSchema = z
+  .object({
+    kind: z.literal('refusal_decision'),
+    ...decisionFields,
+    /** The written reason (行政许可法第三十八条第二款). */
+    reason: paragraph(2, 1000, 'is required: a refusal gives its written reason (行政许可法第三十八条)'),
+    legalBasis: legalBases,
+    ...remedyFields,
+  })
+  .strict();
+
+export const revocationDecisionSchema = z
+  .object({
+    kind: z.literal('revocation_decision'),
+    ...decisionFields,
+    /** The 告知承诺 approval revoked. */
+    originalDecision: z.object({ documentNumber: decisionNumber, decidedAt: instant }).strict(),
+    /** What the verification found (核查发现申请人承诺内容与实际情况不符: this). */
+    finding: paragraph(2, 1000, 'is required: a revocation states what the verification found'),
+    /** Left out: 《中华人民共和国行政许可法》第六十九条第二款. */
+    legalBasis: legalBases.optional(),
+    /** Certificates of the original decision, cancelled with it. */
+    revokedCertificates: z
+      .array(z.object({ name: line(2, 100), number: line(1, 60) }).strict())
+      .max(20)
+      .default([]),
+    ...remedyFields,
+  })
+  .strict()
+  .superRefine((decision, ctx) => {
+    if (decision.originalDecision.decidedAt.getTime() > decision.decidedAt.getTime()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['originalDecision', 'decidedAt'],
+        message: 'must not be after decidedAt',
+      });
+    }
+    if (decision.originalDecision.documentNumber === decision.documentNumber) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['originalDecision', 'documentNumber'],
+        message: 'is the revocation’s own number: name the decision revoked',
+      });
+    }
+  });
+
 export const hallDocumentSchema = z.discriminatedUnion('kind', [
   acceptanceNoticeSchema,
   supplementNoticeSchema,
   refusalNoticeSchema,
   registrationSlipSchema,
+  permitDecisionSchema,
+  refusalDecisionSchema,
+  revocationDecisionSchema,
 ]);
 
 export type Party = z.output<typeof partySchema>;
@@ -231,6 +421,17 @@ export type AcceptanceNotice = z.output<typeof acceptanceNoticeSchema>;
 export type SupplementNotice = z.output<typeof supplementNoticeSchema>;
 export type RefusalNotice = z.output<typeof refusalNoticeSchema>;
 export type RegistrationSlip = z.output<typeof registrationSlipSchema>;
+export type LegalBasis = z.output<typeof legalBasisSchema>;
+/** 准予行政许可决定书 (行政许可法第三十八条第一款、第三十九条), also for a 告知承诺 approval. */
+export type PermitDecision = z.output<typeof permitDecisionSchema>;
+/** 不予行政许可决定书 (行政许可法第三十八条第二款). */
+export type RefusalDecision = z.output<typeof refusalDecisionSchema>;
+/** 撤销行政许可决定书: a 告知承诺 approval whose verification failed. */
+export type RevocationDecision = z.output<typeof revocationDecisionSchema>;
+/** What a caller writes for each decision (`certificates`, `revokedCertificates` may be left out). */
+export type PermitDecisionInput = z.input<typeof permitDecisionSchema>;
+export type RefusalDecisionInput = z.input<typeof refusalDecisionSchema>;
+export type RevocationDecisionInput = z.input<typeof revocationDecisionSchema>;
 /** A document to render, by its `kind`. */
 export type HallDocument = z.output<typeof hallDocumentSchema>;
 /** What a caller writes (`sequence` and `situations` may be left out). */

@@ -18,10 +18,13 @@ export function line(min: number, max: number) {
     .regex(SINGLE_LINE, 'must be a single line without control characters');
 }
 
-/** Text of `min` to `max` characters that may have line breaks (a reason, a legal basis). */
-export function paragraph(min: number, max: number) {
+/**
+ * Text of `min` to `max` characters that may have line breaks (a reason, a legal basis). `required` is what a
+ * missing value is told, where the law makes the text mandatory.
+ */
+export function paragraph(min: number, max: number, required?: string) {
   return z
-    .string()
+    .string(required ? { error: (issue) => (issue.input === undefined ? required : undefined) } : undefined)
     .trim()
     .transform((value) => value.replace(/\r\n?/g, '\n'))
     .pipe(
@@ -42,6 +45,15 @@ export const documentNumber = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9-]{4,40}$/, 'must be 4 to 40 letters, digits or hyphens');
+
+/**
+ * 文号 of a decision (GB/T 9704): the issuer's code, the year in 六角括号 and the sequence, e.g.
+ * 潍市监准字〔2026〕第000123号 or 鲁政务许字〔2026〕15号.
+ */
+export const decisionNumber = z
+  .string()
+  .trim()
+  .regex(/^[^\s〔〕[\]]{1,30}〔(19|20)\d{2}〕第?\d{1,10}号$/, 'must be a 文号 like 潍市监准字〔2026〕第000123号');
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';

@@ -1,32 +1,46 @@
 /**
  * @govhall/documents: the printable documents of the halls, shared by the intake, case and fee services —
- * 受理通知书, 补正材料通知书（一次性告知书）, 不予受理通知书 and 受理通知单（材料流转单）, each as a self-contained
+ * 受理通知书, 补正材料通知书（一次性告知书）, 不予受理通知书, 受理通知单（材料流转单） and the decisions
+ * 准予行政许可决定书, 不予行政许可决定书 and 撤销行政许可决定书, each as a self-contained
  * HTML page (A4 print styles) and as a PDF with an embedded Noto Sans SC subset. A hall's own lines come from
  * its {@link HallDocumentTemplate}, data validated by {@link hallDocumentTemplateSchema}.
  */
 export {
   CHANNELS,
+  COLLECTION_METHODS,
   MATERIAL_STATUSES,
   SUPPLEMENT_PROBLEMS,
   acceptanceNoticeSchema,
   handlingSchema,
   hallDocumentSchema,
+  legalBasisSchema,
   parseHallDocument,
   partySchema,
+  permitDecisionSchema,
+  refusalDecisionSchema,
   refusalNoticeSchema,
   registrationSlipSchema,
+  revocationDecisionSchema,
   supplementNoticeSchema,
 } from './documents';
 export type {
   AcceptanceNotice,
   Channel,
+  CollectionMethod,
   HallDocument,
   HallDocumentInput,
   Handling,
+  LegalBasis,
   MaterialStatus,
   Party,
+  PermitDecision,
+  PermitDecisionInput,
+  RefusalDecision,
+  RefusalDecisionInput,
   RefusalNotice,
   RegistrationSlip,
+  RevocationDecision,
+  RevocationDecisionInput,
   SupplementNotice,
   SupplementProblem,
 } from './documents';

@@ -2,7 +2,15 @@ import path from 'node:path';
 import { definePDFJSModule, extractText, getDocumentProxy } from 'unpdf';
 import { documentFont } from './fonts';
 import { renderPdf } from './render';
-import { acceptanceNotice, allDocuments, registrationSlip, weifang } from './spec-fixtures';
+import {
+  acceptanceNotice,
+  allDocuments,
+  permitDecision,
+  refusalDecision,
+  registrationSlip,
+  revocationDecision,
+  weifang,
+} from './spec-fixtures';
 
 // unpdf's CommonJS entry loads its PDF.js bundle with a dynamic import that jest cannot run; the bundle itself
 // is compiled to CommonJS by jest.config.js and handed over here.
@@ -37,15 +45,50 @@ describe('renderPdf', () => {
     expect(text).toContain('潍坊市政务服务中心业务专用章');
   });
 
-  it.each(allDocuments.map((d) => [d.kind, d] as const))('renders a %s as a small A4 PDF', async (_kind, doc) => {
-    const pdf = await renderPdf(doc, weifang);
-    expect(pdf.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
-    expect(pdf.toString('latin1')).toContain('/MediaBox [0 0 595.28 841.89]');
-    // A subset is some tens of kilobytes; the whole font would be 10 MB.
-    expect(pdf.length).toBeLessThan(120_000);
-    const { text } = await textOf(pdf);
-    expect(text).toContain('潍坊市政务服务中心');
-    expect(text).toContain('第1页共1页');
+  // A notice is headed by the hall, a decision by its department.
+  it.each(allDocuments.map((d) => [d.kind, d, 'department' in d ? d.department : weifang.header] as const))(
+    'renders a %s as a small A4 PDF',
+    async (_kind, doc, issuer) => {
+      const pdf = await renderPdf(doc, weifang);
+      expect(pdf.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
+      expect(pdf.toString('latin1')).toContain('/MediaBox [0 0 595.28 841.89]');
+      // A subset is some tens of kilobytes; the whole font would be 10 MB.
+      expect(pdf.length).toBeLessThan(120_000);
+      const { text } = await textOf(pdf);
+      expect(text).toContain(issuer);
+      expect(text).toContain('第1页共1页');
+    },
+  );
+
+  it('puts a decision’s 文号, reason or finding, basis and remedies in the text', async () => {
+    const permit = (await textOf(await renderPdf(permitDecision, weifang))).text;
+    expect(permit).toContain('文号：潍市监准字〔2026〕第000123号');
+    expect(permit).toContain('决定准予行政许可');
+    expect(permit).toContain('JY13707020012345');
+    expect(permit).toContain('至2031年10月18日');
+
+    const refusal = (await textOf(await renderPdf(refusalDecision, weifang))).text;
+    expect(refusal).toContain('文号：潍市监不准字〔2026〕第000007号');
+    expect(refusal).toContain(
+      '不予行政许可的理由：经现场核查，经营场所与有毒、有害场所的距离不足25米，不符合食品经营许可审查通则的要求。',
+    );
+    expect(refusal).toContain('《中华人民共和国食品安全法》第三十五条');
+    expect(refusal).toContain('申请人如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议');
+    expect(refusal).toContain('潍坊市市场监督管理局2026年10月19日');
+
+    const revocation = (await textOf(await renderPdf(revocationDecision, weifang))).text;
+    expect(revocation).toContain('文号：潍市监撤字〔2026〕第000002号');
+    expect(revocation).toContain('潍市监准字〔2026〕第000118号');
+    expect(revocation).toContain('核查发现申请人承诺内容与实际情况不符：申请人承诺经营场所已设置独立的食品贮存区');
+    expect(revocation).toContain('或者在六个月内依法向潍坊市奎文区人民法院提起行政诉讼');
+  });
+
+  it('rejects a refusal decision without its reason', async () => {
+    const { reason: _reason, ...withoutReason } = refusalDecision;
+    await expect(renderPdf(withoutReason as never, weifang)).rejects.toMatchObject({
+      name: 'InvalidDocumentError',
+      violations: [{ field: 'reason', description: expect.stringContaining('written reason') as string }],
+    });
   });
 
   it('embeds subsets of the package font and references no other font', async () => {

@@ -205,7 +205,7 @@ export function layoutPdf(composed: ComposedDocument, createdAt: Date = new Date
     }
   }
   doc.moveDown(0.5);
-  paragraph(doc, composed.contacts, { size: 10 });
+  if (composed.contacts) paragraph(doc, composed.contacts, { size: 10 });
   paragraph(doc, composed.complaint, { size: 10 });
   closing(doc, composed);
   footer(doc, composed.footerLines);

@@ -49,7 +49,8 @@ export function documentFileName(
   format: DocumentFormat,
 ): string {
   const parsed = parseHallDocument(document);
-  const number = parsed.kind === 'acceptance_notice' ? parsed.caseNumber : parsed.registrationNumber;
+  // A decision is named by its case: its 文号 has brackets that file names and headers handle badly.
+  const number = 'caseNumber' in parsed ? parsed.caseNumber : parsed.registrationNumber;
   const title = titleOf(parsed.kind, parseHallDocumentTemplate(template)).replace(/[\\/:*?"<>|\s]/g, '');
   return `${title}-${number}.${format}`;
 }

@@ -1,4 +1,4 @@
-/** Sample documents of the specs: one of each kind, as the intake service would pass them. */
+/** Sample documents of the specs: one of each kind, as the intake and case services would pass them. */
 import type { HallDocumentInput } from './documents';
 import type { HallDocumentTemplateInput } from './template';
 
@@ -82,9 +82,57 @@ export const registrationSlip = {
   handling: { window: '综合受理1号窗口', staff: '赵六' },
 } satisfies HallDocumentInput;
 
-export const allDocuments: readonly HallDocumentInput[] = [
+const market = {
+  department: '潍坊市市场监督管理局',
+  caseNumber: 'SL3707002026101200042',
+  itemName: '食品经营许可证核发',
+  applicant: company,
+};
+const foodLaw = [
+  { name: '《中华人民共和国食品安全法》', article: '第三十五条' },
+  { name: '食品经营许可和备案管理办法', article: '第十条' },
+];
+
+/** 准予行政许可决定书, as the case service would pass it at 发证. */
+export const permitDecision = {
+  kind: 'permit_decision',
+  ...market,
+  documentNumber: '潍市监准字〔2026〕第000123号',
+  decidedAt: new Date('2026-10-19T01:00:00Z'),
+  legalBasis: foodLaw,
+  certificates: [{ name: '食品经营许可证', number: 'JY13707020012345', validUntil: '2031-10-18' }],
+  collection: { method: 'express', expressCompany: '中国邮政EMS', trackingNumber: '1179456321508' },
+  handling: { window: '3号窗口（市场监管综合窗口）', staff: '李四', phone: '0536-8096000' },
+} satisfies HallDocumentInput;
+
+export const refusalDecision = {
+  kind: 'refusal_decision',
+  ...market,
+  documentNumber: '潍市监不准字〔2026〕第000007号',
+  decidedAt: new Date('2026-10-19T01:00:00Z'),
+  reason: '经现场核查，经营场所与有毒、有害场所的距离不足25米，不符合食品经营许可审查通则的要求。',
+  legalBasis: foodLaw,
+} satisfies HallDocumentInput;
+
+/** 告知承诺 verification failed: the approval of 2026年10月12日 is revoked. */
+export const revocationDecision = {
+  kind: 'revocation_decision',
+  ...market,
+  sealText: '潍坊市市场监督管理局行政许可专用章',
+  documentNumber: '潍市监撤字〔2026〕第000002号',
+  decidedAt: new Date('2026-11-20T02:00:00Z'),
+  originalDecision: { documentNumber: '潍市监准字〔2026〕第000118号', decidedAt: new Date('2026-10-12T03:00:00Z') },
+  finding: '申请人承诺经营场所已设置独立的食品贮存区，现场核查时未设置。',
+  revokedCertificates: [{ name: '食品经营许可证', number: 'JY13707020012300' }],
+  reconsiderationAuthority: '潍坊市人民政府',
+  court: '潍坊市奎文区人民法院',
+} satisfies HallDocumentInput;
+
+export const notices: readonly HallDocumentInput[] = [
   acceptanceNotice,
   supplementNotice,
   refusalNotice,
   registrationSlip,
 ];
+export const decisions: readonly HallDocumentInput[] = [permitDecision, refusalDecision, revocationDecision];
+export const allDocuments: readonly HallDocumentInput[] = [...notices, ...decisions];

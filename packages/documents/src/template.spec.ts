@@ -36,6 +36,10 @@ describe('HallDocumentTemplate', () => {
     const template = parseHallDocumentTemplate({ ...weifang, titles: { refusal_notice: '不予受理决定书' } });
     expect(titleOf('refusal_notice', template)).toBe('不予受理决定书');
     expect(titleOf('acceptance_notice', template)).toBe('受理通知书');
+    expect(titleOf('revocation_decision', template)).toBe('撤销行政许可决定书');
+    expect(
+      titleOf('permit_decision', parseHallDocumentTemplate({ ...weifang, titles: { permit_decision: '许可决定书' } })),
+    ).toBe('许可决定书');
   });
 
   it('refuses a bad template naming every bad field', () => {

@@ -1,6 +1,8 @@
 /**
  * A hall's document template: the hall's own lines on every document it prints. It is data (services store it
  * as JSON and validate it with {@link hallDocumentTemplateSchema}); the wording of each kind is the package's.
+ * A decision (决定书) is the department's document: its header and seal are the department's, and the template
+ * gives it the title override, the complaint line and the footer lines.
  */
 import { z } from 'zod';
 import { InvalidTemplateError, violationsOf } from './errors';
@@ -11,6 +13,9 @@ export const DOCUMENT_KINDS = [
   'supplement_notice',
   'refusal_notice',
   'registration_slip',
+  'permit_decision',
+  'refusal_decision',
+  'revocation_decision',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -20,17 +25,20 @@ export const DEFAULT_TITLES: Readonly<Record<DocumentKind, string>> = {
   supplement_notice: '补正材料通知书',
   refusal_notice: '不予受理通知书',
   registration_slip: '受理通知单',
+  permit_decision: '准予行政许可决定书',
+  refusal_decision: '不予行政许可决定书',
+  revocation_decision: '撤销行政许可决定书',
 };
 
 const title = line(2, 30);
 
 export const hallDocumentTemplateSchema = z
   .object({
-    /** The title line above every document, e.g. 潍坊市政务服务中心. */
+    /** The title line above every notice and slip, e.g. 潍坊市政务服务中心 (a decision's is its department). */
     header: line(2, 60),
     /** A second line under the header, e.g. 潍坊市行政审批服务局. */
     subtitle: line(1, 80).optional(),
-    /** The seal's text printed where the seal is stamped, e.g. 潍坊市政务服务中心业务专用章. */
+    /** The seal's text printed where the seal is stamped, e.g. 潍坊市政务服务中心业务专用章 (not on decisions). */
     sealText: line(2, 40),
     /** 投诉电话, e.g. 12345 or 0536-8096000. */
     complaintPhone: z
@@ -53,6 +61,9 @@ export const hallDocumentTemplateSchema = z
         supplement_notice: title.optional(),
         refusal_notice: title.optional(),
         registration_slip: title.optional(),
+        permit_decision: title.optional(),
+        refusal_decision: title.optional(),
+        revocation_decision: title.optional(),
       })
       .strict()
       .optional(),
