@@ -57,9 +57,28 @@ export function subjectFor(event: Pick<EventEnvelope, 'type' | 'regionCode'>): s
   return `hall.${event.regionCode}.${service}.${entity}.${verb}`;
 }
 
+/** Another stream whose events a stream copies in (JetStream stream sourcing); see `sourcedStreamFor`. */
+export interface StreamSource {
+  /** The owner's stream, e.g. `CASE_370705`. */
+  readonly name: string;
+  /** Only events on these subjects are copied, e.g. `hall.370705.case.handoff.>`; all of them when absent. */
+  readonly filterSubject?: string;
+  /**
+   * The owner's JetStream domain, e.g. `district-370705`: the stream is reached through `$JS.<domain>.API`
+   * (over the leaf link). Absent: a stream in this server's own domain.
+   */
+  readonly domain?: string;
+}
+
 export interface StreamSpec {
   readonly name: string;
+  /** Subjects the stream captures; empty for a stream that only holds what its `sources` copy in. */
   readonly subjects: readonly string[];
+  /**
+   * Streams to copy events from, store-and-forward: after an outage the copy resumes where it stopped. Only
+   * `JetStreamBus` can source; the in-process bus refuses such a spec.
+   */
+  readonly sources?: readonly StreamSource[];
 }
 
 /**
@@ -71,6 +90,63 @@ export function streamFor(service: ServiceName, regionCode: string): StreamSpec 
     throw new Error(`region code must be 6, 9 or 12 digits, got "${regionCode}"`);
   }
   return { name: `${service.toUpperCase()}_${regionCode}`, subjects: [`hall.${regionCode}.${service}.>`] };
+}
+
+/** A JetStream domain name as nats-server accepts it and as it fits one token of `$JS.<domain>.API`. */
+const DOMAIN_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The stream that keeps, in the deployment of region `atRegion`, the events of `service` that region
+ * `ownerRegion` publishes: `<SERVICE>_<ownerRegion>_AT_<atRegion>`, e.g. `CASE_370705_AT_370700` at the city
+ * (370700) holding the district's (370705) `hall.370705.case.handoff.>`, and `CASE_370700_AT_370705` at the
+ * district holding the city's hand-off answers. Both regions are codes, so the name says which copy it is
+ * from either side (deploy/nats/hub.conf, "How events cross tiers").
+ *
+ * It captures no subjects of its own (the owner's subjects stay bound only by the owner's stream) and sources
+ * `streamFor(service, ownerRegion)` through `$JS.<ownerDomain>.API`, copying only `filterSubject`, which must
+ * lie inside the owner's `hall.<ownerRegion>.<service>.>`; the whole stream when omitted. Consume it with a
+ * normal durable consumer in `atRegion` (dead letters go to `DLQ_<atRegion>`). In a real install `admin`
+ * creates it (deploy/nats/sources.md); service users may not create streams other than their own.
+ */
+export function sourcedStreamFor(
+  service: ServiceName,
+  ownerRegion: string,
+  atRegion: string,
+  options: { readonly ownerDomain: string; readonly filterSubject?: string },
+): StreamSpec {
+  const owner = streamFor(service, ownerRegion);
+  if (!REGION_CODE_PATTERN.test(atRegion)) {
+    throw new Error(`region code must be 6, 9 or 12 digits, got "${atRegion}"`);
+  }
+  if (atRegion === ownerRegion) {
+    throw new Error(`a region does not source its own stream ${owner.name}`);
+  }
+  if (!DOMAIN_PATTERN.test(options.ownerDomain)) {
+    throw new Error(`JetStream domain must be letters, digits, "-" or "_", got "${options.ownerDomain}"`);
+  }
+  const prefix = `hall.${ownerRegion}.${service}.`;
+  const { filterSubject } = options;
+  if (filterSubject !== undefined && (!filterSubject.startsWith(prefix) || filterSubject.length === prefix.length)) {
+    throw new Error(`filter subject must lie inside ${prefix}>, got "${filterSubject}"`);
+  }
+  return {
+    name: sourcedStreamName(service, ownerRegion, atRegion),
+    subjects: [],
+    sources: [
+      { name: owner.name, domain: options.ownerDomain, ...(filterSubject !== undefined ? { filterSubject } : {}) },
+    ],
+  };
+}
+
+/**
+ * The name alone of `sourcedStreamFor`'s stream, `<SERVICE>_<ownerRegion>_AT_<atRegion>`: what the keeping
+ * service consumes (an operator created the stream, so the service needs no domain).
+ */
+export function sourcedStreamName(service: ServiceName, ownerRegion: string, atRegion: string): string {
+  if (!REGION_CODE_PATTERN.test(atRegion)) {
+    throw new Error(`region code must be 6, 9 or 12 digits, got "${atRegion}"`);
+  }
+  return `${streamFor(service, ownerRegion).name}_AT_${atRegion}`;
 }
 
 /** Dead letters of one region: every consumer's poison messages, `dlq.<regionCode>.<stream>.<durable>`. */

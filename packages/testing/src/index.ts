@@ -8,6 +8,7 @@ export {
   type TestDatabase,
 } from './postgres';
 export { sharedNatsUrl, privateNatsServer } from './nats';
+export { startNatsHubAndLeaf, type NatsHubAndLeaf, type NatsHubAndLeafOptions } from './nats-hub-leaf';
 export { uniqueRegionCode } from './region';
 export { readStream, type StoredMessage } from './streams';
 export { buildDescriptors, bufBinary } from './descriptors';

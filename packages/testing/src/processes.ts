@@ -67,9 +67,32 @@ export interface RunningNats {
   remove(): Promise<void>;
 }
 
-function exited(child: ChildProcess): Promise<void> {
+/** @internal Resolves once the process has exited. */
+export function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** @internal Spawns `nats-server` with `args` and resolves once it says it is ready; rejects if it exits first. */
+export async function spawnNatsServer(args: readonly string[]): Promise<ChildProcess> {
+  const proc = spawn('nats-server', [...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (): void => reject(new Error(`nats-server exited during start: ${output}`));
+    proc.once('error', reject);
+    proc.once('exit', onExit);
+    const check = (): void => {
+      if (output.includes('Server is ready')) {
+        proc.off('exit', onExit);
+        resolve();
+      }
+    };
+    proc.stderr?.on('data', check);
+  });
+  return proc;
 }
 
 /**
@@ -81,26 +104,7 @@ export async function startNatsServer(): Promise<RunningNats> {
   const storeDir = await mkdtemp(join(tmpdir(), 'govhall-nats-'));
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    const proc = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    child = proc;
-    let output = '';
-    proc.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    await new Promise<void>((resolve, reject) => {
-      const onExit = (): void => reject(new Error(`nats-server exited during start: ${output}`));
-      proc.once('error', reject);
-      proc.once('exit', onExit);
-      const check = (): void => {
-        if (output.includes('Server is ready')) {
-          proc.off('exit', onExit);
-          resolve();
-        }
-      };
-      proc.stderr?.on('data', check);
-    });
+    child = await spawnNatsServer(['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir]);
   };
   const stop = async (): Promise<void> => {
     if (!child) return;

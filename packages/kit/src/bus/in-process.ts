@@ -167,7 +167,7 @@ export interface InProcessBusOptions {
  *
  * Differences that cannot matter inside one process: nothing survives the process; there is no ack-wait
  * redelivery (a handler's promise is the only outcome, so `ackWaitMs` is ignored); stored events are never
- * trimmed.
+ * trimmed; no stream sourcing (`StreamSpec.sources` is refused: one process is one deployment for every tier).
  */
 export class InProcessBus implements EventBus {
   readonly kind = 'in-process' as const;
@@ -262,6 +262,14 @@ export class InProcessBus implements EventBus {
 
   private defineStream(spec: StreamSpec): void {
     this.assertOpen();
+    if (spec.sources && spec.sources.length > 0) {
+      // Sourcing copies another deployment's stream over a leaf link; the embedded mode is one deployment
+      // serving every tier, so a spec with sources here is a wiring mistake, not something to imitate.
+      throw new Error(
+        `stream ${spec.name} sources ${spec.sources.map((source) => source.name).join(', ')}: the in-process bus ` +
+          'cannot source streams from other deployments; run nats-server (JetStreamBus) for cross-tier streams',
+      );
+    }
     if (spec.subjects.length === 0) throw new Error(`stream ${spec.name} needs at least one subject`);
     // JetStream refuses a stream whose subjects overlap another stream's; so does the stand-in.
     for (const other of this.state.streams.values()) {

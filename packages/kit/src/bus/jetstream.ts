@@ -14,11 +14,19 @@ import {
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
+  type StreamSource,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnectionOptions } from './nats-connection';
-import { deadLetterStreamFor, deadLetterSubject, subjectFor, type EventEnvelope, type StreamSpec } from '../events';
+import {
+  deadLetterStreamFor,
+  deadLetterSubject,
+  subjectFor,
+  type EventEnvelope,
+  type StreamSource as StreamSourceSpec,
+  type StreamSpec,
+} from '../events';
 import {
   DeadLetterHeaders,
   decideFailure,
@@ -118,13 +126,16 @@ export class JetStreamBus implements EventBus {
 
   async ensureStream(spec: StreamSpec): Promise<void> {
     const subjects = [...spec.subjects];
+    const sources = (spec.sources ?? []).map(toStreamSource);
     // Two attempts: another process may create the same stream between our look-up and our create.
     for (let attempt = 0; ; attempt += 1) {
       try {
         const info = await this.jsm.streams.info(spec.name);
         const current = [...(info.config.subjects ?? [])].sort();
-        if (current.join('\n') !== [...subjects].sort().join('\n')) {
-          await this.jsm.streams.update(spec.name, { subjects });
+        const sameSubjects = current.join('\n') === [...subjects].sort().join('\n');
+        const sameSources = sourcesKey(info.config.sources ?? []) === sourcesKey(sources);
+        if (!sameSubjects || !sameSources) {
+          await this.jsm.streams.update(spec.name, { subjects, sources });
         }
         return;
       } catch (error) {
@@ -134,6 +145,7 @@ export class JetStreamBus implements EventBus {
         await this.jsm.streams.add({
           name: spec.name,
           subjects,
+          ...(sources.length > 0 && { sources }),
           storage: StorageType.File,
           retention: RetentionPolicy.Limits,
           discard: DiscardPolicy.Old,
@@ -273,6 +285,23 @@ export class JetStreamBus implements EventBus {
     }
     this.connected = false;
   }
+}
+
+/** The server's form of a source: another domain's stream is reached through that domain's API prefix. */
+function toStreamSource(source: StreamSourceSpec): StreamSource {
+  return {
+    name: source.name,
+    ...(source.filterSubject !== undefined && { filter_subject: source.filterSubject }),
+    ...(source.domain !== undefined && { external: { api: `$JS.${source.domain}.API` } }),
+  };
+}
+
+/** What decides whether a stream's sources need updating (the server fills in defaults such as `deliver`). */
+function sourcesKey(sources: readonly StreamSource[]): string {
+  return sources
+    .map((source) => [source.name, source.filter_subject ?? '', source.external?.api ?? ''].join('\u0000'))
+    .sort()
+    .join('\n');
 }
 
 interface WorkerPolicy {

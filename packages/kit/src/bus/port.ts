@@ -16,7 +16,10 @@ import type { EventEnvelope, StreamSpec } from '../events';
 export interface EventBus {
   /** Human-readable adapter name for the start-up line and metrics (`jetstream` or `in-process`). */
   readonly kind: 'jetstream' | 'in-process';
-  /** Creates the stream if it does not exist, or updates its subjects. Idempotent. */
+  /**
+   * Creates the stream if it does not exist, or updates its subjects and sources. Idempotent. A spec with
+   * `sources` (another deployment's stream copied in) needs JetStream; the in-process bus refuses it.
+   */
   ensureStream(spec: StreamSpec): Promise<void>;
   /** Publishes one event to `subjectFor(event)`. Resolves once the server has stored it. */
   publish(event: EventEnvelope): Promise<PublishResult>;
