@@ -80,6 +80,7 @@ export async function sendCreateDepartment(
           tier: pb.HallTier.HALL_TIER_UNSPECIFIED,
           regionCode: '',
           consultationPhone: '12345',
+          upperDepartmentId: '',
         },
       },
       { deadlineMs },

@@ -174,6 +174,7 @@ async function main(): Promise<void> {
           tier: pb.HallTier.HALL_TIER_UNSPECIFIED,
           regionCode: '',
           consultationPhone: '12345',
+          upperDepartmentId: '',
         },
       });
 

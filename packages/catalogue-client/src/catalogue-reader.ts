@@ -22,6 +22,11 @@ export interface DepartmentView {
   readonly name: string;
   readonly regionCode: string;
   readonly consultationPhone: string;
+  /**
+   * 对口上级部门: the department of a hall above whose line of business this one carries here (it accepts that
+   * department's items at this hall, 市县联动); '' for none.
+   */
+  readonly upperDepartmentId: string;
   readonly active: boolean;
 }
 

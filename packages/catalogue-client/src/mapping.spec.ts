@@ -1,6 +1,6 @@
 import { ScheduleMissingError } from '@govhall/calendar';
 import { catalogueCalendarV1 as cal, catalogueV1 as org } from '@govhall/contracts';
-import { enumName, hallView, staffView, windowView, workingCalendarFromHallCalendar } from './mapping';
+import { departmentView, enumName, hallView, staffView, windowView, workingCalendarFromHallCalendar } from './mapping';
 
 /** A district hall (奎文区 370705) whose 2026 is its city's correction (潍坊市 370700) and whose 2027 is missing. */
 const anAnswer = (overrides: Partial<cal.GetHallCalendarResponse> = {}): cal.GetHallCalendarResponse =>
@@ -107,6 +107,20 @@ describe('views', () => {
       windowId: '',
       active: true,
     });
+  });
+
+  it('gives a department its upper department (对口上级部门), empty when it names none', () => {
+    const district = org.Department.fromPartial({
+      id: 'd2',
+      hallId: 'h2',
+      code: 'QSCJ',
+      name: '奎文区市场监督管理局',
+      regionCode: '370705',
+      upperDepartmentId: 'd1',
+      active: true,
+    });
+    expect(departmentView(district)).toMatchObject({ id: 'd2', hallId: 'h2', code: 'QSCJ', upperDepartmentId: 'd1' });
+    expect(departmentView(org.Department.fromPartial({ id: 'd1', hallId: 'h1' })).upperDepartmentId).toBe('');
   });
 
   it("gives a window's kind by name", () => {

@@ -63,6 +63,7 @@ export function departmentView(d: catalogueV1.Department): DepartmentView {
     name: d.name,
     regionCode: d.regionCode,
     consultationPhone: d.consultationPhone,
+    upperDepartmentId: d.upperDepartmentId,
     active: d.active,
   };
 }

@@ -36,6 +36,7 @@ export const aDepartment = (hallId: string, overrides: Partial<pb.DepartmentInpu
   tier: pb.HallTier.HALL_TIER_UNSPECIFIED,
   regionCode: '',
   consultationPhone: '0536-8096001',
+  upperDepartmentId: '',
   ...overrides,
 });
 

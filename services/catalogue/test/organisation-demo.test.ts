@@ -165,6 +165,25 @@ describe('demo organisation (real PostgreSQL)', () => {
       });
     });
 
+    it('names the upper department (对口上级部门) of the district and street counterparts of city bureaus', async () => {
+      const held = await directory();
+      const regionOf = new Map(held.halls.map((h) => [h.id, h.regionCode]));
+      const ref = (id: string | undefined): string => {
+        const d = held.departments.find((x) => x.id === id);
+        return d ? `${regionOf.get(d.hallId)}/${d.code}` : `unknown ${id}`;
+      };
+      const uppers: Record<string, string> = Object.fromEntries(
+        held.departments.filter((d) => d.upperDepartmentId).map((d) => [ref(d.id), ref(d.upperDepartmentId)]),
+      );
+      expect(uppers).toEqual({
+        '370705/QSCJ': '370700/SCJG',
+        '370705/QRSJ': '370700/RSJ',
+        '370705/QZJJ': '370700/ZJJ',
+        '370705/ZRZYKW': '370700/ZRZY',
+        '370705001/SBZ': '370705/QRSJ',
+      });
+    });
+
     it('changes nothing when loaded again', async () => {
       const before = { rows: await counts(), held: await directory() };
       expect(await loadDemoOrganisation(organisation)).toEqual(summary);
@@ -213,6 +232,19 @@ describe('demo organisation (real PostgreSQL)', () => {
       expect(readFileSync(file, 'utf8').split('\n')[error.problems[0]!.line - 1]).toContain('3707050');
       // The load stops at the refused entry: what came before it is loaded (and replays next time).
       expect((await organisation.listHalls({ includeInactive: true })).map((h) => h.regionCode)).toEqual(['370700']);
+    });
+
+    it('refuses an upper department that is not of a hall listed before', async () => {
+      const { organisation } = await freshOrganisation();
+      const folder = organisationWith((doc) =>
+        doc.setIn(['halls', 0, 'departments', 1, 'upperDepartment'], 'district/QSCJ'),
+      );
+      expect((await refusal(loadDemoOrganisation(organisation, folder))).problems).toEqual([
+        expect.objectContaining({
+          path: 'halls[0].departments[1].upperDepartment',
+          message: 'names no department of a hall listed before this one (district/QSCJ)',
+        }),
+      ]);
     });
 
     it('refuses a leader chain whose people do not hold its roles', async () => {

@@ -99,8 +99,11 @@ describe('GrpcCatalogue over the catalogue (real PostgreSQL and NATS)', () => {
       name: one.name,
       regionCode: one.regionCode,
       consultationPhone: one.consultationPhone,
+      upperDepartmentId: one.upperDepartmentId,
       active: true,
     });
+    // 对口上级部门: the demo's district bureaus name their city counterparts.
+    expect(one.upperDepartmentId).toBeTruthy();
     expect(await reader.departmentsOf(randomUUID())).toEqual([]);
 
     const short = new GrpcCatalogue({ address, ttlMs: 200 });

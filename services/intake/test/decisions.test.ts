@@ -608,6 +608,56 @@ describe('IntakeService decisions, certificates on file, agents and refusal fili
       expect(event!.data.reported).toMatchObject({ upperAuthority: '奎文区民政局' });
       expect(event!.data.hallId).toBe(demo.halls['township']);
     });
+
+    it("市县联动: the city bureau's 食品生产许可 is accepted at the district's B01 by its 对口 market regulation clerk", async () => {
+      const districtClient = async (no: string) => {
+        const c = new pb.IntakeServiceClient(under.address, grpc.credentials.createInsecure(), await under.as(no));
+        clients.push(c);
+        return c;
+      };
+      const qscj = await districtClient('705QSCJ01');
+      const qzjj = await districtClient('705QZJJ01');
+      const applicant = organisation('潍坊乐港食品有限公司', creditCode('MA3CDJ55'), sent('13805360111'));
+      const registration = await register(
+        {
+          hallId: demo.halls['district'],
+          windowId: demo.windows['district/A01'],
+          applicant,
+          itemId: demo.items['11370700SCJG000105004000'],
+          materials: handed('M01', 'M02', 'M03', 'M04', 'M05'),
+        },
+        qscj,
+      );
+      expect(registration).toMatchObject({
+        hallId: demo.halls['district'],
+        departmentId: demo.departments['city/SCJG'],
+      });
+      // A district clerk of an unrelated department: neither at the market regulation window nor at their own.
+      await rejected(
+        accept(qzjj, registration.id, 'district/B01'),
+        grpc.status.PERMISSION_DENIED,
+        '只有事项所属部门的窗口工作人员',
+      );
+      await rejected(
+        accept(qzjj, registration.id, 'district/B03'),
+        grpc.status.PERMISSION_DENIED,
+        '该窗口不承办本事项所属部门的业务',
+      );
+      const accepted = await accept(qscj, registration.id, 'district/B01');
+      expect(accepted.registration?.status).toBe(S.REGISTRATION_STATUS_ACCEPTED);
+      expect(accepted.registration?.acceptance).toMatchObject({
+        windowId: demo.windows['district/B01'],
+        handlerStaffId: demo.staff['705QSCJ01'],
+      });
+      const [event] = await eventsOf('intake.application.accepted', (e) => e.data.registrationId === registration.id);
+      expect(event!.data).toMatchObject({
+        hallId: demo.halls['district'],
+        departmentId: demo.departments['city/SCJG'],
+        windowId: demo.windows['district/B01'],
+        handlerStaffId: demo.staff['705QSCJ01'],
+      });
+      expect(event!.data.item?.content?.name).toBe('食品生产许可');
+    });
   });
 
   describe('容缺受理', () => {

@@ -10,6 +10,7 @@ import {
 } from '@govhall/kit';
 import { HallResult, DepartmentResult, WindowResult, PublicStaffResult, LeaderChainResult } from './results';
 import {
+  ancestorHalls,
   backupProblem,
   departmentLevel,
   findParentCycle,
@@ -20,6 +21,8 @@ import {
   validateLeaderChain,
   validateStaffInput,
   validateWindowInput,
+  upperDepartmentProblem,
+  TIER_RANK,
   type Department,
   type DepartmentInput,
   type Hall,
@@ -258,10 +261,12 @@ export class OrganisationService {
           updatedAt: now,
         };
         // A department of its hall's own level: one statement on the way that succeeds (it copies the hall's level
-        // and region). One of its own level: its region is checked against the hall's first.
-        if (input.tier) {
-          const department: Department = { ...fields, tier: input.tier };
-          await this.checkDepartmentPlacement(tx, department);
+        // and region). One of its own level, or one naming its upper department: the hall is read first (its
+        // region, its place in the hall tree).
+        if (input.tier || input.upperDepartmentId) {
+          const hall = await this.checkDepartmentPlacement(tx, { ...fields, tier: input.tier });
+          const department: Department = { ...fields, ...departmentLevel(input, hall) };
+          await this.checkUpperDepartment(tx, department);
           if (!(await tx.insertDepartment(department))) {
             throw new PreconditionFailedError(`department ${department.code} could not be created; retry`);
           }
@@ -304,15 +309,19 @@ export class OrganisationService {
           ...input,
           nature: input.nature!,
           ...(hall ? departmentLevel(input, hall) : { tier: current.tier, regionCode: current.regionCode }),
+          // Replaced like every other field: left out, the department has none.
+          upperDepartmentId: input.upperDepartmentId,
           version: current.version + 1,
           updatedAt: this.clock.now(),
         };
         await this.checkDepartmentPlacement(tx, department);
+        await this.checkUpperDepartment(tx, department);
         if (department.tier !== current.tier && (await tx.departmentHasItems(id))) {
           throw new PreconditionFailedError(
             `department ${id} has items exercised at the ${current.tier} tier; its level cannot change under them`,
           );
         }
+        if (department.tier !== current.tier) await this.checkLowerDepartmentsStillFit(tx, department);
         await tx.saveDepartment(department);
         tx.emit('departmentUpdated', department);
         return department;
@@ -336,6 +345,12 @@ export class OrganisationService {
         if (staff.length > 0) {
           throw new PreconditionFailedError(
             `department ${id} still has ${staff.length} active staff; move or deactivate them first`,
+          );
+        }
+        const lower = await tx.lowerDepartments(id);
+        if (lower.length > 0) {
+          throw new PreconditionFailedError(
+            `department ${id} is the upper department of ${lower.map((d) => `${d.code} (${d.name})`).join('、')}; change those departments first`,
           );
         }
         const department: Department = {
@@ -368,11 +383,14 @@ export class OrganisationService {
     return department;
   }
 
-  /** The hall exists and is active, seats the department's region line, and has no department with its code. */
+  /**
+   * The hall exists and is active, seats the department's region line, and has no department with its code.
+   * Answers the hall.
+   */
   private async checkDepartmentPlacement(
     tx: OrganisationTransaction,
     department: Pick<Department, 'id' | 'hallId' | 'code'> & { readonly tier?: HallTier; readonly regionCode: string },
-  ): Promise<void> {
+  ): Promise<Hall> {
     const hall = await tx.getHall(department.hallId);
     if (!hall) throw ValidationError.single('department.hall_id', `hall ${department.hallId} does not exist`);
     if (!hall.active) throw ValidationError.single('department.hall_id', `hall ${department.hallId} is deactivated`);
@@ -381,6 +399,46 @@ export class OrganisationService {
     const sameCode = await tx.findDepartmentByCode(department.hallId, department.code);
     if (sameCode && sameCode.id !== department.id) {
       throw new AlreadyExistsError(`hall ${department.hallId} already has a department with code ${department.code}`);
+    }
+    return hall;
+  }
+
+  /**
+   * 对口上级部门, when named: an active department of a hall above this one's, of its level or above, whose own
+   * chain of upper departments does not lead back here. The departments read stay locked until commit, so the
+   * upper one cannot be deactivated meanwhile.
+   */
+  private async checkUpperDepartment(tx: OrganisationTransaction, department: Department): Promise<void> {
+    const upperId = department.upperDepartmentId;
+    if (!upperId) return;
+    const upper = await tx.getDepartment(upperId);
+    const chain: string[] = [];
+    // The chain climbs the hall tree, so it is short; it stops at a loop or at this department.
+    for (let next = upper?.upperDepartmentId; next && next !== upperId && !chain.includes(next);) {
+      chain.push(next);
+      if (next === department.id) break;
+      next = (await tx.getDepartment(next))?.upperDepartmentId;
+    }
+    const parents = await tx.hallParents();
+    const problem = upperDepartmentProblem(
+      department,
+      upperId,
+      upper,
+      ancestorHalls(department.hallId, (id) => parents.get(id)),
+      chain,
+    );
+    if (problem) throw ValidationError.single('department.upper_department_id', problem);
+  }
+
+  /** After a department's level changes, the departments naming it as their upper one must still be of its level or below. */
+  private async checkLowerDepartmentsStillFit(tx: OrganisationTransaction, department: Department): Promise<void> {
+    const misfits = (await tx.lowerDepartments(department.id)).filter(
+      (lower) => TIER_RANK[department.tier] > TIER_RANK[lower.tier],
+    );
+    if (misfits.length > 0) {
+      throw new PreconditionFailedError(
+        `department ${department.id} is the upper department of ${misfits.map((d) => `${d.code} (${d.tier})`).join('、')}, which a ${department.tier} department cannot be; change those departments first`,
+      );
     }
   }
 

@@ -64,6 +64,8 @@ export interface OrganisationTransaction extends OrganisationReads {
   findMainHall(regionCode: string): Promise<Hall | undefined>;
   /** Whether the department has a draft or published item (whose exercising tier is its level). */
   departmentHasItems(departmentId: string): Promise<boolean>;
+  /** Active departments that name this one as their upper department (对口上级部门). */
+  lowerDepartments(departmentId: string): Promise<Department[]>;
   /** Active staff whose AB-post backup this person is. */
   staffBackedUpBy(staffId: string): Promise<Staff[]>;
   findDepartmentByCode(hallId: string, code: string): Promise<Department | undefined>;

@@ -65,6 +65,8 @@ export const DepartmentResult: z.ZodType<Department> = z.object({
   tier: z.enum(HallTiers),
   regionCode: z.string(),
   consultationPhone: z.string(),
+  // Absent in answers stored before departments named their upper one, as in any without one.
+  upperDepartmentId: z.string().optional(),
   ...versioned,
 });
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { OrganisationService } from '../app/organisation-service';
 import { BodyNatures, HallKinds, HallTiers, StaffRoles, WindowKinds } from '../domain/organisation';
 import { DEMO_FOLDER, DemoDataError, asEntry, readDemoFile, type DemoFile, type DemoProblem } from './demo-files';
+import { departmentRef } from './demo-items-schema';
 import { key, list, oneOf, optionalText, text } from './demo-schema';
 
 const staffSchema = z.strictObject({
@@ -33,6 +34,8 @@ const departmentSchema = z.strictObject({
   tier: oneOf(HallTiers).optional(),
   regionCode: optionalText,
   consultationPhone: text,
+  /** 对口上级部门: `<hall key>/<code>` of a department of a hall listed before this one (city/SCJG). */
+  upperDepartment: departmentRef.optional(),
   staff: list(staffSchema),
   /** Employee numbers of staff of this department. */
   leaderChain: z
@@ -79,8 +82,17 @@ function checkReferences(data: { halls: readonly DemoHall[] }, ctx: z.Refinement
     else seen.set(name, index);
   };
   const halls = new Map<string, number>();
+  /** `<hall key>/<code>` of the departments of the halls before this one. */
+  const departmentsBefore = new Set<string>();
   data.halls.forEach((hall, h) => {
     const at = (...path: PropertyKey[]): PropertyKey[] => ['halls', h, ...path];
+    hall.departments.forEach((d, i) => {
+      if (d.upperDepartment !== undefined && !departmentsBefore.has(d.upperDepartment))
+        issue(
+          at('departments', i, 'upperDepartment'),
+          `names no department of a hall listed before this one (${d.upperDepartment})`,
+        );
+    });
     if (hall.parent !== undefined && !halls.has(hall.parent)) {
       issue(at('parent'), `names no hall listed before this one (${hall.parent})`);
     }
@@ -116,6 +128,7 @@ function checkReferences(data: { halls: readonly DemoHall[] }, ctx: z.Refinement
         }
       }
     });
+    for (const d of hall.departments) departmentsBefore.add(`${hall.key}/${d.code}`);
   });
 }
 
@@ -163,6 +176,8 @@ export async function loadDemoOrganisation(
   const source = readOrganisation(folder);
   const summary: DemoSummary = { halls: 0, departments: 0, windows: 0, staff: 0 };
   const hallIds = new Map<string, string>();
+  /** `<hall key>/<code>` → id, for upper departments (of halls loaded before). */
+  const departmentsByRef = new Map<string, string>();
   for (const [h, demo] of source.data.halls.entries()) {
     const rid = (suffix: string): { requestId: string } => ({ requestId: `demo-${demo.key}-${suffix}` });
     const at = (...path: PropertyKey[]) => ({ source, path: ['halls', h, ...path] });
@@ -192,9 +207,12 @@ export async function loadDemoOrganisation(
           tier: department.tier,
           regionCode: department.regionCode,
           consultationPhone: department.consultationPhone,
+          upperDepartmentId:
+            department.upperDepartment === undefined ? undefined : departmentsByRef.get(department.upperDepartment)!,
         }),
       );
       departmentIds.set(department.code, created.id);
+      departmentsByRef.set(`${demo.key}/${department.code}`, created.id);
       summary.departments += 1;
     }
 

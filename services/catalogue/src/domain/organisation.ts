@@ -88,6 +88,12 @@ export interface DepartmentInput {
   readonly tier: HallTier | undefined;
   readonly regionCode: string;
   readonly consultationPhone: string;
+  /**
+   * 对口上级部门: the department one tier up (or more) whose line of business this one carries at its hall (a
+   * district market regulation bureau → the city's). Undefined when none, never null: a request without it hashes
+   * as it did before the field existed, so stored request ids still replay.
+   */
+  readonly upperDepartmentId?: string;
 }
 export interface Department extends DepartmentInput, Versioned {
   readonly id: string;
@@ -317,6 +323,43 @@ export function validateDepartmentSeat(
           description: `region ${department.regionCode} neither holds nor lies inside the hall's region ${hall.regionCode}`,
         },
       ];
+}
+
+/**
+ * 对口上级部门: why `upper` cannot be the upper department of `department`, or undefined when it can. The upper one
+ * is an active department of a hall above the department's own (`ancestorHallIds`: its hall's parent, the
+ * parent's parent, ...), of the department's level or above, and its own chain of upper departments
+ * (`upperChain`: upper's upper, and so on) does not lead back to the department.
+ */
+export function upperDepartmentProblem(
+  department: Pick<Department, 'id' | 'tier'>,
+  upperId: string,
+  upper: Department | undefined,
+  ancestorHallIds: readonly string[],
+  upperChain: readonly string[],
+): string | undefined {
+  if (upperId === department.id) return 'a department cannot be its own upper department';
+  if (!upper) return `department ${upperId} does not exist`;
+  if (!upper.active) return `department ${upperId} is deactivated`;
+  if (!ancestorHallIds.includes(upper.hallId))
+    return `department ${upperId} sits in hall ${upper.hallId}, which is not above this department's hall`;
+  if (TIER_RANK[upper.tier] > TIER_RANK[department.tier])
+    return `a ${upper.tier} department cannot be the upper department of a ${department.tier} department`;
+  const back = upperChain.indexOf(department.id);
+  if (back >= 0)
+    return `would make a loop of upper departments: ${[department.id, upperId, ...upperChain.slice(0, back + 1)].join(' → ')}`;
+  return undefined;
+}
+
+/** The halls above `hallId`, nearest first, following `parentOf` (which answers undefined or null at the top). */
+export function ancestorHalls(hallId: string, parentOf: (id: string) => string | null | undefined): string[] {
+  const out: string[] = [];
+  const seen = new Set([hallId]);
+  for (let current = parentOf(hallId); current && !seen.has(current); current = parentOf(current)) {
+    out.push(current);
+    seen.add(current);
+  }
+  return out;
 }
 
 /** Kinds of window that must serve at least one department. */

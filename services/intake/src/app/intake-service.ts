@@ -17,6 +17,7 @@ import {
 } from '@govhall/kit';
 import {
   assertCanDecide,
+  carryingDepartments,
   decidingRefusal,
   validateAccept,
   validateAcceptWithMissing,
@@ -26,6 +27,7 @@ import {
   validateSupplementEntries,
   validateSupplied,
   type Decision,
+  type LinkedDepartment,
 } from '../domain/decisions';
 import { maskPersonIdNumber, maskPhone } from '../domain/identity';
 import {
@@ -397,16 +399,46 @@ export class IntakeService {
     const stored = await this.store.registration(registrationId);
     if (!stored || stored.registration.hallId !== staff.hallId) throw new NotFoundError('registration', registrationId);
     const window = await this.o.catalogue.window(windowId);
+    const carriers = window ? await this.carriersAt(stored.registration, window.departmentIds) : [];
+    const acting = [stored.registration.departmentId, ...carriers];
     let windowOfStaff = '';
-    if (window?.kind === 'comprehensive' && staff.departmentId !== stored.registration.departmentId)
+    if (window?.kind === 'comprehensive' && !(staff.departmentId && acting.includes(staff.departmentId)))
       windowOfStaff = (await this.o.catalogue.staff(staff.staffId))?.windowId ?? '';
     const refusal = decidingRefusal(
       { hallId: staff.hallId, departmentId: staff.departmentId, windowId: windowOfStaff },
       stored.registration,
       window,
+      carriers,
     );
     if (refusal) throw new PermissionDeniedError(refusal);
     return stored;
+  }
+
+  /**
+   * 市县联动: of the departments a window serves, those carrying the line of the item's department when that one sits
+   * in another hall (a city bureau's item accepted at the district): read from the catalogue, before the command,
+   * climbing their upper departments a tier at a time.
+   */
+  private async carriersAt(registration: pb.Registration, windowDepartmentIds: readonly string[]): Promise<string[]> {
+    const known = new Map<string, LinkedDepartment>();
+    const asked = new Set<string>();
+    const read = async (ids: readonly string[]) => {
+      ids.forEach((id) => asked.add(id));
+      for (const d of await Promise.all(ids.map((id) => this.o.catalogue.department(id)))) if (d) known.set(d.id, d);
+    };
+    await read([registration.departmentId]);
+    const itemDepartment = known.get(registration.departmentId);
+    if (!itemDepartment || itemDepartment.hallId === registration.hallId) return [];
+    await read(windowDepartmentIds.filter((id) => !asked.has(id)));
+    // A chain climbs the hall tree: from a village at most four links up to the province.
+    for (let link = 0; link < 4; link++) {
+      const next = [...new Set([...known.values()].map((d) => d.upperDepartmentId))].filter(
+        (id) => id && !asked.has(id),
+      );
+      if (next.length === 0) break;
+      await read(next);
+    }
+    return carryingDepartments(itemDepartment, registration.hallId, windowDepartmentIds, (id) => known.get(id));
   }
 
   /** Runs a decision: re-reads the registration under lock, checks its status, applies `work`. */

@@ -2,6 +2,7 @@ import { catalogueItemsV1 as items, intakeV1 as pb } from '@govhall/contracts';
 import { PreconditionFailedError, type FieldViolation } from '@govhall/kit/errors';
 import {
   assertCanDecide,
+  carryingDepartments,
   decidingRefusal,
   validateAccept,
   validateAcceptWithMissing,
@@ -12,6 +13,7 @@ import {
   validateSupplied,
   type Decision,
   type DecidingWindow,
+  type LinkedDepartment,
 } from './decisions';
 
 const S = pb.RegistrationStatus;
@@ -174,6 +176,99 @@ describe('who decides', () => {
     ).toMatch(/^只有事项所属部门/);
     // The front desk registers; it does not decide.
     expect(decidingRefusal(clerk(), registration(), window({ kind: 'front_desk' }))).toMatch(/^只有事项所属部门/);
+  });
+});
+
+describe("市县联动: a district department accepts its city counterpart's item at the district hall", () => {
+  /** 食品生产许可 of the city's 市场监管局 (city hall), registered at the Kuiwen district hall. */
+  const atDistrict = () => registration({ hallId: 'hall-district', departmentId: 'dept-scjg' });
+  const b01 = (over: Partial<DecidingWindow> = {}): DecidingWindow => ({
+    id: 'w-kw-b01',
+    hallId: 'hall-district',
+    kind: 'department',
+    departmentIds: ['dept-qscj'],
+    active: true,
+    ...over,
+  });
+  const clerk = (over: Partial<{ hallId: string; departmentId: string | null; windowId: string }> = {}) => ({
+    hallId: 'hall-district',
+    departmentId: 'dept-qscj' as string | null,
+    windowId: '',
+    ...over,
+  });
+  const departments: LinkedDepartment[] = [
+    { id: 'dept-scjg', hallId: 'hall-city', upperDepartmentId: '', active: true },
+    { id: 'dept-rsj', hallId: 'hall-city', upperDepartmentId: '', active: true },
+    { id: 'dept-qscj', hallId: 'hall-district', upperDepartmentId: 'dept-scjg', active: true },
+    { id: 'dept-qrsj', hallId: 'hall-district', upperDepartmentId: 'dept-rsj', active: true },
+    { id: 'dept-qzjj', hallId: 'hall-district', upperDepartmentId: '', active: true },
+    // A street office two links below the city bureau, through the district one.
+    { id: 'dept-sbz', hallId: 'hall-street', upperDepartmentId: 'dept-qrsj', active: true },
+    { id: 'dept-old', hallId: 'hall-district', upperDepartmentId: 'dept-scjg', active: false },
+    { id: 'dept-via-old', hallId: 'hall-street', upperDepartmentId: 'dept-old', active: true },
+    { id: 'dept-loop-a', hallId: 'hall-district', upperDepartmentId: 'dept-loop-b', active: true },
+    { id: 'dept-loop-b', hallId: 'hall-city', upperDepartmentId: 'dept-loop-a', active: true },
+  ];
+  const byId = new Map(departments.map((d) => [d.id, d]));
+  const of = (id: string) => byId.get(id);
+  const carriers = (itemDepartment: string, hall: string, candidates: string[]) =>
+    carryingDepartments(of(itemDepartment), hall, candidates, of);
+
+  it("finds the departments of this hall whose chain of upper departments reaches the item's department", () => {
+    expect(carriers('dept-scjg', 'hall-district', ['dept-qscj', 'dept-qzjj', 'dept-qrsj'])).toEqual(['dept-qscj']);
+    expect(carriers('dept-rsj', 'hall-street', ['dept-sbz'])).toEqual(['dept-sbz']);
+    expect(carriers('dept-qrsj', 'hall-street', ['dept-sbz'])).toEqual(['dept-sbz']);
+  });
+
+  it("finds none in the item department's own hall, for an unknown department, an inactive link or a loop", () => {
+    expect(carriers('dept-qscj', 'hall-district', ['dept-qscj'])).toEqual([]);
+    expect(carriers('dept-unknown', 'hall-district', ['dept-qscj'])).toEqual([]);
+    // A department of another hall is no carrier here, whatever its chain.
+    expect(carriers('dept-scjg', 'hall-street', ['dept-qscj'])).toEqual([]);
+    expect(carriers('dept-scjg', 'hall-district', ['dept-old', 'dept-missing'])).toEqual([]);
+    expect(carriers('dept-scjg', 'hall-street', ['dept-via-old'])).toEqual([]);
+    expect(carriers('dept-scjg', 'hall-district', ['dept-loop-a'])).toEqual([]);
+  });
+
+  it("lets the carrying department's clerk decide at its window", () => {
+    expect(decidingRefusal(clerk(), atDistrict(), b01(), ['dept-qscj'])).toBeUndefined();
+    const comprehensive = b01({ id: 'w-kw-a02', kind: 'comprehensive', departmentIds: ['dept-qzjj', 'dept-qscj'] });
+    expect(decidingRefusal(clerk(), atDistrict(), comprehensive, ['dept-qscj'])).toBeUndefined();
+    expect(
+      decidingRefusal(clerk({ departmentId: null, windowId: 'w-kw-a02' }), atDistrict(), comprehensive, ['dept-qscj']),
+    ).toBeUndefined();
+  });
+
+  it('still refuses without a carrier, a clerk of another department, another window or another hall', () => {
+    // Without the link the district window does not serve the city bureau: the refusal of old.
+    expect(decidingRefusal(clerk(), atDistrict(), b01(), [])).toBe('该窗口不承办本事项所属部门的业务');
+    expect(decidingRefusal(clerk(), atDistrict(), b01({ departmentIds: ['dept-qzjj'] }), ['dept-qscj'])).toBe(
+      '该窗口不承办本事项所属部门的业务',
+    );
+    // A district clerk of an unrelated department, at a window serving both.
+    const b03 = b01({ id: 'w-kw-b03', departmentIds: ['dept-qzjj', 'dept-qscj'] });
+    expect(decidingRefusal(clerk({ departmentId: 'dept-qzjj' }), atDistrict(), b03, ['dept-qscj'])).toMatch(
+      /^只有事项所属部门/,
+    );
+    expect(decidingRefusal(clerk({ departmentId: null }), atDistrict(), b01(), ['dept-qscj'])).toMatch(
+      /^只有事项所属部门/,
+    );
+    const comprehensive = b01({ id: 'w-kw-a02', kind: 'comprehensive', departmentIds: ['dept-qscj'] });
+    expect(
+      decidingRefusal(clerk({ departmentId: 'dept-qzjj', windowId: 'w-kw-a09' }), atDistrict(), comprehensive, [
+        'dept-qscj',
+      ]),
+    ).toMatch(/^只有事项所属部门/);
+    expect(decidingRefusal(clerk(), atDistrict(), b01({ kind: 'front_desk' }), ['dept-qscj'])).toMatch(
+      /^只有事项所属部门/,
+    );
+    // The city bureau's own clerk decides at the city, not at the district hall.
+    expect(
+      decidingRefusal(clerk({ hallId: 'hall-city', departmentId: 'dept-scjg' }), atDistrict(), b01(), ['dept-qscj']),
+    ).toBe('只有本中心工作人员可以作出受理决定');
+    expect(decidingRefusal(clerk(), atDistrict(), b01({ hallId: 'hall-city' }), ['dept-qscj'])).toBe(
+      '受理窗口不属于本中心',
+    );
   });
 });
 

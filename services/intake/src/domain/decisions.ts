@@ -68,7 +68,12 @@ export function assertCanDecide(registration: pb.Registration, decision: Decisio
     throw new PreconditionFailedError('只有即办件可以当场办结；承诺件请用 Accept 受理');
 }
 
-/** Who decides: staff of the item's department at a window of the hall serving it, or at a comprehensive window serving it. */
+/**
+ * Who decides: staff of the item's department at a window of the hall serving it, or at a comprehensive window
+ * serving it. 市县联动: where the item's department sits in another hall (a city bureau's item accepted at the
+ * district), a department of this hall that carries its line (`carriers`, see {@link carryingDepartments}) stands
+ * in for it, by the same rules.
+ */
 export interface DecidingWindow {
   readonly id: string;
   readonly hallId: string;
@@ -80,18 +85,51 @@ export function decidingRefusal(
   actor: { readonly hallId: string; readonly departmentId: string | null; readonly windowId: string },
   registration: pb.Registration,
   window: DecidingWindow | undefined,
+  carriers: readonly string[] = [],
 ): string | undefined {
   if (actor.hallId !== registration.hallId) return '只有本中心工作人员可以作出受理决定';
   if (!window || window.hallId !== registration.hallId || !window.active) return '受理窗口不属于本中心';
-  const serves = window.departmentIds.includes(registration.departmentId);
-  if (!serves) return '该窗口不承办本事项所属部门的业务';
-  if (window.kind === 'department' && actor.departmentId === registration.departmentId) return undefined;
-  if (
-    window.kind === 'comprehensive' &&
-    (actor.departmentId === registration.departmentId || actor.windowId === window.id)
-  )
-    return undefined;
+  const served = [registration.departmentId, ...carriers].filter((id) => window.departmentIds.includes(id));
+  if (served.length === 0) return '该窗口不承办本事项所属部门的业务';
+  const ofServed = actor.departmentId !== null && served.includes(actor.departmentId);
+  if (window.kind === 'department' && ofServed) return undefined;
+  if (window.kind === 'comprehensive' && (ofServed || actor.windowId === window.id)) return undefined;
   return '只有事项所属部门的窗口工作人员或承办该部门业务的综合窗口工作人员可以作出受理决定';
+}
+
+/** A department as the cross-tier rule reads it: where it sits, and its 对口上级部门 ('' for none). */
+export interface LinkedDepartment {
+  readonly id: string;
+  readonly hallId: string;
+  readonly upperDepartmentId: string;
+  readonly active: boolean;
+}
+
+/**
+ * 市县联动: which of `candidates` (departments a window of hall `hallId` serves) carry the line of `itemDepartment`
+ * at this hall: active departments of this hall whose chain of upper departments (each link active) reaches it.
+ * None when the item's department sits in this hall itself, or is unknown.
+ */
+export function carryingDepartments(
+  itemDepartment: LinkedDepartment | undefined,
+  hallId: string,
+  candidates: readonly string[],
+  departmentOf: (id: string) => LinkedDepartment | undefined,
+): string[] {
+  if (!itemDepartment || itemDepartment.hallId === hallId) return [];
+  return candidates.filter((id) => {
+    const start = departmentOf(id);
+    if (!start || start.hallId !== hallId || !start.active) return false;
+    const seen = new Set([id]);
+    for (let up = start.upperDepartmentId; up && !seen.has(up);) {
+      if (up === itemDepartment.id) return true;
+      const link = departmentOf(up);
+      if (!link || !link.active) return false;
+      seen.add(up);
+      up = link.upperDepartmentId;
+    }
+    return false;
+  });
 }
 
 export const missingRequired = (registration: pb.Registration) =>

@@ -48,6 +48,7 @@ export const departmentInput = (m: pb.DepartmentInput): DepartmentInput => ({
   tier: hallTier.fromProto(m.tier),
   regionCode: m.regionCode,
   consultationPhone: m.consultationPhone,
+  upperDepartmentId: m.upperDepartmentId || undefined,
 });
 export const departmentOut = (d: Department): pb.Department => ({
   id: d.id,
@@ -58,6 +59,7 @@ export const departmentOut = (d: Department): pb.Department => ({
   tier: hallTier.toProto(d.tier),
   regionCode: d.regionCode,
   consultationPhone: d.consultationPhone,
+  upperDepartmentId: d.upperDepartmentId ?? '',
   active: d.active,
   version: d.version,
   createdAt: d.createdAt,

@@ -55,6 +55,7 @@ export interface CatalogueTables extends KitTables {
     tier: string;
     region_code: string;
     consultation_phone: string;
+    upper_department_id: string | null;
   };
   windows: Timestamps & { id: string; hall_id: string; number: string; name: string; kind: string };
   window_departments: { window_id: string; department_id: string; position: number };
@@ -109,6 +110,7 @@ const toDepartment = (row: Selectable<CatalogueTables['departments']>): Departme
   tier: row.tier as HallTier,
   regionCode: row.region_code,
   consultationPhone: row.consultation_phone,
+  upperDepartmentId: row.upper_department_id ?? undefined,
   active: row.active,
   version: row.version,
   createdAt: row.created_at,
@@ -363,6 +365,17 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
     return row !== undefined;
   }
 
+  async lowerDepartments(departmentId: string): Promise<Department[]> {
+    const rows = await this.trx
+      .selectFrom('departments')
+      .selectAll()
+      .where('upper_department_id', '=', departmentId)
+      .where('active', '=', true)
+      .orderBy('code')
+      .execute();
+    return rows.map(toDepartment);
+  }
+
   async staffBackedUpBy(staffId: string): Promise<Staff[]> {
     const rows = await this.trx
       .selectFrom('staff')
@@ -452,6 +465,7 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
       tier: department.tier,
       region_code: department.regionCode,
       consultation_phone: department.consultationPhone,
+      upper_department_id: department.upperDepartmentId ?? null,
       active: department.active,
       version: department.version,
       created_at: department.createdAt,
@@ -477,6 +491,7 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
         'tier',
         'region_code',
         'consultation_phone',
+        'upper_department_id',
         'active',
         'version',
         'created_at',
@@ -496,6 +511,7 @@ class PgOrganisationTransaction extends PgOrganisationReads implements Organisat
               ? sql<string>`${department.regionCode}::text`.as('region_code')
               : sql<string>`halls.region_code`.as('region_code'),
             sql<string>`${department.consultationPhone}::text`.as('consultation_phone'),
+            sql<string | null>`${department.upperDepartmentId ?? null}::text`.as('upper_department_id'),
             sql<boolean>`${department.active}::boolean`.as('active'),
             sql<number>`${department.version}::integer`.as('version'),
             sql<Date>`${department.createdAt}::timestamptz`.as('created_at'),

@@ -578,6 +578,12 @@ export interface Department {
   regionCode: string;
   /** 咨询电话, printed on its guides and notices. */
   consultationPhone: string;
+  /**
+   * 对口上级部门: the department of a hall above this one's (its parent chain) whose line of business it carries,
+   * e.g. a district market regulation bureau → the city's. It accepts and pre-reviews (初审) that department's
+   * items at this hall (市县联动). Empty when none.
+   */
+  upperDepartmentId: string;
 }
 
 export interface DepartmentInput {
@@ -591,6 +597,11 @@ export interface DepartmentInput {
   regionCode: string;
   /** Required: a landline, a hotline or a mobile number. */
   consultationPhone: string;
+  /**
+   * Optional: an active department of a hall above this one's in the hall tree, of this department's level or
+   * above, whose upper-department chain does not lead back to this one.
+   */
+  upperDepartmentId: string;
 }
 
 export interface CreateDepartmentRequest {
@@ -2248,6 +2259,7 @@ function createBaseDepartment(): Department {
     tier: HallTier.HALL_TIER_UNSPECIFIED,
     regionCode: "",
     consultationPhone: "",
+    upperDepartmentId: "",
   };
 }
 
@@ -2288,6 +2300,9 @@ export const Department: MessageFns<Department> = {
     }
     if (message.consultationPhone !== "") {
       writer.uint32(98).string(message.consultationPhone);
+    }
+    if (message.upperDepartmentId !== "") {
+      writer.uint32(106).string(message.upperDepartmentId);
     }
     return writer;
   },
@@ -2401,6 +2416,14 @@ export const Department: MessageFns<Department> = {
             message.consultationPhone = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.upperDepartmentId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2447,6 +2470,11 @@ export const Department: MessageFns<Department> = {
         : isSet(object.consultation_phone)
         ? globalThis.String(object.consultation_phone)
         : "",
+      upperDepartmentId: isSet(object.upperDepartmentId)
+        ? globalThis.String(object.upperDepartmentId)
+        : isSet(object.upper_department_id)
+        ? globalThis.String(object.upper_department_id)
+        : "",
     };
   },
 
@@ -2488,6 +2516,9 @@ export const Department: MessageFns<Department> = {
     if (message.consultationPhone !== "") {
       obj.consultationPhone = message.consultationPhone;
     }
+    if (message.upperDepartmentId !== "") {
+      obj.upperDepartmentId = message.upperDepartmentId;
+    }
     return obj;
   },
 
@@ -2508,6 +2539,7 @@ export const Department: MessageFns<Department> = {
     message.tier = object.tier ?? HallTier.HALL_TIER_UNSPECIFIED;
     message.regionCode = object.regionCode ?? "";
     message.consultationPhone = object.consultationPhone ?? "";
+    message.upperDepartmentId = object.upperDepartmentId ?? "";
     return message;
   },
 };
@@ -2521,6 +2553,7 @@ function createBaseDepartmentInput(): DepartmentInput {
     tier: HallTier.HALL_TIER_UNSPECIFIED,
     regionCode: "",
     consultationPhone: "",
+    upperDepartmentId: "",
   };
 }
 
@@ -2546,6 +2579,9 @@ export const DepartmentInput: MessageFns<DepartmentInput> = {
     }
     if (message.consultationPhone !== "") {
       writer.uint32(58).string(message.consultationPhone);
+    }
+    if (message.upperDepartmentId !== "") {
+      writer.uint32(66).string(message.upperDepartmentId);
     }
     return writer;
   },
@@ -2619,6 +2655,14 @@ export const DepartmentInput: MessageFns<DepartmentInput> = {
             message.consultationPhone = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.upperDepartmentId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2652,6 +2696,11 @@ export const DepartmentInput: MessageFns<DepartmentInput> = {
         : isSet(object.consultation_phone)
         ? globalThis.String(object.consultation_phone)
         : "",
+      upperDepartmentId: isSet(object.upperDepartmentId)
+        ? globalThis.String(object.upperDepartmentId)
+        : isSet(object.upper_department_id)
+        ? globalThis.String(object.upper_department_id)
+        : "",
     };
   },
 
@@ -2678,6 +2727,9 @@ export const DepartmentInput: MessageFns<DepartmentInput> = {
     if (message.consultationPhone !== "") {
       obj.consultationPhone = message.consultationPhone;
     }
+    if (message.upperDepartmentId !== "") {
+      obj.upperDepartmentId = message.upperDepartmentId;
+    }
     return obj;
   },
 
@@ -2693,6 +2745,7 @@ export const DepartmentInput: MessageFns<DepartmentInput> = {
     message.tier = object.tier ?? HallTier.HALL_TIER_UNSPECIFIED;
     message.regionCode = object.regionCode ?? "";
     message.consultationPhone = object.consultationPhone ?? "";
+    message.upperDepartmentId = object.upperDepartmentId ?? "";
     return message;
   },
 };
