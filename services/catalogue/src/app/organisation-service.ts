@@ -245,7 +245,8 @@ export class OrganisationService {
 
   // ---- departments -------------------------------------------------------------------------------------
 
-  createDepartment(meta: CommandMeta, input: DepartmentInput): Promise<Department> {
+  createDepartment(meta: CommandMeta, given: DepartmentInput): Promise<Department> {
+    const input = withoutEmptyUpper(given);
     ValidationError.throwIfAny(validateDepartmentInput(input));
     return this.store.command(
       { requestId: meta.requestId, operation: 'CreateDepartment', request: input, result: DepartmentResult },
@@ -285,7 +286,8 @@ export class OrganisationService {
     );
   }
 
-  updateDepartment(meta: UpdateMeta, id: string, input: DepartmentInput): Promise<Department> {
+  updateDepartment(meta: UpdateMeta, id: string, given: DepartmentInput): Promise<Department> {
+    const input = withoutEmptyUpper(given);
     ValidationError.throwIfAny(validateDepartmentInput(input));
     return this.store.command(
       {
@@ -775,4 +777,11 @@ function namedIn(chain: LeaderChainInput): string[] {
   return [chain.chiefRepresentativeId, chain.deputyLeaderId, chain.principalLeaderId].filter(
     (id): id is string => !!id,
   );
+}
+
+/** An empty upper department is none (callers that build inputs from the contract's messages send `''`). */
+function withoutEmptyUpper(input: DepartmentInput): DepartmentInput {
+  if (input.upperDepartmentId !== '') return input;
+  const { upperDepartmentId: _none, ...rest } = input;
+  return rest;
 }
