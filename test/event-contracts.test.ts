@@ -22,7 +22,8 @@ describe('event contracts', () => {
     ['catalogue', CatalogueEvents, []],
     // AcceptedMaterial is a part of Accepted, not a payload of its own.
     ['intake', IntakeEvents, ['AcceptedMaterial']],
-    ['case', CaseEvents, []],
+    // CaseRef is a part of every case event, not a payload of its own.
+    ['case', CaseEvents, ['CaseRef']],
   ] as const)(
     'registers every message of %s events.proto, each under a name the descriptors know',
     (service, events: EventRegistry, parts) => {
@@ -112,6 +113,7 @@ describe('event contracts', () => {
           tier: 'HALL_TIER_CITY' as never,
           regionCode: '370700',
           consultationPhone: '0536-8096001',
+          upperDepartmentId: '',
           active: true,
           version: 1,
           createdAt: new Date(),

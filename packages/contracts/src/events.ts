@@ -175,9 +175,42 @@ export const IntakeEvents = defineEvents({
  * consumers that need them (intake's certificate store).
  */
 export const CaseEvents = defineEvents({
+  opened: contract('case.case.opened', 'govhall.case.v1.Opened', caseEvents.Opened),
+  stageEntered: contract('case.stage.entered', 'govhall.case.v1.StageEntered', caseEvents.StageEntered),
+  stageCompleted: contract('case.stage.completed', 'govhall.case.v1.StageCompleted', caseEvents.StageCompleted),
+  subtaskReady: contract('case.subtask.ready', 'govhall.case.v1.SubtaskChanged', caseEvents.SubtaskChanged),
+  subtaskStarted: contract('case.subtask.started', 'govhall.case.v1.SubtaskChanged', caseEvents.SubtaskChanged),
+  subtaskDecided: contract('case.subtask.decided', 'govhall.case.v1.SubtaskChanged', caseEvents.SubtaskChanged),
+  specialProcedureStarted: contract(
+    'case.special_procedure.started',
+    'govhall.case.v1.SpecialProcedureChanged',
+    caseEvents.SpecialProcedureChanged,
+  ),
+  specialProcedureEnded: contract(
+    'case.special_procedure.ended',
+    'govhall.case.v1.SpecialProcedureChanged',
+    caseEvents.SpecialProcedureChanged,
+  ),
+  extended: contract('case.case.extended', 'govhall.case.v1.Extended', caseEvents.Extended),
+  decided: contract('case.case.decided', 'govhall.case.v1.Decided', caseEvents.Decided),
+  commitmentVerified: contract(
+    'case.commitment.verified',
+    'govhall.case.v1.CommitmentVerified',
+    caseEvents.CommitmentVerified,
+  ),
   certificateIssued: contract(
     'case.certificate.issued',
     'govhall.case.v1.CertificateIssued',
     caseEvents.CertificateIssued,
+  ),
+  completed: contract('case.case.completed', 'govhall.case.v1.Completed', caseEvents.Completed),
+  archived: contract('case.case.archived', 'govhall.case.v1.Archived', caseEvents.Archived),
+  pickupAgreed: contract('case.bundle.pickup_agreed', 'govhall.case.v1.PickupAgreed', caseEvents.PickupAgreed),
+  handoffRequested: contract('case.handoff.requested', 'govhall.case.v1.HandoffRequested', caseEvents.HandoffRequested),
+  handoffAccepted: contract('case.handoff.accepted', 'govhall.case.v1.HandoffAccepted', caseEvents.HandoffAccepted),
+  handoffProgressed: contract(
+    'case.handoff.progressed',
+    'govhall.case.v1.HandoffProgressed',
+    caseEvents.HandoffProgressed,
   ),
 });

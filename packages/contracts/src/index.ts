@@ -45,6 +45,8 @@ export * as intakeQueueV1 from './gen/govhall/intake/v1/queue';
 export * as intakeAppointmentsV1 from './gen/govhall/intake/v1/appointments';
 export * as intakeV1 from './gen/govhall/intake/v1/intake';
 export * as intakeEventsV1 from './gen/govhall/intake/v1/events';
+/** The case service: CaseService and the case, its stages, parts and action log (package govhall.case.v1). */
+export * as caseV1 from './gen/govhall/case/v1/case';
 /** The case service's event payloads (package govhall.case.v1). */
 export * as caseEventsV1 from './gen/govhall/case/v1/events';
 export { CatalogueEvents, IntakeEvents, CaseEvents } from './events';

@@ -7,6 +7,35 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
+import {
+  CaseType,
+  caseTypeFromJSON,
+  caseTypeToJSON,
+  caseTypeToNumber,
+  ProcessStage,
+  processStageFromJSON,
+  processStageToJSON,
+  processStageToNumber,
+  TimeLimit,
+} from "../../catalogue/v1/items";
+import {
+  ActionLogEntry,
+  Case,
+  CommitmentVerification,
+  Decision,
+  DecisionKind,
+  decisionKindFromJSON,
+  decisionKindToJSON,
+  decisionKindToNumber,
+  DeliveryMethod,
+  deliveryMethodFromJSON,
+  deliveryMethodToJSON,
+  deliveryMethodToNumber,
+  Extension,
+  SpecialProcedure,
+  StageRecord,
+  Subtask,
+} from "./case";
 
 /**
  * case.certificate.issued: a certificate (证照) handed out at the end of a case. Intake keeps it in its
@@ -34,6 +63,139 @@ export interface CertificateIssued {
     | undefined;
   /** YYYY-MM-DD; empty: no end. */
   validUntil: string;
+}
+
+/** What every case event says about where the case is. */
+export interface CaseRef {
+  caseId: string;
+  caseNumber: string;
+  itemId: string;
+  itemVersion: number;
+  itemName: string;
+  applicantId: string;
+  acceptingHallId: string;
+  currentHallId: string;
+  departmentId: string;
+  promisedAt?: Date | undefined;
+  caseVersion: number;
+}
+
+/** case.case.opened: a case opened from intake's acceptance, with its planned stages and parts. */
+export interface Opened {
+  case?: CaseRef | undefined;
+  stages: ProcessStage[];
+  promisedLimit?: TimeLimit | undefined;
+  acceptedAt?: Date | undefined;
+  caseType: CaseType;
+  relatedDepartmentIds: string[];
+  leadDepartmentId: string;
+  crossTier: boolean;
+  bundleId: string;
+}
+
+/** case.stage.entered: a stage began; timing starts its stage clock from `budget`. */
+export interface StageEntered {
+  case?: CaseRef | undefined;
+  stage?: StageRecord | undefined;
+}
+
+/** case.stage.completed: a stage ended (passed, sent back, or deemed passed). */
+export interface StageCompleted {
+  case?: CaseRef | undefined;
+  stage?:
+    | StageRecord
+    | undefined;
+  /** SENT_BACK: the stage entered next. */
+  sentBackTo: ProcessStage;
+}
+
+/**
+ * case.subtask.ready / started / decided: a joint part became ready (its dependencies approved), was taken, was
+ * decided (by its department or in a joint meeting).
+ */
+export interface SubtaskChanged {
+  case?: CaseRef | undefined;
+  subtask?: Subtask | undefined;
+}
+
+/** case.special_procedure.started / ended: the clock pauses / resumes; the applicant is told in writing. */
+export interface SpecialProcedureChanged {
+  case?: CaseRef | undefined;
+  procedure?: SpecialProcedure | undefined;
+}
+
+/** case.case.extended: 延期 granted. */
+export interface Extended {
+  case?: CaseRef | undefined;
+  extension?: Extension | undefined;
+}
+
+/** case.case.decided: 准予许可 / 不予许可 / 告知承诺 approval / revocation. */
+export interface Decided {
+  case?: CaseRef | undefined;
+  decision?: Decision | undefined;
+}
+
+/** case.commitment.verified: the 告知承诺 verification's result (a failure also raises case.case.decided REVOKED). */
+export interface CommitmentVerified {
+  case?: CaseRef | undefined;
+  verification?: CommitmentVerification | undefined;
+}
+
+/** case.case.completed: 办结. */
+export interface Completed {
+  case?: CaseRef | undefined;
+  completedAt?: Date | undefined;
+  decision: DecisionKind;
+  deliveryMethod: DeliveryMethod;
+}
+
+/** case.case.archived: handed to the archive in a weekly batch. */
+export interface Archived {
+  case?: CaseRef | undefined;
+  archiveBatchId: string;
+  archivedAt?: Date | undefined;
+}
+
+/** case.bundle.pickup_agreed: when the applicant collects every certificate of a bundle. */
+export interface PickupAgreed {
+  bundleId: string;
+  cases: CaseRef[];
+  pickupAt?: Date | undefined;
+  hallId: string;
+  windowId: string;
+}
+
+/**
+ * case.handoff.requested: the lower tier hands a pre-reviewed case up (on the lower tier's subjects; the upper
+ * tier sources them). Carries the whole case and its history so that the upper tier continues one record.
+ */
+export interface HandoffRequested {
+  case?: Case | undefined;
+  history: ActionLogEntry[];
+  toRegionCode: string;
+  /** For the public progress query at the upper tier. */
+  queryPasswordHash: string;
+}
+
+/** case.handoff.accepted: the upper tier took the case over (on the upper tier's subjects). */
+export interface HandoffAccepted {
+  caseId: string;
+  caseNumber: string;
+  toHallId: string;
+  /** The tier that handed it up; only it applies the event. */
+  fromRegionCode: string;
+  acceptedAt?: Date | undefined;
+}
+
+/**
+ * case.handoff.progressed: the upper tier's view of a handed-up case after each action, with the log entries
+ * added since, so that the lower tier's copy shows the same case and history.
+ */
+export interface HandoffProgressed {
+  case?: Case | undefined;
+  entries: ActionLogEntry[];
+  fromRegionCode: string;
 }
 
 function createBaseCertificateIssued(): CertificateIssued {
@@ -317,6 +479,1946 @@ export const CertificateIssued: MessageFns<CertificateIssued> = {
     message.issuingDepartmentName = object.issuingDepartmentName ?? "";
     message.issuedAt = object.issuedAt ?? undefined;
     message.validUntil = object.validUntil ?? "";
+    return message;
+  },
+};
+
+function createBaseCaseRef(): CaseRef {
+  return {
+    caseId: "",
+    caseNumber: "",
+    itemId: "",
+    itemVersion: 0,
+    itemName: "",
+    applicantId: "",
+    acceptingHallId: "",
+    currentHallId: "",
+    departmentId: "",
+    promisedAt: undefined,
+    caseVersion: 0,
+  };
+}
+
+export const CaseRef: MessageFns<CaseRef> = {
+  encode(message: CaseRef, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.caseNumber !== "") {
+      writer.uint32(18).string(message.caseNumber);
+    }
+    if (message.itemId !== "") {
+      writer.uint32(26).string(message.itemId);
+    }
+    if (message.itemVersion !== 0) {
+      writer.uint32(32).int32(message.itemVersion);
+    }
+    if (message.itemName !== "") {
+      writer.uint32(42).string(message.itemName);
+    }
+    if (message.applicantId !== "") {
+      writer.uint32(50).string(message.applicantId);
+    }
+    if (message.acceptingHallId !== "") {
+      writer.uint32(58).string(message.acceptingHallId);
+    }
+    if (message.currentHallId !== "") {
+      writer.uint32(66).string(message.currentHallId);
+    }
+    if (message.departmentId !== "") {
+      writer.uint32(74).string(message.departmentId);
+    }
+    if (message.promisedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.promisedAt), writer.uint32(82).fork()).join();
+    }
+    if (message.caseVersion !== 0) {
+      writer.uint32(88).int32(message.caseVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CaseRef {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCaseRef();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caseNumber = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.itemId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.itemVersion = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.itemName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.applicantId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.acceptingHallId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.currentHallId = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.departmentId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.promisedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.caseVersion = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CaseRef {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      caseNumber: isSet(object.caseNumber)
+        ? globalThis.String(object.caseNumber)
+        : isSet(object.case_number)
+        ? globalThis.String(object.case_number)
+        : "",
+      itemId: isSet(object.itemId)
+        ? globalThis.String(object.itemId)
+        : isSet(object.item_id)
+        ? globalThis.String(object.item_id)
+        : "",
+      itemVersion: isSet(object.itemVersion)
+        ? globalThis.Number(object.itemVersion)
+        : isSet(object.item_version)
+        ? globalThis.Number(object.item_version)
+        : 0,
+      itemName: isSet(object.itemName)
+        ? globalThis.String(object.itemName)
+        : isSet(object.item_name)
+        ? globalThis.String(object.item_name)
+        : "",
+      applicantId: isSet(object.applicantId)
+        ? globalThis.String(object.applicantId)
+        : isSet(object.applicant_id)
+        ? globalThis.String(object.applicant_id)
+        : "",
+      acceptingHallId: isSet(object.acceptingHallId)
+        ? globalThis.String(object.acceptingHallId)
+        : isSet(object.accepting_hall_id)
+        ? globalThis.String(object.accepting_hall_id)
+        : "",
+      currentHallId: isSet(object.currentHallId)
+        ? globalThis.String(object.currentHallId)
+        : isSet(object.current_hall_id)
+        ? globalThis.String(object.current_hall_id)
+        : "",
+      departmentId: isSet(object.departmentId)
+        ? globalThis.String(object.departmentId)
+        : isSet(object.department_id)
+        ? globalThis.String(object.department_id)
+        : "",
+      promisedAt: isSet(object.promisedAt)
+        ? fromJsonTimestamp(object.promisedAt)
+        : isSet(object.promised_at)
+        ? fromJsonTimestamp(object.promised_at)
+        : undefined,
+      caseVersion: isSet(object.caseVersion)
+        ? globalThis.Number(object.caseVersion)
+        : isSet(object.case_version)
+        ? globalThis.Number(object.case_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: CaseRef): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.caseNumber !== "") {
+      obj.caseNumber = message.caseNumber;
+    }
+    if (message.itemId !== "") {
+      obj.itemId = message.itemId;
+    }
+    if (message.itemVersion !== 0) {
+      obj.itemVersion = Math.round(message.itemVersion);
+    }
+    if (message.itemName !== "") {
+      obj.itemName = message.itemName;
+    }
+    if (message.applicantId !== "") {
+      obj.applicantId = message.applicantId;
+    }
+    if (message.acceptingHallId !== "") {
+      obj.acceptingHallId = message.acceptingHallId;
+    }
+    if (message.currentHallId !== "") {
+      obj.currentHallId = message.currentHallId;
+    }
+    if (message.departmentId !== "") {
+      obj.departmentId = message.departmentId;
+    }
+    if (message.promisedAt !== undefined) {
+      obj.promisedAt = message.promisedAt.toISOString();
+    }
+    if (message.caseVersion !== 0) {
+      obj.caseVersion = Math.round(message.caseVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CaseRef>, I>>(base?: I): CaseRef {
+    return CaseRef.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CaseRef>, I>>(object: I): CaseRef {
+    const message = createBaseCaseRef();
+    message.caseId = object.caseId ?? "";
+    message.caseNumber = object.caseNumber ?? "";
+    message.itemId = object.itemId ?? "";
+    message.itemVersion = object.itemVersion ?? 0;
+    message.itemName = object.itemName ?? "";
+    message.applicantId = object.applicantId ?? "";
+    message.acceptingHallId = object.acceptingHallId ?? "";
+    message.currentHallId = object.currentHallId ?? "";
+    message.departmentId = object.departmentId ?? "";
+    message.promisedAt = object.promisedAt ?? undefined;
+    message.caseVersion = object.caseVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseOpened(): Opened {
+  return {
+    case: undefined,
+    stages: [],
+    promisedLimit: undefined,
+    acceptedAt: undefined,
+    caseType: CaseType.CASE_TYPE_UNSPECIFIED,
+    relatedDepartmentIds: [],
+    leadDepartmentId: "",
+    crossTier: false,
+    bundleId: "",
+  };
+}
+
+export const Opened: MessageFns<Opened> = {
+  encode(message: Opened, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.stages.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.stages) {
+        writer.int32(processStageToNumber(v));
+      }
+      writer.join();
+    }
+    if (message.promisedLimit !== undefined) {
+      TimeLimit.encode(message.promisedLimit, writer.uint32(26).fork()).join();
+    }
+    if (message.acceptedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.acceptedAt), writer.uint32(34).fork()).join();
+    }
+    if (message.caseType !== CaseType.CASE_TYPE_UNSPECIFIED) {
+      writer.uint32(40).int32(caseTypeToNumber(message.caseType));
+    }
+    for (const v of message.relatedDepartmentIds) {
+      writer.uint32(50).string(v!);
+    }
+    if (message.leadDepartmentId !== "") {
+      writer.uint32(58).string(message.leadDepartmentId);
+    }
+    if (message.crossTier !== false) {
+      writer.uint32(64).bool(message.crossTier);
+    }
+    if (message.bundleId !== "") {
+      writer.uint32(74).string(message.bundleId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Opened {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOpened();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.stages.push(processStageFromJSON(reader.int32()));
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.stages.push(processStageFromJSON(reader.int32()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.promisedLimit = TimeLimit.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.acceptedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.caseType = caseTypeFromJSON(reader.int32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.relatedDepartmentIds.push(reader.string());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.leadDepartmentId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.crossTier = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.bundleId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Opened {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      stages: globalThis.Array.isArray(object?.stages) ? object.stages.map((e: any) => processStageFromJSON(e)) : [],
+      promisedLimit: isSet(object.promisedLimit)
+        ? TimeLimit.fromJSON(object.promisedLimit)
+        : isSet(object.promised_limit)
+        ? TimeLimit.fromJSON(object.promised_limit)
+        : undefined,
+      acceptedAt: isSet(object.acceptedAt)
+        ? fromJsonTimestamp(object.acceptedAt)
+        : isSet(object.accepted_at)
+        ? fromJsonTimestamp(object.accepted_at)
+        : undefined,
+      caseType: isSet(object.caseType)
+        ? caseTypeFromJSON(object.caseType)
+        : isSet(object.case_type)
+        ? caseTypeFromJSON(object.case_type)
+        : CaseType.CASE_TYPE_UNSPECIFIED,
+      relatedDepartmentIds: globalThis.Array.isArray(object?.relatedDepartmentIds)
+        ? object.relatedDepartmentIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.related_department_ids)
+        ? object.related_department_ids.map((e: any) => globalThis.String(e))
+        : [],
+      leadDepartmentId: isSet(object.leadDepartmentId)
+        ? globalThis.String(object.leadDepartmentId)
+        : isSet(object.lead_department_id)
+        ? globalThis.String(object.lead_department_id)
+        : "",
+      crossTier: isSet(object.crossTier)
+        ? globalThis.Boolean(object.crossTier)
+        : isSet(object.cross_tier)
+        ? globalThis.Boolean(object.cross_tier)
+        : false,
+      bundleId: isSet(object.bundleId)
+        ? globalThis.String(object.bundleId)
+        : isSet(object.bundle_id)
+        ? globalThis.String(object.bundle_id)
+        : "",
+    };
+  },
+
+  toJSON(message: Opened): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.stages?.length) {
+      obj.stages = message.stages.map((e) => processStageToJSON(e));
+    }
+    if (message.promisedLimit !== undefined) {
+      obj.promisedLimit = TimeLimit.toJSON(message.promisedLimit);
+    }
+    if (message.acceptedAt !== undefined) {
+      obj.acceptedAt = message.acceptedAt.toISOString();
+    }
+    if (message.caseType !== CaseType.CASE_TYPE_UNSPECIFIED) {
+      obj.caseType = caseTypeToJSON(message.caseType);
+    }
+    if (message.relatedDepartmentIds?.length) {
+      obj.relatedDepartmentIds = message.relatedDepartmentIds;
+    }
+    if (message.leadDepartmentId !== "") {
+      obj.leadDepartmentId = message.leadDepartmentId;
+    }
+    if (message.crossTier !== false) {
+      obj.crossTier = message.crossTier;
+    }
+    if (message.bundleId !== "") {
+      obj.bundleId = message.bundleId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Opened>, I>>(base?: I): Opened {
+    return Opened.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Opened>, I>>(object: I): Opened {
+    const message = createBaseOpened();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.stages = object.stages?.map((e) => e) || [];
+    message.promisedLimit = (object.promisedLimit !== undefined && object.promisedLimit !== null)
+      ? TimeLimit.fromPartial(object.promisedLimit)
+      : undefined;
+    message.acceptedAt = object.acceptedAt ?? undefined;
+    message.caseType = object.caseType ?? CaseType.CASE_TYPE_UNSPECIFIED;
+    message.relatedDepartmentIds = object.relatedDepartmentIds?.map((e) => e) || [];
+    message.leadDepartmentId = object.leadDepartmentId ?? "";
+    message.crossTier = object.crossTier ?? false;
+    message.bundleId = object.bundleId ?? "";
+    return message;
+  },
+};
+
+function createBaseStageEntered(): StageEntered {
+  return { case: undefined, stage: undefined };
+}
+
+export const StageEntered: MessageFns<StageEntered> = {
+  encode(message: StageEntered, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.stage !== undefined) {
+      StageRecord.encode(message.stage, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StageEntered {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStageEntered();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.stage = StageRecord.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StageEntered {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      stage: isSet(object.stage) ? StageRecord.fromJSON(object.stage) : undefined,
+    };
+  },
+
+  toJSON(message: StageEntered): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.stage !== undefined) {
+      obj.stage = StageRecord.toJSON(message.stage);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StageEntered>, I>>(base?: I): StageEntered {
+    return StageEntered.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StageEntered>, I>>(object: I): StageEntered {
+    const message = createBaseStageEntered();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.stage = (object.stage !== undefined && object.stage !== null)
+      ? StageRecord.fromPartial(object.stage)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseStageCompleted(): StageCompleted {
+  return { case: undefined, stage: undefined, sentBackTo: ProcessStage.PROCESS_STAGE_UNSPECIFIED };
+}
+
+export const StageCompleted: MessageFns<StageCompleted> = {
+  encode(message: StageCompleted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.stage !== undefined) {
+      StageRecord.encode(message.stage, writer.uint32(18).fork()).join();
+    }
+    if (message.sentBackTo !== ProcessStage.PROCESS_STAGE_UNSPECIFIED) {
+      writer.uint32(24).int32(processStageToNumber(message.sentBackTo));
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StageCompleted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStageCompleted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.stage = StageRecord.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sentBackTo = processStageFromJSON(reader.int32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StageCompleted {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      stage: isSet(object.stage) ? StageRecord.fromJSON(object.stage) : undefined,
+      sentBackTo: isSet(object.sentBackTo)
+        ? processStageFromJSON(object.sentBackTo)
+        : isSet(object.sent_back_to)
+        ? processStageFromJSON(object.sent_back_to)
+        : ProcessStage.PROCESS_STAGE_UNSPECIFIED,
+    };
+  },
+
+  toJSON(message: StageCompleted): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.stage !== undefined) {
+      obj.stage = StageRecord.toJSON(message.stage);
+    }
+    if (message.sentBackTo !== ProcessStage.PROCESS_STAGE_UNSPECIFIED) {
+      obj.sentBackTo = processStageToJSON(message.sentBackTo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StageCompleted>, I>>(base?: I): StageCompleted {
+    return StageCompleted.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StageCompleted>, I>>(object: I): StageCompleted {
+    const message = createBaseStageCompleted();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.stage = (object.stage !== undefined && object.stage !== null)
+      ? StageRecord.fromPartial(object.stage)
+      : undefined;
+    message.sentBackTo = object.sentBackTo ?? ProcessStage.PROCESS_STAGE_UNSPECIFIED;
+    return message;
+  },
+};
+
+function createBaseSubtaskChanged(): SubtaskChanged {
+  return { case: undefined, subtask: undefined };
+}
+
+export const SubtaskChanged: MessageFns<SubtaskChanged> = {
+  encode(message: SubtaskChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.subtask !== undefined) {
+      Subtask.encode(message.subtask, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubtaskChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubtaskChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.subtask = Subtask.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubtaskChanged {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      subtask: isSet(object.subtask) ? Subtask.fromJSON(object.subtask) : undefined,
+    };
+  },
+
+  toJSON(message: SubtaskChanged): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.subtask !== undefined) {
+      obj.subtask = Subtask.toJSON(message.subtask);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubtaskChanged>, I>>(base?: I): SubtaskChanged {
+    return SubtaskChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubtaskChanged>, I>>(object: I): SubtaskChanged {
+    const message = createBaseSubtaskChanged();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.subtask = (object.subtask !== undefined && object.subtask !== null)
+      ? Subtask.fromPartial(object.subtask)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSpecialProcedureChanged(): SpecialProcedureChanged {
+  return { case: undefined, procedure: undefined };
+}
+
+export const SpecialProcedureChanged: MessageFns<SpecialProcedureChanged> = {
+  encode(message: SpecialProcedureChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.procedure !== undefined) {
+      SpecialProcedure.encode(message.procedure, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SpecialProcedureChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSpecialProcedureChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.procedure = SpecialProcedure.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SpecialProcedureChanged {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      procedure: isSet(object.procedure) ? SpecialProcedure.fromJSON(object.procedure) : undefined,
+    };
+  },
+
+  toJSON(message: SpecialProcedureChanged): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.procedure !== undefined) {
+      obj.procedure = SpecialProcedure.toJSON(message.procedure);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SpecialProcedureChanged>, I>>(base?: I): SpecialProcedureChanged {
+    return SpecialProcedureChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SpecialProcedureChanged>, I>>(object: I): SpecialProcedureChanged {
+    const message = createBaseSpecialProcedureChanged();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.procedure = (object.procedure !== undefined && object.procedure !== null)
+      ? SpecialProcedure.fromPartial(object.procedure)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseExtended(): Extended {
+  return { case: undefined, extension: undefined };
+}
+
+export const Extended: MessageFns<Extended> = {
+  encode(message: Extended, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.extension !== undefined) {
+      Extension.encode(message.extension, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Extended {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExtended();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.extension = Extension.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Extended {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      extension: isSet(object.extension) ? Extension.fromJSON(object.extension) : undefined,
+    };
+  },
+
+  toJSON(message: Extended): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.extension !== undefined) {
+      obj.extension = Extension.toJSON(message.extension);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Extended>, I>>(base?: I): Extended {
+    return Extended.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Extended>, I>>(object: I): Extended {
+    const message = createBaseExtended();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.extension = (object.extension !== undefined && object.extension !== null)
+      ? Extension.fromPartial(object.extension)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDecided(): Decided {
+  return { case: undefined, decision: undefined };
+}
+
+export const Decided: MessageFns<Decided> = {
+  encode(message: Decided, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.decision !== undefined) {
+      Decision.encode(message.decision, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Decided {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDecided();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.decision = Decision.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Decided {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      decision: isSet(object.decision) ? Decision.fromJSON(object.decision) : undefined,
+    };
+  },
+
+  toJSON(message: Decided): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.decision !== undefined) {
+      obj.decision = Decision.toJSON(message.decision);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Decided>, I>>(base?: I): Decided {
+    return Decided.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Decided>, I>>(object: I): Decided {
+    const message = createBaseDecided();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.decision = (object.decision !== undefined && object.decision !== null)
+      ? Decision.fromPartial(object.decision)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCommitmentVerified(): CommitmentVerified {
+  return { case: undefined, verification: undefined };
+}
+
+export const CommitmentVerified: MessageFns<CommitmentVerified> = {
+  encode(message: CommitmentVerified, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.verification !== undefined) {
+      CommitmentVerification.encode(message.verification, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommitmentVerified {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommitmentVerified();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.verification = CommitmentVerification.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommitmentVerified {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      verification: isSet(object.verification) ? CommitmentVerification.fromJSON(object.verification) : undefined,
+    };
+  },
+
+  toJSON(message: CommitmentVerified): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.verification !== undefined) {
+      obj.verification = CommitmentVerification.toJSON(message.verification);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CommitmentVerified>, I>>(base?: I): CommitmentVerified {
+    return CommitmentVerified.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CommitmentVerified>, I>>(object: I): CommitmentVerified {
+    const message = createBaseCommitmentVerified();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.verification = (object.verification !== undefined && object.verification !== null)
+      ? CommitmentVerification.fromPartial(object.verification)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCompleted(): Completed {
+  return {
+    case: undefined,
+    completedAt: undefined,
+    decision: DecisionKind.DECISION_KIND_UNSPECIFIED,
+    deliveryMethod: DeliveryMethod.DELIVERY_METHOD_UNSPECIFIED,
+  };
+}
+
+export const Completed: MessageFns<Completed> = {
+  encode(message: Completed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.completedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.completedAt), writer.uint32(18).fork()).join();
+    }
+    if (message.decision !== DecisionKind.DECISION_KIND_UNSPECIFIED) {
+      writer.uint32(24).int32(decisionKindToNumber(message.decision));
+    }
+    if (message.deliveryMethod !== DeliveryMethod.DELIVERY_METHOD_UNSPECIFIED) {
+      writer.uint32(32).int32(deliveryMethodToNumber(message.deliveryMethod));
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Completed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCompleted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.completedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.decision = decisionKindFromJSON(reader.int32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.deliveryMethod = deliveryMethodFromJSON(reader.int32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Completed {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      completedAt: isSet(object.completedAt)
+        ? fromJsonTimestamp(object.completedAt)
+        : isSet(object.completed_at)
+        ? fromJsonTimestamp(object.completed_at)
+        : undefined,
+      decision: isSet(object.decision) ? decisionKindFromJSON(object.decision) : DecisionKind.DECISION_KIND_UNSPECIFIED,
+      deliveryMethod: isSet(object.deliveryMethod)
+        ? deliveryMethodFromJSON(object.deliveryMethod)
+        : isSet(object.delivery_method)
+        ? deliveryMethodFromJSON(object.delivery_method)
+        : DeliveryMethod.DELIVERY_METHOD_UNSPECIFIED,
+    };
+  },
+
+  toJSON(message: Completed): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.completedAt !== undefined) {
+      obj.completedAt = message.completedAt.toISOString();
+    }
+    if (message.decision !== DecisionKind.DECISION_KIND_UNSPECIFIED) {
+      obj.decision = decisionKindToJSON(message.decision);
+    }
+    if (message.deliveryMethod !== DeliveryMethod.DELIVERY_METHOD_UNSPECIFIED) {
+      obj.deliveryMethod = deliveryMethodToJSON(message.deliveryMethod);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Completed>, I>>(base?: I): Completed {
+    return Completed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Completed>, I>>(object: I): Completed {
+    const message = createBaseCompleted();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.completedAt = object.completedAt ?? undefined;
+    message.decision = object.decision ?? DecisionKind.DECISION_KIND_UNSPECIFIED;
+    message.deliveryMethod = object.deliveryMethod ?? DeliveryMethod.DELIVERY_METHOD_UNSPECIFIED;
+    return message;
+  },
+};
+
+function createBaseArchived(): Archived {
+  return { case: undefined, archiveBatchId: "", archivedAt: undefined };
+}
+
+export const Archived: MessageFns<Archived> = {
+  encode(message: Archived, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.archiveBatchId !== "") {
+      writer.uint32(18).string(message.archiveBatchId);
+    }
+    if (message.archivedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.archivedAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Archived {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseArchived();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.archiveBatchId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.archivedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Archived {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      archiveBatchId: isSet(object.archiveBatchId)
+        ? globalThis.String(object.archiveBatchId)
+        : isSet(object.archive_batch_id)
+        ? globalThis.String(object.archive_batch_id)
+        : "",
+      archivedAt: isSet(object.archivedAt)
+        ? fromJsonTimestamp(object.archivedAt)
+        : isSet(object.archived_at)
+        ? fromJsonTimestamp(object.archived_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Archived): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.archiveBatchId !== "") {
+      obj.archiveBatchId = message.archiveBatchId;
+    }
+    if (message.archivedAt !== undefined) {
+      obj.archivedAt = message.archivedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Archived>, I>>(base?: I): Archived {
+    return Archived.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Archived>, I>>(object: I): Archived {
+    const message = createBaseArchived();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.archiveBatchId = object.archiveBatchId ?? "";
+    message.archivedAt = object.archivedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBasePickupAgreed(): PickupAgreed {
+  return { bundleId: "", cases: [], pickupAt: undefined, hallId: "", windowId: "" };
+}
+
+export const PickupAgreed: MessageFns<PickupAgreed> = {
+  encode(message: PickupAgreed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bundleId !== "") {
+      writer.uint32(10).string(message.bundleId);
+    }
+    for (const v of message.cases) {
+      CaseRef.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.pickupAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.pickupAt), writer.uint32(26).fork()).join();
+    }
+    if (message.hallId !== "") {
+      writer.uint32(34).string(message.hallId);
+    }
+    if (message.windowId !== "") {
+      writer.uint32(42).string(message.windowId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PickupAgreed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePickupAgreed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.bundleId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.cases.push(CaseRef.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pickupAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.hallId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.windowId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PickupAgreed {
+    return {
+      bundleId: isSet(object.bundleId)
+        ? globalThis.String(object.bundleId)
+        : isSet(object.bundle_id)
+        ? globalThis.String(object.bundle_id)
+        : "",
+      cases: globalThis.Array.isArray(object?.cases) ? object.cases.map((e: any) => CaseRef.fromJSON(e)) : [],
+      pickupAt: isSet(object.pickupAt)
+        ? fromJsonTimestamp(object.pickupAt)
+        : isSet(object.pickup_at)
+        ? fromJsonTimestamp(object.pickup_at)
+        : undefined,
+      hallId: isSet(object.hallId)
+        ? globalThis.String(object.hallId)
+        : isSet(object.hall_id)
+        ? globalThis.String(object.hall_id)
+        : "",
+      windowId: isSet(object.windowId)
+        ? globalThis.String(object.windowId)
+        : isSet(object.window_id)
+        ? globalThis.String(object.window_id)
+        : "",
+    };
+  },
+
+  toJSON(message: PickupAgreed): unknown {
+    const obj: any = {};
+    if (message.bundleId !== "") {
+      obj.bundleId = message.bundleId;
+    }
+    if (message.cases?.length) {
+      obj.cases = message.cases.map((e) => CaseRef.toJSON(e));
+    }
+    if (message.pickupAt !== undefined) {
+      obj.pickupAt = message.pickupAt.toISOString();
+    }
+    if (message.hallId !== "") {
+      obj.hallId = message.hallId;
+    }
+    if (message.windowId !== "") {
+      obj.windowId = message.windowId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PickupAgreed>, I>>(base?: I): PickupAgreed {
+    return PickupAgreed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PickupAgreed>, I>>(object: I): PickupAgreed {
+    const message = createBasePickupAgreed();
+    message.bundleId = object.bundleId ?? "";
+    message.cases = object.cases?.map((e) => CaseRef.fromPartial(e)) || [];
+    message.pickupAt = object.pickupAt ?? undefined;
+    message.hallId = object.hallId ?? "";
+    message.windowId = object.windowId ?? "";
+    return message;
+  },
+};
+
+function createBaseHandoffRequested(): HandoffRequested {
+  return { case: undefined, history: [], toRegionCode: "", queryPasswordHash: "" };
+}
+
+export const HandoffRequested: MessageFns<HandoffRequested> = {
+  encode(message: HandoffRequested, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      Case.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.history) {
+      ActionLogEntry.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.toRegionCode !== "") {
+      writer.uint32(26).string(message.toRegionCode);
+    }
+    if (message.queryPasswordHash !== "") {
+      writer.uint32(34).string(message.queryPasswordHash);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HandoffRequested {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandoffRequested();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = Case.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.history.push(ActionLogEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toRegionCode = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.queryPasswordHash = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HandoffRequested {
+    return {
+      case: isSet(object.case) ? Case.fromJSON(object.case) : undefined,
+      history: globalThis.Array.isArray(object?.history)
+        ? object.history.map((e: any) => ActionLogEntry.fromJSON(e))
+        : [],
+      toRegionCode: isSet(object.toRegionCode)
+        ? globalThis.String(object.toRegionCode)
+        : isSet(object.to_region_code)
+        ? globalThis.String(object.to_region_code)
+        : "",
+      queryPasswordHash: isSet(object.queryPasswordHash)
+        ? globalThis.String(object.queryPasswordHash)
+        : isSet(object.query_password_hash)
+        ? globalThis.String(object.query_password_hash)
+        : "",
+    };
+  },
+
+  toJSON(message: HandoffRequested): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = Case.toJSON(message.case);
+    }
+    if (message.history?.length) {
+      obj.history = message.history.map((e) => ActionLogEntry.toJSON(e));
+    }
+    if (message.toRegionCode !== "") {
+      obj.toRegionCode = message.toRegionCode;
+    }
+    if (message.queryPasswordHash !== "") {
+      obj.queryPasswordHash = message.queryPasswordHash;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HandoffRequested>, I>>(base?: I): HandoffRequested {
+    return HandoffRequested.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HandoffRequested>, I>>(object: I): HandoffRequested {
+    const message = createBaseHandoffRequested();
+    message.case = (object.case !== undefined && object.case !== null) ? Case.fromPartial(object.case) : undefined;
+    message.history = object.history?.map((e) => ActionLogEntry.fromPartial(e)) || [];
+    message.toRegionCode = object.toRegionCode ?? "";
+    message.queryPasswordHash = object.queryPasswordHash ?? "";
+    return message;
+  },
+};
+
+function createBaseHandoffAccepted(): HandoffAccepted {
+  return { caseId: "", caseNumber: "", toHallId: "", fromRegionCode: "", acceptedAt: undefined };
+}
+
+export const HandoffAccepted: MessageFns<HandoffAccepted> = {
+  encode(message: HandoffAccepted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.caseNumber !== "") {
+      writer.uint32(18).string(message.caseNumber);
+    }
+    if (message.toHallId !== "") {
+      writer.uint32(26).string(message.toHallId);
+    }
+    if (message.fromRegionCode !== "") {
+      writer.uint32(34).string(message.fromRegionCode);
+    }
+    if (message.acceptedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.acceptedAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HandoffAccepted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandoffAccepted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caseNumber = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toHallId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fromRegionCode = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.acceptedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HandoffAccepted {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      caseNumber: isSet(object.caseNumber)
+        ? globalThis.String(object.caseNumber)
+        : isSet(object.case_number)
+        ? globalThis.String(object.case_number)
+        : "",
+      toHallId: isSet(object.toHallId)
+        ? globalThis.String(object.toHallId)
+        : isSet(object.to_hall_id)
+        ? globalThis.String(object.to_hall_id)
+        : "",
+      fromRegionCode: isSet(object.fromRegionCode)
+        ? globalThis.String(object.fromRegionCode)
+        : isSet(object.from_region_code)
+        ? globalThis.String(object.from_region_code)
+        : "",
+      acceptedAt: isSet(object.acceptedAt)
+        ? fromJsonTimestamp(object.acceptedAt)
+        : isSet(object.accepted_at)
+        ? fromJsonTimestamp(object.accepted_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: HandoffAccepted): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.caseNumber !== "") {
+      obj.caseNumber = message.caseNumber;
+    }
+    if (message.toHallId !== "") {
+      obj.toHallId = message.toHallId;
+    }
+    if (message.fromRegionCode !== "") {
+      obj.fromRegionCode = message.fromRegionCode;
+    }
+    if (message.acceptedAt !== undefined) {
+      obj.acceptedAt = message.acceptedAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HandoffAccepted>, I>>(base?: I): HandoffAccepted {
+    return HandoffAccepted.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HandoffAccepted>, I>>(object: I): HandoffAccepted {
+    const message = createBaseHandoffAccepted();
+    message.caseId = object.caseId ?? "";
+    message.caseNumber = object.caseNumber ?? "";
+    message.toHallId = object.toHallId ?? "";
+    message.fromRegionCode = object.fromRegionCode ?? "";
+    message.acceptedAt = object.acceptedAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseHandoffProgressed(): HandoffProgressed {
+  return { case: undefined, entries: [], fromRegionCode: "" };
+}
+
+export const HandoffProgressed: MessageFns<HandoffProgressed> = {
+  encode(message: HandoffProgressed, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      Case.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.entries) {
+      ActionLogEntry.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.fromRegionCode !== "") {
+      writer.uint32(26).string(message.fromRegionCode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HandoffProgressed {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandoffProgressed();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = Case.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.entries.push(ActionLogEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fromRegionCode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HandoffProgressed {
+    return {
+      case: isSet(object.case) ? Case.fromJSON(object.case) : undefined,
+      entries: globalThis.Array.isArray(object?.entries)
+        ? object.entries.map((e: any) => ActionLogEntry.fromJSON(e))
+        : [],
+      fromRegionCode: isSet(object.fromRegionCode)
+        ? globalThis.String(object.fromRegionCode)
+        : isSet(object.from_region_code)
+        ? globalThis.String(object.from_region_code)
+        : "",
+    };
+  },
+
+  toJSON(message: HandoffProgressed): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = Case.toJSON(message.case);
+    }
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => ActionLogEntry.toJSON(e));
+    }
+    if (message.fromRegionCode !== "") {
+      obj.fromRegionCode = message.fromRegionCode;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HandoffProgressed>, I>>(base?: I): HandoffProgressed {
+    return HandoffProgressed.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HandoffProgressed>, I>>(object: I): HandoffProgressed {
+    const message = createBaseHandoffProgressed();
+    message.case = (object.case !== undefined && object.case !== null) ? Case.fromPartial(object.case) : undefined;
+    message.entries = object.entries?.map((e) => ActionLogEntry.fromPartial(e)) || [];
+    message.fromRegionCode = object.fromRegionCode ?? "";
     return message;
   },
 };

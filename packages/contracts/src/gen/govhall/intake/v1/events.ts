@@ -154,7 +154,7 @@ export interface Accepted {
   item?: Item | undefined;
   applicantId: string;
   applicantKind: ApplicantKind;
-  /** Masked as every response. */
+  /** The name as registered (ID numbers and phones never travel in events; names are shown to staff). */
   applicantName: string;
   agentId: string;
   situationCodes: string[];
