@@ -288,3 +288,6 @@ export async function intakeEventsOf<T extends IntakeEvent['type']>(
 ): Promise<Extract<IntakeEvent, { type: T }>[]> {
   return (await intakeEventsOn(region)).filter((e): e is Extract<IntakeEvent, { type: T }> => e.type === type);
 }
+
+/** For other services' tests that register applicants: valid resident ID numbers (GB 11643 check character). */
+export { residentIdCheckChar } from '../src/domain/identity';

@@ -26,6 +26,8 @@ export interface CallContext {
   readonly metadata: grpc.Metadata;
   /** Aborts when the client cancels or the deadline passes; pass it on to I/O that can stop early. */
   readonly signal: AbortSignal;
+  /** The connection's remote address (`ipv4:1.2.3.4:5678`), e.g. to limit an anonymous caller's attempts. */
+  readonly peer: string;
 }
 
 /** The gRPC half of the service metrics (`createMetrics` returns a superset). */
@@ -170,6 +172,7 @@ function adaptUnary(
         deadline: new Date(deadlineMs),
         metadata: call.metadata,
         signal: controller.signal,
+        peer: call.getPeer(),
       };
       return handler(request, ctx);
     };

@@ -1,0 +1,167 @@
+import { caseV1 } from '@govhall/contracts';
+import { PreconditionFailedError } from '@govhall/kit';
+import { certificateIssuedEvent, handUpCase } from './actions';
+import { isDecided, releaseDependents } from './joint';
+import {
+  SYSTEM_ACTOR,
+  Stage,
+  type Case,
+  type CaseActor,
+  type CaseEnvironment,
+  type CaseEventDraft,
+  type LogDraft,
+  type Transition,
+} from './model';
+import { calendarLimit, caseRef, closeStage, enterStage, nextStage } from './stages';
+
+const St = caseV1.StageStatus;
+
+/** Steps that 超时默认 may deem passed: reviews and parts, never a decision (审批) or an issue. */
+const DEEMABLE = new Set<string>([Stage.preReview, Stage.review, Stage.verify]);
+
+/**
+ * 超时默认 (Gulou): when the hall turned it on, a review step or a joint part left overdue past the grace is deemed
+ * passed, and the responsibility is recorded on the accepting window's unit ("由受理窗口单位承担责任").
+ * Undefined when nothing is due.
+ */
+export function deemOverdueSteps(c: Case, env: CaseEnvironment): Transition | undefined {
+  if (c.status !== caseV1.CaseStatus.CASE_STATUS_IN_PROGRESS) return undefined;
+  const settings = env.settingsOf(c.approvingHallId);
+  if (!settings.deemOverdueStepsPassed) return undefined;
+  const calendar = env.calendarOf(c.approvingHallId);
+  const grace = calendarLimit(settings.overdueGrace);
+  const pastGrace = (due: Date | undefined): boolean =>
+    due !== undefined && (grace ? calendar.dueInstant(due, grace) : due).getTime() < env.now.getTime();
+  const next = caseV1.Case.fromPartial(c);
+  const log: LogDraft[] = [];
+  const events: CaseEventDraft[] = [];
+  const responsible = next.acceptingDepartmentId;
+  // Parts of a decided case wait for nothing any more.
+  for (const s of next.decision ? [] : next.subtasks) {
+    if (isDecided(s) || s.status === caseV1.SubtaskStatus.SUBTASK_STATUS_WAITING || !pastGrace(s.dueAt)) continue;
+    s.status = caseV1.SubtaskStatus.SUBTASK_STATUS_DEEMED_PASSED;
+    s.decidedAt = env.now;
+    s.opinion = '超时默认通过';
+    s.responsibleDepartmentId = responsible;
+    events.push({ name: 'subtaskDecided', payload: { case: caseRef(next), subtask: s } });
+    log.push(
+      systemEntry('deemed_passed', next, {
+        subtaskCode: s.code,
+        detail: { responsible, due_at: s.dueAt!.toISOString() },
+      }),
+    );
+    releaseDependents(next, env, events);
+  }
+  const stage = next.stages[next.stages.length - 1];
+  const jointOpen = next.subtasks.some((s) => !isDecided(s));
+  if (
+    stage?.status === St.STAGE_STATUS_ACTIVE &&
+    DEEMABLE.has(stage.stage) &&
+    pastGrace(stage.dueAt) &&
+    !(stage.stage === Stage.review && jointOpen)
+  ) {
+    stage.responsibleDepartmentId = responsible;
+    log.push(systemEntry('deemed_passed', next, { detail: { responsible, due_at: stage.dueAt!.toISOString() } }));
+    closeStage(next, stage, St.STAGE_STATUS_DEEMED_PASSED, env, events, '超时默认通过');
+    // A deemed 初审 hands the case up like a reviewed one.
+    if (stage.stage === Stage.preReview && next.approvingHallId !== next.acceptingHallId) {
+      handUpCase(next, env, events, log, SYSTEM_ACTOR);
+    } else {
+      enterStage(next, nextStage(next, stage.stage)!, env, events);
+    }
+  }
+  if (log.length === 0) return undefined;
+  next.updatedAt = env.now;
+  return { case: next, log, events };
+}
+
+function systemEntry(action: string, c: Case, extra: Partial<LogDraft>): LogDraft {
+  return {
+    action,
+    actor: SYSTEM_ACTOR,
+    role: 'system',
+    stage: c.currentStage,
+    departmentId: c.leadDepartmentId || c.approvingDepartmentId,
+    hallId: c.currentHallId,
+    ...extra,
+  };
+}
+
+/**
+ * 两证齐发: once every case of a bundle is issued, the prepared certificates go out together. Returns the changes
+ * (none while a partner is not ready).
+ */
+export function releaseBundle(cases: readonly Case[], env: CaseEnvironment): Transition[] {
+  const ready = cases.every((c) => c.decision?.issuedAt);
+  if (!ready) return [];
+  const out: Transition[] = [];
+  for (const c of cases) {
+    const prepared = c.certificates.filter((x) => x.status === caseV1.CertificateStatus.CERTIFICATE_STATUS_PREPARED);
+    if (prepared.length === 0) continue;
+    const next = caseV1.Case.fromPartial(c);
+    const events: CaseEventDraft[] = [];
+    for (const certificate of next.certificates) {
+      if (certificate.status !== caseV1.CertificateStatus.CERTIFICATE_STATUS_PREPARED) continue;
+      certificate.status = caseV1.CertificateStatus.CERTIFICATE_STATUS_ISSUED;
+      certificate.issuedAt = env.now;
+      events.push(certificateIssuedEvent(next, certificate, env));
+    }
+    next.updatedAt = env.now;
+    out.push({
+      case: next,
+      log: [
+        systemEntry('bundle_issued', next, {
+          detail: { bundle: next.bundle?.bundleId ?? '', partners: cases.map((x) => x.caseNumber).join(',') },
+        }),
+      ],
+      events,
+    });
+  }
+  return out;
+}
+
+/** 归档: a completed case handed to the archive in its department's weekly batch. */
+export function archiveCase(
+  c: Case,
+  batchId: string,
+  actor: CaseActor,
+  role: string,
+  env: CaseEnvironment,
+): Transition {
+  if (c.status !== caseV1.CaseStatus.CASE_STATUS_COMPLETED) {
+    throw new PreconditionFailedError(`case ${c.caseNumber} is ${c.status}, not completed`);
+  }
+  const next = caseV1.Case.fromPartial(c);
+  const events: CaseEventDraft[] = [];
+  const stage = next.stages[next.stages.length - 1]!;
+  closeStage(next, stage, St.STAGE_STATUS_COMPLETED, env, events);
+  next.status = caseV1.CaseStatus.CASE_STATUS_ARCHIVED;
+  next.archivedAt = env.now;
+  next.archiveBatchId = batchId;
+  next.updatedAt = env.now;
+  events.push({ name: 'archived', payload: { case: caseRef(next), archiveBatchId: batchId, archivedAt: env.now } });
+  return {
+    case: next,
+    log: [{ action: 'archive', actor, role, stage: Stage.archive, detail: { batch: batchId } }],
+    events,
+  };
+}
+
+/** 容缺: intake says owed materials arrived; the case may complete once none are owed. */
+export function materialsSupplied(
+  c: Case,
+  codes: readonly string[],
+  allSupplied: boolean,
+  env: CaseEnvironment,
+): Transition | undefined {
+  const owed = allSupplied ? [] : c.missingMaterialCodes.filter((code) => !codes.includes(code));
+  if (owed.length === c.missingMaterialCodes.length) return undefined;
+  const next = caseV1.Case.fromPartial(c);
+  next.missingMaterialCodes = owed;
+  next.updatedAt = env.now;
+  return {
+    case: next,
+    log: [systemEntry('materials_supplied', next, { detail: { materials: codes.join(','), owed: owed.join(',') } })],
+    events: [],
+  };
+}

@@ -1,0 +1,108 @@
+import { CaseEvents, contractRegistry, caseV1, catalogueItemsV1 } from '@govhall/contracts';
+import { eventDecoder, fieldViolationsOf, type EventEnvelope, type EventOf } from '@govhall/kit';
+import { readStream, sharedNatsUrl, waitFor } from '@govhall/testing';
+import * as grpc from '@grpc/grpc-js';
+
+// Helpers of the case integration tests (lifecycle.test.ts, rules.test.ts): the case stream decoded as a
+// consumer decodes it, and refusals asserted by status code and message.
+
+export type CaseEvent = EventOf<typeof CaseEvents>;
+const decode = eventDecoder(CaseEvents, contractRegistry());
+
+/** Every event of one case on the region's case stream (`hall.<region>.case.>`), in stream order. */
+export async function caseEventsOf(region: string, caseId: string): Promise<CaseEvent[]> {
+  const stored = await readStream(sharedNatsUrl(), `CASE_${region}`);
+  const out: CaseEvent[] = [];
+  for (const message of stored) {
+    const envelope = message.json as EventEnvelope;
+    if (!message.subject.startsWith(`hall.${region}.case.`)) throw new Error(`subject ${message.subject}`);
+    if (envelope.caseId !== caseId) continue;
+    const event = decode(envelope);
+    if (!event) throw new Error(`an event of an unknown type on the stream: ${envelope.type}`);
+    out.push(event);
+  }
+  return out;
+}
+
+/** Waits until the case's events include one of `type` (matching `where`), then answers them all. */
+export async function caseEventsUntil(
+  region: string,
+  caseId: string,
+  type: CaseEvent['type'],
+  where: (e: CaseEvent) => boolean = () => true,
+): Promise<CaseEvent[]> {
+  let events: CaseEvent[] = [];
+  await waitFor(
+    async () => {
+      events = await caseEventsOf(region, caseId);
+      return events.some((e) => e.type === type && where(e));
+    },
+    { timeoutMs: 15_000, intervalMs: 50, what: `${type} of case ${caseId} on the stream` },
+  );
+  return events;
+}
+
+export function ofType<T extends CaseEvent['type']>(
+  events: readonly CaseEvent[],
+  type: T,
+): Extract<CaseEvent, { type: T }>[] {
+  return events.filter((e): e is Extract<CaseEvent, { type: T }> => e.type === type);
+}
+
+const stageName = (stage: catalogueItemsV1.ProcessStage | undefined) => (stage ?? '').replace('PROCESS_STAGE_', '');
+
+/** The events as `type` or `type:STAGE` for the stage events: readable sequences to compare. */
+export function eventTrail(events: readonly CaseEvent[]): string[] {
+  return events.map((e) =>
+    e.type === 'case.stage.entered' || e.type === 'case.stage.completed'
+      ? `${e.type}:${stageName(e.data.stage?.stage)}`
+      : e.type,
+  );
+}
+
+/** Stage records as `STAGE:STATUS`. */
+export function stageTrail(c: caseV1.Case | undefined): string[] {
+  return (c?.stages ?? []).map((s) => `${stageName(s.stage)}:${s.status.replace('STAGE_STATUS_', '')}`);
+}
+
+/** Awaits a refusal: its status (by name, for readable failures) and a text its message must contain. */
+export async function refused(
+  call: Promise<unknown>,
+  code: grpc.status,
+  text: string | RegExp,
+): Promise<grpc.ServiceError> {
+  const error = await call.then(
+    (answer) => {
+      throw new Error(`expected ${grpc.status[code]}, got an answer: ${JSON.stringify(answer).slice(0, 300)}`);
+    },
+    (e: unknown) => e as grpc.ServiceError,
+  );
+  expect(`${grpc.status[error.code]}: ${error.details}`).toMatch(
+    new RegExp(`^${grpc.status[code]}: .*${typeof text === 'string' ? escapeRegExp(text) : text.source}`, 's'),
+  );
+  return error;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Awaits INVALID_ARGUMENT naming `field` among its violations. */
+export async function invalid(call: Promise<unknown>, field: string): Promise<grpc.ServiceError> {
+  const error = await refused(call, grpc.status.INVALID_ARGUMENT, field);
+  expect(fieldViolationsOf(error).map((v) => v.field)).toContain(field);
+  return error;
+}
+
+export const S = caseV1.CaseStatus;
+export const D = caseV1.DecisionKind;
+export const P = catalogueItemsV1.ProcessStage;
+export const WORKING_DAYS = catalogueItemsV1.LimitUnit.LIMIT_UNIT_WORKING_DAYS;
+
+export const WINDOW_DELIVERY: caseV1.DeliverAction = {
+  method: caseV1.DeliveryMethod.DELIVERY_METHOD_WINDOW,
+  windowId: '',
+  expressCompany: '',
+  trackingNumber: '',
+};
+
+/** Beijing time, for readable expected instants. */
+export const at = (local: string) => new Date(`${local}+08:00`);
