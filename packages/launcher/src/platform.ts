@@ -17,11 +17,15 @@ import {
   startIntake,
   type RunningIntake,
 } from '@govhall/intake';
+import { loadCaseConfig, loadDemoCases, startCase, type DemoCasesSummary, type RunningCase } from '@govhall/case';
 import { localDateOf } from '@govhall/calendar';
 import { intakeV1 } from '@govhall/contracts';
-import { createLogger, systemClock, type EventBus, type TokenVerifier } from '@govhall/kit';
+import { createLogger, type EventBus, type TokenSigner, type TokenVerifier } from '@govhall/kit';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DemoClock } from './demo-clock';
+
+export { DemoClock } from './demo-clock';
 
 /** What the embedded start hands every service it starts. */
 export interface PlatformContext {
@@ -42,6 +46,10 @@ export interface PlatformContext {
   readonly keysDir: string;
   /** gRPC addresses (`127.0.0.1:port`) of the services started before this one, by name. */
   readonly peers: ReadonlyMap<string, string>;
+  /** Signs staff tokens `verifier` trusts: a demo loader acts as demo staff on another service's gRPC API. */
+  readonly signer: TokenSigner;
+  /** The clock of intake and the case service; a demo loader may play a story in the past on it. */
+  readonly clock: DemoClock;
 }
 
 /** One started service, as the launcher sees it. */
@@ -58,6 +66,11 @@ export interface StartedService {
    * start was given).
    */
   tryLines(grpc: string, staffToken: string): Promise<readonly string[]>;
+  /**
+   * Ids and numbers of the loaded demo that no public `List` method answers (cases, meetings, bundles): the
+   * random-input sweep seeds its requests with them.
+   */
+  demoIds?(): readonly string[];
   stop(): Promise<void>;
 }
 
@@ -249,6 +262,7 @@ const intake: PlatformService = {
       {
         ...(context.bus ? { bus: context.bus } : {}),
         verifier: context.verifier,
+        clock: context.clock,
         logger: createLogger({ service: 'intake', level: context.logLevel }),
       },
     );
@@ -259,7 +273,7 @@ const intake: PlatformService = {
       loadDemo: async () => {
         const catalogue = demoCatalogueOverGrpc(catalogueAddress);
         try {
-          const queue = await loadDemoQueue(running, catalogue, systemClock);
+          const queue = await loadDemoQueue(running, catalogue, context.clock);
           const cases = await loadDemoApplications(running, catalogue);
           const skipped =
             cases.skipped > 0 ? `, ${cases.skipped} skipped (no calendar for the year a limit reaches)` : '';
@@ -277,9 +291,108 @@ const intake: PlatformService = {
   },
 };
 
+/** The city's market-regulation reviewer (审核): the banner reads their to-do list. */
+const DEMO_CASE_REVIEWER = '700SCJG02';
+/** The reviewer of the joint case's lead department (发展改革, FGW): the banner reads the case by its number. */
+const DEMO_JOINT_REVIEWER = '700FGW02';
+
+function caseDemoLine(s: DemoCasesSummary): string {
+  const at = (stage: string) => s.atStage[`PROCESS_STAGE_${stage}`] ?? 0;
+  return (
+    `cases (办件): ${s.cases}: ${at('PRE_REVIEW')} 初审, ${at('REVIEW')} 审核, ${at('VERIFY')} 核准, ${at('APPROVE')} 审批, ` +
+    `${at('ISSUE')} 发证, ${s.suspended} paused (特别程序), ${s.completed} 办结, ${s.archived} 归档; ${s.joint} joint (联办) ` +
+    `with ${s.meetingIds.length} joint meeting, ${s.bundleIds.length} bundle (两证齐发), ${s.handedUp} handed up to the city ` +
+    `(市县联动), ${s.refused} refused, ${s.pendingVerification} 告知承诺 to verify`
+  );
+}
+
+/** The case service's `try:` lines, from what its demo loaded. */
+function caseTryLines(demo: DemoCasesSummary, grpc: string, staffToken: string): string[] {
+  const as = (no: string) => `-H "authorization: Bearer $(${staffToken} ${no})"`;
+  const reviewer = demo.staffIds.get(DEMO_CASE_REVIEWER);
+  const joint = demo.byKey.get('investment-joint-serial');
+  const completed = demo.byKey.get('food-business-completed');
+  const city = demo.hallIds['city'];
+  const lines: string[] = [];
+  if (reviewer)
+    lines.push(
+      `grpcurl -plaintext ${as(DEMO_CASE_REVIEWER)} -d '{"staffId":"${reviewer}"}' ${grpc} govhall.case.v1.CaseService/ListTodo`,
+    );
+  if (joint)
+    lines.push(
+      `grpcurl -plaintext ${as(DEMO_JOINT_REVIEWER)} -d '{"caseNumber":"${joint.caseNumber}"}' ${grpc} govhall.case.v1.CaseService/GetCase`,
+    );
+  if (completed)
+    lines.push(
+      `grpcurl -plaintext ${as(DEMO_INTAKE_CLERK)} -d '{"caseId":"${completed.caseId}"}' ${grpc} govhall.case.v1.CaseService/VerifyActionLog`,
+    );
+  if (city)
+    lines.push(`grpcurl -plaintext -d '{"hallId":"${city}"}' ${grpc} govhall.case.v1.CaseService/ListPublishedResults`);
+  return lines;
+}
+
+const caseService: PlatformService = {
+  name: 'case',
+  defaultPorts: { grpc: 50053, http: 9403 },
+  async start(context) {
+    const catalogueAddress = context.peers.get('catalogue');
+    const intakeAddress = context.peers.get('intake');
+    if (!catalogueAddress || !intakeAddress)
+      throw new Error('the case service reads the catalogue and opens cases from intake: start both first');
+    const running: RunningCase = await startCase(
+      loadCaseConfig({
+        REGION_CODE: context.regionCode,
+        DATABASE_URL: context.databaseUrl,
+        NATS_URL: context.natsUrl,
+        GRPC_PORT: String(context.grpcPort),
+        HTTP_PORT: String(context.httpPort),
+        LOG_LEVEL: context.logLevel,
+        DATABASE_POOL_MAX: '4',
+        AUTH_TRUSTED_KEYS_FILE: context.trustedKeysFile,
+        CATALOGUE_ADDRESS: catalogueAddress,
+        // One deployment for the whole network: a district case goes on to its city hall at once (市县联动).
+        SERVED_REGIONS: '*',
+      }),
+      {
+        ...(context.bus ? { bus: context.bus } : {}),
+        verifier: context.verifier,
+        clock: context.clock,
+        logger: createLogger({ service: 'case', level: context.logLevel }),
+      },
+    );
+    let demo: DemoCasesSummary | undefined;
+    return {
+      grpcPort: running.grpcPort,
+      httpPort: running.httpPort,
+      grpcServices: running.grpcServices,
+      loadDemo: async () => {
+        demo = await loadDemoCases({
+          service: running.service,
+          catalogueAddress,
+          intakeAddress,
+          signer: context.signer,
+          past: (at, work) => context.clock.at(at, work),
+        });
+        return [caseDemoLine(demo)];
+      },
+      tryLines: (grpc, staffToken) => Promise.resolve(demo ? caseTryLines(demo, grpc, staffToken) : []),
+      demoIds: () =>
+        demo
+          ? [
+              ...[...demo.byKey.values()].flatMap((c) => [c.caseId, c.caseNumber]),
+              ...demo.meetingIds,
+              ...demo.bundleIds,
+              ...demo.archiveBatchIds,
+            ]
+          : [],
+      stop: () => running.stop(),
+    };
+  },
+};
+
 /**
  * Every service of the embedded start, in start order. Adding a service is one entry here: the launcher
  * starts it, loads its demo, prints its banner line and `try:` lines, and the random-input sweep
  * (`test/fuzz.test.ts`) covers all its methods.
  */
-export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue, intake];
+export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue, intake, caseService];
