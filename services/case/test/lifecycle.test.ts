@@ -83,6 +83,8 @@ describe('case lifecycles', () => {
   const render = async (no: string, caseId: string, format: string) =>
     callUnary(await under.client(no), 'renderDecision', { caseId, format });
   const completed: string[] = [];
+  /** The refused (不予许可) food case, completed: never in 结果公示. */
+  let refusedCaseNumber = '';
 
   beforeAll(async () => {
     under = await startCaseForTest();
@@ -452,6 +454,7 @@ describe('case lifecycles', () => {
 
   it('不予许可: a refusal needs its reason; the decision document is issued, delivered and the case completes', async () => {
     const opened = await under.openCase({ ...FOOD, applicant: person('赵德明') });
+    refusedCaseNumber = opened.caseNumber;
     await review('700SCJG02', opened.caseId);
     const refuse = (reason: string) =>
       under.act('700SCJG04', {
@@ -704,6 +707,9 @@ describe('case lifecycles', () => {
     expect(mine?.applicantName).not.toBe('欧阳春花');
     expect(mine?.applicantName).toBe('欧**花');
     expect(results.map((r) => r.caseNumber)).not.toContain(inProgress.caseNumber);
+    // 双公示 publishes permits, not refusals (the refusal test ran before this one and completed its case).
+    expect(refusedCaseNumber).not.toBe('');
+    expect(results.map((r) => r.caseNumber)).not.toContain(refusedCaseNumber);
     // 告知承诺 hygiene permits do not publish results.
     expect(results.every((r) => r.itemName !== '公共场所卫生许可')).toBe(true);
     const json = JSON.stringify(caseV1.ListPublishedResultsResponse.toJSON({ results, nextPageToken: '' }));

@@ -188,6 +188,8 @@ export class PgCaseStore implements CaseStore {
       .where('publish_results', '=', true)
       .where('completed_at', 'is not', null)
       .where('mirror', '=', false)
+      // 双公示 publishes permits granted (and revoked), not refusals: a refusal is told to its applicant only.
+      .where('decision', '!=', caseV1.DecisionKind.DECISION_KIND_REFUSED)
       .orderBy('completed_at', 'desc')
       .orderBy('id')
       .limit(page.size)

@@ -12279,7 +12279,7 @@ export const CaseServiceService = {
       Buffer.from(QueryProgressResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): QueryProgressResponse => QueryProgressResponse.decode(value),
   },
-  /** Public: 结果公示 of completed cases whose item publishes results. */
+  /** Public: 结果公示 of completed cases whose item publishes results (permits granted or revoked; refusals are not published). */
   listPublishedResults: {
     path: "/govhall.case.v1.CaseService/ListPublishedResults" as const,
     requestStream: false as const,
@@ -12390,7 +12390,7 @@ export interface CaseServiceServer extends UntypedServiceImplementation {
   renderDecision: handleUnaryCall<RenderDecisionRequest, RenderDecisionResponse>;
   /** Public: progress by case number and query password; no personal data. */
   queryProgress: handleUnaryCall<QueryProgressRequest, QueryProgressResponse>;
-  /** Public: 结果公示 of completed cases whose item publishes results. */
+  /** Public: 结果公示 of completed cases whose item publishes results (permits granted or revoked; refusals are not published). */
   listPublishedResults: handleUnaryCall<ListPublishedResultsRequest, ListPublishedResultsResponse>;
   /** Staff: one joint review meeting (联席会议 / 并联审批会) deciding sub-tasks of several cases at once. */
   holdJointMeeting: handleUnaryCall<HoldJointMeetingRequest, HoldJointMeetingResponse>;
@@ -12518,7 +12518,7 @@ export interface CaseServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: QueryProgressResponse) => void,
   ): ClientUnaryCall;
-  /** Public: 结果公示 of completed cases whose item publishes results. */
+  /** Public: 结果公示 of completed cases whose item publishes results (permits granted or revoked; refusals are not published). */
   listPublishedResults(
     request: ListPublishedResultsRequest,
     callback: (error: ServiceError | null, response: ListPublishedResultsResponse) => void,
