@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError, ErrorKinds, PreconditionFailedError, UnavailableError, ValidationError } from '../errors';
 import { outgoingTraceHeaders } from '../bus/observer';
 import type { EventEnvelope } from '../events';
@@ -21,6 +21,15 @@ export interface CommandKey<T> {
    * parsed by this schema (dates revived where the schema says `z.coerce.date()`, nothing guessed).
    */
   readonly result: z.ZodType<T>;
+}
+
+/**
+ * The result schema of a command whose answer is a contract message (the services' use cases answer the generated
+ * messages, docs/adr/0017): the runner stores the first answer as JSON, and a retry gets it back through the
+ * generated `fromJSON`, which revives dates and fills defaults, so a replay is the same message as the first answer.
+ */
+export function messageResult<T>(message: { fromJSON(object: unknown): T }): z.ZodType<T> {
+  return z.unknown().transform((stored) => message.fromJSON(stored));
 }
 
 /** What a command's work gets: its transaction, and the outbox. */

@@ -9,6 +9,7 @@ export {
 export { migrate, type MigrateOptions } from './migrations';
 export {
   CommandRunner,
+  messageResult,
   type CommandKey,
   type CommandScope,
   type CommandRunnerOptions,

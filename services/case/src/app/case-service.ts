@@ -1,4 +1,4 @@
-import type { WorkingCalendar } from '@govhall/calendar';
+import { isIsoDate, localDateOf, type WorkingCalendar } from '@govhall/calendar';
 import { caseV1, catalogueItemsV1, catalogueV1, type caseEventsV1, type intakeEventsV1 } from '@govhall/contracts';
 import {
   NotFoundError,
@@ -8,6 +8,7 @@ import {
   nextPageToken,
   readPage,
   verifyQueryPassword,
+  messageResult,
   type Actor,
   type Clock,
   type FieldViolation,
@@ -28,14 +29,11 @@ import {
   type Transition,
 } from '../domain/model';
 import { openCase, type OpeningPlace } from '../domain/opening';
+import { caseRef } from '../domain/stages';
 import { archiveCase, deemOverdueSteps, materialsSupplied, releaseBundle } from '../domain/system-steps';
 import type { CaseCatalogue } from './catalogue';
 import type { BundleRecord, CaseStore, CaseTx, StoredCase } from './case-ports';
 import { progressOf, publishedResultOf } from './progress';
-
-/** A command's answer, stored with its request id and revived by ts-proto's fromJSON. */
-const messageResult = <T>(message: { fromJSON(object: unknown): T }): z.ZodType<T> =>
-  z.unknown().transform((stored) => message.fromJSON(stored));
 
 const PAGE = { defaultSize: 50, maxSize: 200 };
 const SETTINGS_TTL_MS = 5_000;
@@ -295,18 +293,8 @@ export class CaseService {
           `pickup:${bundle.id}:${env.now.getTime()}`,
         );
       }
-      refs.push({
-        caseId: member.case.id,
-        caseNumber: member.case.caseNumber,
-        itemId: member.case.item?.id ?? '',
-        itemVersion: member.case.item?.version ?? 0,
-        itemName: member.case.item?.content?.name ?? '',
-        applicantId: member.case.applicantId,
-        acceptingHallId: member.case.acceptingHallId,
-        currentHallId: member.case.currentHallId,
-        departmentId: member.case.approvingDepartmentId,
-        caseVersion: member.case.version + 1,
-      });
+      // Each ref names the version its case has after this command (the agreed case's was written already).
+      refs.push(id === agreed.id ? { ...caseRef(agreed), caseVersion: agreed.version } : caseRef(member.case));
     }
     tx.emit({
       name: 'pickupAgreed',
@@ -666,7 +654,7 @@ export class CaseService {
         result: messageResult(caseV1.CreateArchiveBatchResponse),
       },
       async (tx) => {
-        const weekStart = localDate(week!.start);
+        const weekStart = localDateOf(week!.start);
         const existing = await tx.archiveBatchFor(request.hallId, request.departmentId, weekStart);
         if (existing)
           throw new PreconditionFailedError(`the week of ${weekStart} was handed over already (batch ${existing.id})`);
@@ -679,7 +667,7 @@ export class CaseService {
           hallId: request.hallId,
           departmentId: request.departmentId,
           weekStart,
-          weekEnd: localDate(new Date(week!.end.getTime() - 1)),
+          weekEnd: localDateOf(new Date(week!.end.getTime() - 1)),
           caseIds: cases.map((s) => s.case.id),
           createdByStaffId: staff.staffId,
           createdAt: now,
@@ -946,7 +934,7 @@ export class CaseService {
   /** Everything the rules read, loaded outside the transaction: calendars, settings, regions, names. */
   async environment(hallIds: readonly string[], assignee?: StaffMember): Promise<CaseEnvironment> {
     const now = this.o.clock.now();
-    const year = Number(new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 4));
+    const year = Number(localDateOf(now).slice(0, 4));
     const halls = [...new Set(hallIds.filter(Boolean))];
     const [calendars, settings, views] = await Promise.all([
       Promise.all(halls.map((id) => this.o.catalogue.workingCalendar(id, year, 2))),
@@ -1001,14 +989,9 @@ function requireSees(staff: StaffActor, c: Case): void {
 
 /** The Monday 00:00 and the next Monday 00:00 (Beijing time) of the week of `day`. */
 function weekOf(day: string): { start: Date; end: Date } | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  if (!isIsoDate(day)) return undefined;
   const noon = new Date(`${day}T12:00:00+08:00`);
-  if (Number.isNaN(noon.getTime()) || localDate(noon) !== day) return undefined;
   const weekday = (noon.getUTCDay() + 6) % 7;
   const start = new Date(`${day}T00:00:00+08:00`).getTime() - weekday * 86_400_000;
   return { start: new Date(start), end: new Date(start + 7 * 86_400_000) };
-}
-
-function localDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }

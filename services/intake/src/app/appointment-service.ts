@@ -8,6 +8,7 @@ import {
   type Clock,
   type FieldViolation,
   type IdGenerator,
+  messageResult,
 } from '@govhall/kit';
 import {
   APPOINTMENT_CODE_PATTERN,
@@ -29,7 +30,6 @@ import type { PersonalDataCipher } from '../domain/personal-data';
 import { addDays, minutesOfDay, serviceDateOf } from '../domain/queue';
 import type { QueueStore } from './queue-ports';
 import { requireHallAdministrator, requireHallCaller, type QueueMeta, type QueueService } from './queue-service';
-import { messageResult } from './results';
 
 const SlotsResponse = messageResult(pb.SetAppointmentSlotsResponse);
 const AppointmentResponse = messageResult(pb.BookAppointmentResponse);

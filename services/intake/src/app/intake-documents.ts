@@ -10,11 +10,17 @@ import {
   type HallDocumentInput,
   type HallDocumentTemplateInput,
 } from '@govhall/documents';
-import { PermissionDeniedError, PreconditionFailedError, ValidationError, type Actor, type Clock } from '@govhall/kit';
+import {
+  PermissionDeniedError,
+  PreconditionFailedError,
+  ValidationError,
+  type Actor,
+  type Clock,
+  messageResult,
+} from '@govhall/kit';
 import { verifyQueryPassword } from '@govhall/kit';
 import { staffOf, type CommandMeta, type IntakeService } from './intake-service';
 import type { RegistrationStore, StoredRegistration } from './registration-ports';
-import { messageResult } from './results';
 
 const S = pb.RegistrationStatus;
 const CHANNELS: Record<string, 'hall_window' | 'online_pre_review' | 'agent' | 'township'> = {

@@ -14,6 +14,7 @@ import {
   type IdGenerator,
   type Logger,
   type StaffActor,
+  messageResult,
 } from '@govhall/kit';
 import {
   assertCanDecide,
@@ -54,7 +55,6 @@ import {
   validateSubmittedMaterials,
 } from '../domain/registration';
 import type { RegistrationStore, RegistrationTx, StoredRegistration } from './registration-ports';
-import { messageResult } from './results';
 
 /** The year of an instant in China Standard Time (the calendar's years), not the machine's time zone. */
 const chinaYearOf = (instant: Date): number => Number(localDateOf(instant).slice(0, 4));

@@ -11,6 +11,7 @@ import {
   type FieldViolation,
   type IdGenerator,
   type StaffActor,
+  messageResult,
 } from '@govhall/kit';
 import { Histogram, type Registry } from 'prom-client';
 import { maskPhone, normalisePhone } from '../domain/identity';
@@ -26,7 +27,6 @@ import {
   withCategoryDefaults,
 } from '../domain/queue';
 import type { QueueStore, QueueTx } from './queue-ports';
-import { messageResult } from './results';
 
 export interface QueueMeta {
   readonly requestId: string;
