@@ -146,9 +146,18 @@ describe('the embedded PostgreSQL (PGlite behind a socket server)', () => {
 
   it('hands the session on when a connection leaves between a Parse and its Sync', async () => {
     const raw = await rawSession(port);
-    // Parse of an unnamed statement, then gone without Bind, Execute or Sync.
-    raw.write(message('P', Buffer.from('\0SELECT 1\0\0\0', 'latin1')));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Parse of an unnamed statement and a Flush (the server answers ParseComplete: the exchange holds the session),
+    // then gone without Bind, Execute or Sync.
+    const parsed = new Promise<void>((resolve) => {
+      let seen = Buffer.alloc(0);
+      raw.on('data', (chunk: Buffer) => {
+        seen = Buffer.concat([seen, chunk]);
+        // ParseComplete: '1', length 4.
+        if (seen.includes(Buffer.from([0x31, 0, 0, 0, 4]))) resolve();
+      });
+    });
+    raw.write(Buffer.concat([message('P', Buffer.from('\0SELECT 1\0\0\0', 'latin1')), message('H', Buffer.alloc(0))]));
+    await parsed;
     raw.destroy();
     const other = new Client({ connectionString: postgres.url, query_timeout: 5_000 });
     await other.connect();

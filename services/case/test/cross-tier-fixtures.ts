@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ScheduleMissingError, defaultNationalSchedule, localDateOf } from '@govhall/calendar';
+import { localDateOf } from '@govhall/calendar';
 import type { RunningCatalogue } from '@govhall/catalogue';
 import type { GrpcCatalogue } from '@govhall/catalogue-client';
 import { IntakeEvents, intakeEventsV1, intakeV1 } from '@govhall/contracts';
@@ -173,28 +173,5 @@ export async function startCaseProcess(env: Record<string, string>): Promise<Cas
   };
 }
 
-/**
- * On the system clock (two processes cannot share a FakeClock): this year and the next, when the calendar data
- * does not carry them, get a national test schedule (New Year, weekends), so that a deadline never reaches a
- * missing year whatever the date the suite runs on. As intake's harness does.
- */
-export async function loadTestYears(catalogue: RunningCatalogue, now: Date): Promise<void> {
-  const year = Number(localDateOf(now).slice(0, 4));
-  for (const y of [year, year + 1]) {
-    try {
-      defaultNationalSchedule(y);
-    } catch (error) {
-      if (!(error instanceof ScheduleMissingError)) throw error;
-      await catalogue.calendar.loadYearSchedule(
-        { requestId: `test-year-000000-${y}` },
-        {
-          regionCode: '000000',
-          year: y,
-          holidays: [{ date: `${y}-01-01`, name: '元旦' }],
-          makeUpWorkdays: [],
-          note: 'case tests: New Year and weekends only',
-        },
-      );
-    }
-  }
-}
+/** On the system clock: intake's harness gives missing years a test schedule. */
+export { loadTestYears } from '@govhall/intake/testing';

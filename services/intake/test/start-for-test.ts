@@ -186,7 +186,7 @@ export async function startIntakeForTest(options: { clock?: Clock; logger?: Logg
  * the chinese-days data does not carry them, get a national test schedule (New Year, weekends), so that a deadline
  * computed today never meets a missing year whatever the date the suite runs on.
  */
-async function loadTestYears(catalogue: RunningCatalogue, now: Date): Promise<void> {
+export async function loadTestYears(catalogue: RunningCatalogue, now: Date): Promise<void> {
   const year = Number(localDateOf(now).slice(0, 4));
   for (const y of [year, year + 1]) {
     try {
@@ -200,7 +200,7 @@ async function loadTestYears(catalogue: RunningCatalogue, now: Date): Promise<vo
           year: y,
           holidays: [{ date: `${y}-01-01`, name: '元旦' }],
           makeUpWorkdays: [],
-          note: 'intake tests: New Year and weekends only',
+          note: 'tests: New Year and weekends only',
         },
       );
     }
