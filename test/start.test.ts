@@ -1,8 +1,8 @@
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { catalogueItemsV1 as items, catalogueV1 as pb } from '@govhall/contracts';
 import { callUnary } from '@govhall/kit';
 import { freePort, waitFor } from '@govhall/testing';
@@ -20,6 +20,8 @@ function grpcurlFolder(): string {
   if (folder && spawnSync(join(folder, 'grpcurl'), ['-version'], { stdio: 'ignore' }).status === 0) return folder;
   throw new Error('grpcurl is needed: go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.4');
 }
+
+const execFileAsync = promisify(execFile);
 
 /** The banner's `try:` lines, as printed. */
 function tryLines(output: string): string[] {
@@ -189,7 +191,7 @@ describe('the embedded start (pnpm start)', () => {
   async function checkReflection(): Promise<void> {
     const grpcurlPath = join(grpcurlFolder(), 'grpcurl');
     const grpcurl = async (...args: string[]): Promise<string> =>
-      (await promisify(execFile)(grpcurlPath, ['-plaintext', ...args], { encoding: 'utf8' })).stdout;
+      (await execFileAsync(grpcurlPath, ['-plaintext', ...args], { encoding: 'utf8' })).stdout;
     for (const [port, service, minimumMessages] of [
       ['CATALOGUE_GRPC_PORT', 'govhall.catalogue.v1.ItemService', 40],
       ['INTAKE_GRPC_PORT', 'govhall.intake.v1.IntakeService', 40],
@@ -207,16 +209,16 @@ describe('the embedded start (pnpm start)', () => {
       expect(messages.size).toBeGreaterThan(minimumMessages);
       // A few grpcurl processes at a time: one by one, the describes alone took a minute on CI.
       const pending = [...messages];
-      const described: string[] = [];
+      const notMessages: string[] = [];
       await Promise.all(
         Array.from({ length: 4 }, async () => {
           for (let type = pending.pop(); type !== undefined; type = pending.pop()) {
             const text = await grpcurl(address, 'describe', type);
-            if (!text.includes(`${type} is a message`)) described.push(`${type}: ${text}`);
+            if (!text.includes(`${type} is a message`)) notMessages.push(`${type}: ${text}`);
           }
         }),
       );
-      expect(described).toEqual([]);
+      expect(notMessages).toEqual([]);
       expect(await grpcurl('-d', '{}', address, 'grpc.health.v1.Health/Check')).toContain('"SERVING"');
     }
   }
