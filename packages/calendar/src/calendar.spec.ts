@@ -1,6 +1,6 @@
 import { getWorkdaysInRange } from 'chinese-days';
 import type { TimeLimit, WorkingCalendarOptions } from './calendar';
-import { LimitUnits, WorkingCalendar } from './calendar';
+import { LimitUnits, WorkingCalendar, limitText } from './calendar';
 import { defaultNationalSchedule, defaultNationalSchedules } from './default-schedule';
 import { InvalidCalendarArgumentError, InvalidScheduleError, ScheduleMissingError } from './errors';
 import type { YearSchedule } from './schedule';
@@ -557,5 +557,14 @@ describe('arguments', () => {
 
   it('refuses a malformed region code', () => {
     expect(() => aCalendar({ regionCode: '34' })).toThrow(/regionCode/);
+  });
+});
+
+describe('limitText', () => {
+  it('prints a limit with its unit as guides and notices do', () => {
+    expect(limitText({ amount: 20, unit: LimitUnits.workingDays })).toBe('20个工作日');
+    expect(limitText({ amount: 30, unit: LimitUnits.naturalDays })).toBe('30个自然日');
+    expect(limitText({ amount: 4, unit: LimitUnits.workingHours })).toBe('4个工作小时');
+    expect(limitText({ amount: 0.5, unit: LimitUnits.naturalHours })).toBe('0.5小时');
   });
 });

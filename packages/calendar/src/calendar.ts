@@ -36,6 +36,18 @@ export interface TimeLimit {
   readonly unit: LimitUnit;
 }
 
+const LIMIT_UNIT_TEXTS: Readonly<Record<LimitUnit, string>> = {
+  working_days: '个工作日',
+  natural_days: '个自然日',
+  working_hours: '个工作小时',
+  natural_hours: '小时',
+};
+
+/** `20个工作日`: a limit as guides and notices print it. */
+export function limitText(limit: TimeLimit): string {
+  return `${limit.amount}${LIMIT_UNIT_TEXTS[limit.unit]}`;
+}
+
 /**
  * A time during which a case's clock stands still (特别程序: hearing, inspection, expert review, waiting for
  * supplementary materials, 行政许可法 art. 45). `end` absent or `null`: the pause is still running.

@@ -3,7 +3,7 @@
  * (weekends, public holidays, make-up working days 调休), a hall's working hours, and the deadline
  * arithmetic the timing service needs. Pure: plain data in, values out; no I/O, no clock.
  */
-export { WorkingCalendar, LimitUnits } from './calendar';
+export { WorkingCalendar, LimitUnits, limitText } from './calendar';
 export type { LimitUnit, PausedInterval, TimeLimit, WorkingCalendarOptions } from './calendar';
 export {
   DEFAULT_SCHEDULE_FIRST_YEAR,

@@ -25,6 +25,7 @@ import { departmentView, hallView, staffView, windowView, workingCalendarFromHal
 const RETRYABLE = [
   'govhall.catalogue.v1.OrganisationService',
   'govhall.catalogue.v1.ItemService/GetItem',
+  'govhall.catalogue.v1.ItemService/ListItemBundles',
   'govhall.catalogue.v1.CalendarService/GetHallCalendar',
   'govhall.catalogue.v1.OpeningHoursService/GetOpenTimes',
 ];
@@ -49,7 +50,7 @@ function isNotFound(error: unknown): boolean {
  */
 export class GrpcCatalogue implements CatalogueReader {
   private readonly organisation: catalogueV1.OrganisationServiceClient;
-  private readonly items: catalogueItemsV1.ItemServiceClient;
+  protected readonly items: catalogueItemsV1.ItemServiceClient;
   private readonly calendar: catalogueCalendarV1.CalendarServiceClient;
   private readonly openingHours: catalogueOpeningHoursV1.OpeningHoursServiceClient;
   private readonly deadlineMs: number;
@@ -142,12 +143,12 @@ export class GrpcCatalogue implements CatalogueReader {
 
   async workingCalendar(hallId: string, fromYear: number, years = 2): Promise<WorkingCalendar> {
     const wanted = Array.from({ length: years }, (_, i) => fromYear + i);
-    const answer = await this.cached<catalogueCalendarV1.GetHallCalendarResponse>(
-      `calendar:${hallId}:${wanted.join(',')}`,
-      () => this.call(this.calendar, 'getHallCalendar', { hallId, years: wanted }),
+    // The built calendar is kept, not the answer: a hit neither re-validates the schedules nor recompiles them.
+    const calendar = await this.cached(`calendar:${hallId}:${wanted.join(',')}`, async () =>
+      workingCalendarFromHallCalendar(await this.call(this.calendar, 'getHallCalendar', { hallId, years: wanted })),
     );
-    if (!answer) throw new UnavailableError(`the catalogue has no calendar for hall ${hallId}`);
-    return workingCalendarFromHallCalendar(answer);
+    if (!calendar) throw new UnavailableError(`the catalogue has no calendar for hall ${hallId}`);
+    return calendar;
   }
 
   async openTimes(hallId: string, windowId: string, fromDate: string, days: number): Promise<readonly OpenDay[]> {
@@ -157,7 +158,7 @@ export class GrpcCatalogue implements CatalogueReader {
     return answer?.days ?? [];
   }
 
-  private async cached<T extends object>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+  protected async cached<T extends object>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
     const known = this.directory.get(key) as T | undefined;
     if (known) return known;
     try {
@@ -170,7 +171,7 @@ export class GrpcCatalogue implements CatalogueReader {
     }
   }
 
-  private async call<C extends grpc.Client, K extends UnaryMethodName<C>>(
+  protected async call<C extends grpc.Client, K extends UnaryMethodName<C>>(
     client: C,
     method: K,
     request: RequestOf<C[K]>,

@@ -2,7 +2,8 @@
  * @govhall/catalogue-client: the catalogue as the other services read it (intake, case, timing, fee, …). The
  * {@link CatalogueReader} port with its views of halls, departments, windows and staff, item versions, working
  * calendars and opening times; {@link GrpcCatalogue}, the reader over the catalogue's gRPC API with its cache;
- * and the pure mappings from the catalogue's answers ({@link workingCalendarFromHallCalendar}, {@link enumName}).
+ * and the pure mappings from the catalogue's answers ({@link workingCalendarFromHallCalendar},
+ * {@link calendarLimitOf}, {@link enumName}).
  * Read outside transactions: a call may wait up to its deadline.
  */
 export { STAFF_ROLE_NAMES } from './catalogue-reader';
@@ -19,4 +20,12 @@ export type {
 } from './catalogue-reader';
 export { GrpcCatalogue } from './grpc-catalogue';
 export type { GrpcCatalogueOptions } from './grpc-catalogue';
-export { departmentView, enumName, hallView, staffView, windowView, workingCalendarFromHallCalendar } from './mapping';
+export {
+  calendarLimitOf,
+  departmentView,
+  enumName,
+  hallView,
+  staffView,
+  windowView,
+  workingCalendarFromHallCalendar,
+} from './mapping';

@@ -1,6 +1,14 @@
 import { ScheduleMissingError } from '@govhall/calendar';
-import { catalogueCalendarV1 as cal, catalogueV1 as org } from '@govhall/contracts';
-import { departmentView, enumName, hallView, staffView, windowView, workingCalendarFromHallCalendar } from './mapping';
+import { catalogueCalendarV1 as cal, catalogueItemsV1 as items, catalogueV1 as org } from '@govhall/contracts';
+import {
+  calendarLimitOf,
+  departmentView,
+  enumName,
+  hallView,
+  staffView,
+  windowView,
+  workingCalendarFromHallCalendar,
+} from './mapping';
 
 /** A district hall (奎文区 370705) whose 2026 is its city's correction (潍坊市 370700) and whose 2027 is missing. */
 const anAnswer = (overrides: Partial<cal.GetHallCalendarResponse> = {}): cal.GetHallCalendarResponse =>
@@ -58,6 +66,30 @@ describe('workingCalendarFromHallCalendar', () => {
     const calendar = workingCalendarFromHallCalendar(anAnswer());
     expect(() => calendar.addWorkingDays(cst('2026-12-30T10:00:00'), 5)).toThrow(ScheduleMissingError);
     expect(() => calendar.isWorkingDay('2027-01-04')).toThrow(ScheduleMissingError);
+  });
+});
+
+describe('calendarLimitOf', () => {
+  it('gives a catalogue limit in the calendar’s units, and none for an absent limit or an unspecified unit', () => {
+    const U = items.LimitUnit;
+    expect(calendarLimitOf({ amount: 20, unit: U.LIMIT_UNIT_WORKING_DAYS })).toEqual({
+      amount: 20,
+      unit: 'working_days',
+    });
+    expect(calendarLimitOf({ amount: 30, unit: U.LIMIT_UNIT_NATURAL_DAYS })).toEqual({
+      amount: 30,
+      unit: 'natural_days',
+    });
+    expect(calendarLimitOf({ amount: 4, unit: U.LIMIT_UNIT_WORKING_HOURS })).toEqual({
+      amount: 4,
+      unit: 'working_hours',
+    });
+    expect(calendarLimitOf({ amount: 48, unit: U.LIMIT_UNIT_NATURAL_HOURS })).toEqual({
+      amount: 48,
+      unit: 'natural_hours',
+    });
+    expect(calendarLimitOf({ amount: 5, unit: U.LIMIT_UNIT_UNSPECIFIED })).toBeUndefined();
+    expect(calendarLimitOf(undefined)).toBeUndefined();
   });
 });
 

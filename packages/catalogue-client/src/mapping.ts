@@ -1,5 +1,5 @@
-import { WorkingCalendar, type YearSchedule } from '@govhall/calendar';
-import type { catalogueCalendarV1, catalogueV1 } from '@govhall/contracts';
+import { LimitUnits, WorkingCalendar, type TimeLimit as CalendarLimit, type YearSchedule } from '@govhall/calendar';
+import { catalogueItemsV1, type catalogueCalendarV1, type catalogueV1 } from '@govhall/contracts';
 import {
   STAFF_ROLE_NAMES,
   type DepartmentView,
@@ -40,6 +40,19 @@ export function workingCalendarFromHallCalendar(answer: catalogueCalendarV1.GetH
     workingHours: { periods: answer.workingHours?.periods ?? [] },
     schedules,
   });
+}
+
+const LIMIT_UNITS: Partial<Record<catalogueItemsV1.LimitUnit, CalendarLimit['unit']>> = {
+  [catalogueItemsV1.LimitUnit.LIMIT_UNIT_WORKING_DAYS]: LimitUnits.workingDays,
+  [catalogueItemsV1.LimitUnit.LIMIT_UNIT_NATURAL_DAYS]: LimitUnits.naturalDays,
+  [catalogueItemsV1.LimitUnit.LIMIT_UNIT_WORKING_HOURS]: LimitUnits.workingHours,
+  [catalogueItemsV1.LimitUnit.LIMIT_UNIT_NATURAL_HOURS]: LimitUnits.naturalHours,
+};
+
+/** A catalogue time limit as the calendar computes with it; undefined for an absent one or an unspecified unit. */
+export function calendarLimitOf(limit: catalogueItemsV1.TimeLimit | undefined): CalendarLimit | undefined {
+  const unit = limit && LIMIT_UNITS[limit.unit];
+  return unit ? { amount: limit.amount, unit } : undefined;
 }
 
 export function hallView(h: catalogueV1.Hall): HallView {

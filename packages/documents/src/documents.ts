@@ -3,6 +3,7 @@
  * numbers and phones encrypted and answers them masked); a complete resident ID number or mobile number is
  * refused rather than printed.
  */
+import { isIsoDate, localDateOf } from '@govhall/calendar';
 import { z } from 'zod';
 import { InvalidDocumentError, violationsOf } from './errors';
 import {
@@ -15,7 +16,6 @@ import {
   maskedPhone,
   paragraph,
 } from './fields';
-import { isIsoDate, isoDateOf } from './format';
 
 /** An applicant or agent as printed. */
 export const partySchema = z
@@ -81,7 +81,7 @@ export const acceptanceNoticeSchema = z
   .strict()
   .superRefine((notice, ctx) => {
     // Both are YYYY-MM-DD, so string order is date order.
-    if (notice.promisedDate < isoDateOf(notice.acceptedAt)) {
+    if (notice.promisedDate < localDateOf(notice.acceptedAt)) {
       ctx.addIssue({ code: 'custom', path: ['promisedDate'], message: 'must not be before the date of acceptedAt' });
     }
     notice.commitment?.materials.forEach((material, i) => {
@@ -318,7 +318,7 @@ export const permitDecisionSchema = z
   })
   .strict()
   .superRefine((decision, ctx) => {
-    const day = isoDateOf(decision.decidedAt);
+    const day = localDateOf(decision.decidedAt);
     decision.certificates.forEach((certificate, i) => {
       // An impossible date is told once, by its own field.
       if (certificate.validUntil !== undefined && isIsoDate(certificate.validUntil) && certificate.validUntil < day) {

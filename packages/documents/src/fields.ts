@@ -1,6 +1,7 @@
 /** Field schemas shared by the template and the documents. */
+import { isIsoDate } from '@govhall/calendar';
+import { residentIdCheckChar } from '@govhall/kit';
 import { z } from 'zod';
-import { isIsoDate } from './format';
 
 // Control characters (newlines included) would break a printed line; a paragraph allows newlines only.
 // eslint-disable-next-line no-control-regex
@@ -55,14 +56,10 @@ export const decisionNumber = z
   .trim()
   .regex(/^[^\s〔〕[\]]{1,30}〔(19|20)\d{2}〕第?\d{1,10}号$/, 'must be a 文号 like 潍市监准字〔2026〕第000123号');
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK = '10X98765432';
-
 /** A complete resident ID number (GB 11643, check digit included), i.e. one that was not masked. */
 export function isUnmaskedResidentId(value: string): boolean {
   if (!/^\d{17}[\dX]$/i.test(value)) return false;
-  const sum = ID_WEIGHTS.reduce((total, weight, i) => total + weight * Number(value[i]), 0);
-  return ID_CHECK[sum % 11] === value[17]!.toUpperCase();
+  return residentIdCheckChar(value.slice(0, 17)) === value[17]!.toUpperCase();
 }
 
 /** An ID number as printed: the caller masks resident ID numbers (370702********1234); a full one is refused. */

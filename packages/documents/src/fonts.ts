@@ -28,8 +28,3 @@ export function documentFont(weight: FontWeight): Font {
   }
   return font;
 }
-
-/** Reads and parses the fonts now (at start-up), so the first document does not pay for it. */
-export function preloadDocumentFonts(): void {
-  for (const weight of Object.keys(FONT_FILES) as FontWeight[]) documentFont(weight);
-}

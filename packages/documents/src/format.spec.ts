@@ -1,4 +1,5 @@
-import { formatDate, formatDateTime, isIsoDate, isoDateOf } from './format';
+import { isIsoDate, localDateOf } from '@govhall/calendar';
+import { formatDate, formatDateTime } from './format';
 
 describe('China Standard Time formatting', () => {
   it('prints an instant in UTC+8 to the minute', () => {
@@ -10,7 +11,7 @@ describe('China Standard Time formatting', () => {
     const instant = new Date('2026-12-31T16:30:00Z');
     expect(formatDateTime(instant)).toBe('2027年1月1日 00:30');
     expect(formatDate(instant)).toBe('2027年1月1日');
-    expect(isoDateOf(instant)).toBe('2027-01-01');
+    expect(localDateOf(instant)).toBe('2027-01-01');
   });
 
   it('prints a YYYY-MM-DD date as it is, without shifting it through an instant', () => {

@@ -2,13 +2,7 @@
  * Dates and times as the documents print them, in China Standard Time. China has used UTC+8 without daylight
  * saving since 1992, so a fixed offset is exact and no timezone database is needed.
  */
-import { UTC_OFFSET_MS, isIsoDate, localDateOf } from '@govhall/calendar';
-
-/** Whether `value` is a real `YYYY-MM-DD` date (2026-02-30 is not): the calendar's rule. */
-export { isIsoDate };
-
-/** A calendar date `YYYY-MM-DD`, e.g. the 承诺办结日期 the intake service computes. */
-export type IsoDate = string;
+import { UTC_OFFSET_MS, isIsoDate, type IsoDate } from '@govhall/calendar';
 
 function chinaParts(instant: Date): { year: number; month: number; day: number; hour: number; minute: number } {
   const ms = instant.getTime();
@@ -21,12 +15,6 @@ function chinaParts(instant: Date): { year: number; month: number; day: number; 
     hour: local.getUTCHours(),
     minute: local.getUTCMinutes(),
   };
-}
-
-/** The `YYYY-MM-DD` date of an instant in China Standard Time. */
-export function isoDateOf(instant: Date): IsoDate {
-  if (!Number.isFinite(instant.getTime())) throw new RangeError('invalid Date');
-  return localDateOf(instant);
 }
 
 /**

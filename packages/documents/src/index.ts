@@ -45,11 +45,9 @@ export type {
   SupplementProblem,
 } from './documents';
 export { InvalidDocumentError, InvalidTemplateError } from './errors';
-export { preloadDocumentFonts } from './fonts';
-export { formatDate, formatDateTime, isIsoDate, isoDateOf } from './format';
-export type { IsoDate } from './format';
-export { CONTENT_TYPES, documentFileName, renderHtml, renderPdf } from './render';
-export type { DocumentFormat } from './render';
+export { formatDate, formatDateTime } from './format';
+export { renderDocument, renderHtml, renderPdf } from './render';
+export type { DocumentFormat, RenderedDocument } from './render';
 export {
   DEFAULT_TITLES,
   DOCUMENT_KINDS,

@@ -1,14 +1,14 @@
 import { composeDocument } from './compose';
-import type { HallDocumentInput } from './documents';
+import type { HallDocument, HallDocumentInput } from './documents';
 import { parseHallDocument } from './documents';
 import { layoutHtml } from './html';
 import { layoutPdf } from './pdf';
-import type { HallDocumentTemplateInput } from './template';
+import type { HallDocumentTemplate, HallDocumentTemplateInput } from './template';
 import { parseHallDocumentTemplate, titleOf } from './template';
 
 export type DocumentFormat = 'html' | 'pdf';
 
-export const CONTENT_TYPES: Readonly<Record<DocumentFormat, string>> = {
+const CONTENT_TYPES: Readonly<Record<DocumentFormat, string>> = {
   html: 'text/html; charset=utf-8',
   pdf: 'application/pdf',
 };
@@ -42,15 +42,45 @@ export function renderPdf(
   }
 }
 
+/** A rendered document as a RenderDocument answer carries it. */
+export interface RenderedDocument {
+  readonly contentType: string;
+  /** e.g. `受理通知书-SL3707002026101200042.pdf`. */
+  readonly fileName: string;
+  readonly content: Buffer;
+}
+
+/**
+ * The document in `format` with its content type and file name, the document and the template parsed once.
+ * `createdAt` is a PDF's creation date (default: now). Rejects with InvalidDocumentError / InvalidTemplateError
+ * on bad input.
+ */
+export async function renderDocument(
+  document: HallDocumentInput,
+  template: HallDocumentTemplateInput,
+  format: DocumentFormat,
+  options: { createdAt?: Date } = {},
+): Promise<RenderedDocument> {
+  const parsed = parseHallDocument(document);
+  const parsedTemplate = parseHallDocumentTemplate(template);
+  const composed = composeDocument(parsed, parsedTemplate);
+  const content =
+    format === 'pdf' ? await layoutPdf(composed, options.createdAt) : Buffer.from(layoutHtml(composed), 'utf8');
+  return { contentType: CONTENT_TYPES[format], fileName: fileNameOf(parsed, parsedTemplate, format), content };
+}
+
 /** e.g. `受理通知书-SL3707002026101200042.pdf`: the title and the number, safe as a file name. */
 export function documentFileName(
   document: HallDocumentInput,
   template: HallDocumentTemplateInput,
   format: DocumentFormat,
 ): string {
-  const parsed = parseHallDocument(document);
+  return fileNameOf(parseHallDocument(document), parseHallDocumentTemplate(template), format);
+}
+
+function fileNameOf(document: HallDocument, template: HallDocumentTemplate, format: DocumentFormat): string {
   // A decision is named by its case: its 文号 has brackets that file names and headers handle badly.
-  const number = 'caseNumber' in parsed ? parsed.caseNumber : parsed.registrationNumber;
-  const title = titleOf(parsed.kind, parseHallDocumentTemplate(template)).replace(/[\\/:*?"<>|\s]/g, '');
+  const number = 'caseNumber' in document ? document.caseNumber : document.registrationNumber;
+  const title = titleOf(document.kind, template).replace(/[\\/:*?"<>|\s]/g, '');
   return `${title}-${number}.${format}`;
 }

@@ -48,11 +48,15 @@ export function parseEventType(type: string): { service: string; entity: string;
   return { service, entity, verb };
 }
 
+function assertRegionCode(regionCode: string): void {
+  if (!REGION_CODE_PATTERN.test(regionCode)) {
+    throw new Error(`region code must be 6, 9 or 12 digits, got "${regionCode}"`);
+  }
+}
+
 /** The subject an event is published on. */
 export function subjectFor(event: Pick<EventEnvelope, 'type' | 'regionCode'>): string {
-  if (!REGION_CODE_PATTERN.test(event.regionCode)) {
-    throw new Error(`region code must be 6, 9 or 12 digits, got "${event.regionCode}"`);
-  }
+  assertRegionCode(event.regionCode);
   const { service, entity, verb } = parseEventType(event.type);
   return `hall.${event.regionCode}.${service}.${entity}.${verb}`;
 }
@@ -86,9 +90,7 @@ export interface StreamSpec {
  * Each deployment (city, district, township) has its own region code and so its own streams.
  */
 export function streamFor(service: ServiceName, regionCode: string): StreamSpec {
-  if (!REGION_CODE_PATTERN.test(regionCode)) {
-    throw new Error(`region code must be 6, 9 or 12 digits, got "${regionCode}"`);
-  }
+  assertRegionCode(regionCode);
   return { name: `${service.toUpperCase()}_${regionCode}`, subjects: [`hall.${regionCode}.${service}.>`] };
 }
 
@@ -115,9 +117,7 @@ export function sourcedStreamFor(
   options: { readonly ownerDomain: string; readonly filterSubject?: string },
 ): StreamSpec {
   const owner = streamFor(service, ownerRegion);
-  if (!REGION_CODE_PATTERN.test(atRegion)) {
-    throw new Error(`region code must be 6, 9 or 12 digits, got "${atRegion}"`);
-  }
+  assertRegionCode(atRegion);
   if (atRegion === ownerRegion) {
     throw new Error(`a region does not source its own stream ${owner.name}`);
   }
@@ -143,9 +143,7 @@ export function sourcedStreamFor(
  * service consumes (an operator created the stream, so the service needs no domain).
  */
 export function sourcedStreamName(service: ServiceName, ownerRegion: string, atRegion: string): string {
-  if (!REGION_CODE_PATTERN.test(atRegion)) {
-    throw new Error(`region code must be 6, 9 or 12 digits, got "${atRegion}"`);
-  }
+  assertRegionCode(atRegion);
   return `${streamFor(service, ownerRegion).name}_AT_${atRegion}`;
 }
 

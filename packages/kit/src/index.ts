@@ -10,7 +10,15 @@ export * from './paging';
 export * from './clock';
 export * from './ids';
 export { loadConfig, ConfigError, baseServiceEnv, retentionFrom, type BaseServiceEnv } from './config';
-export { createLogger, maskPersonalData, maskMobile, maskIdNumber, type Logger, type LoggerOptions } from './logging';
+export {
+  createLogger,
+  maskPersonalData,
+  maskMobile,
+  maskIdNumber,
+  residentIdCheckChar,
+  type Logger,
+  type LoggerOptions,
+} from './logging';
 export * from './store';
 export * from './bus';
 export * from './grpc';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, maskIdNumber, maskMobile, maskPersonalData } from './logging';
+import { createLogger, maskIdNumber, maskMobile, maskPersonalData, residentIdCheckChar } from './logging';
 
 function capture(): { stream: Writable; lines: () => string[] } {
   const chunks: string[] = [];
@@ -41,5 +41,13 @@ describe('log redaction', () => {
   it('masks single values for display', () => {
     expect(maskMobile(MOBILE)).toBe('138****5678');
     expect(maskIdNumber(ID_NUMBER)).toBe('370702********1234');
+  });
+});
+
+describe('residentIdCheckChar', () => {
+  it('computes the GB 11643 check character of the first 17 digits, X for 10', () => {
+    expect(residentIdCheckChar('11010519491231002')).toBe('X');
+    expect(residentIdCheckChar('44052418800101001')).toBe('4');
+    expect(() => residentIdCheckChar('1101051949123100')).toThrow(RangeError);
   });
 });

@@ -32,6 +32,17 @@ export function maskIdNumber(idNumber: string): string {
     : '****';
 }
 
+const RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const RESIDENT_ID_CHECK = '10X98765432';
+
+/** ISO 7064 MOD 11-2 check character of a resident ID number's first 17 digits (GB 11643). */
+export function residentIdCheckChar(first17: string): string {
+  if (!/^\d{17}$/.test(first17)) throw new RangeError('a resident ID check character needs exactly 17 digits');
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * RESIDENT_ID_WEIGHTS[i]!;
+  return RESIDENT_ID_CHECK[sum % 11]!;
+}
+
 function maskDeep(value: unknown, seen: WeakSet<object>): unknown {
   if (typeof value === 'string') return maskPersonalData(value);
   if (typeof value === 'number' && Number.isInteger(value) && value > 1e10) return maskPersonalData(String(value));

@@ -1,5 +1,11 @@
 import { join, resolve } from 'node:path';
-import { ensureDevelopmentKeys, loadConfig, type DevelopmentKeys } from '@govhall/kit';
+import {
+  createTokenSigner,
+  ensureDevelopmentKeys,
+  loadConfig,
+  type DevelopmentKeys,
+  type TokenSigner,
+} from '@govhall/kit';
 import { z } from 'zod';
 import type { PlatformService } from './platform';
 
@@ -59,4 +65,12 @@ export async function developmentKeys(
 ): Promise<DevelopmentKeys & { readonly dir: string }> {
   const dir = join(env.GOVHALL_DATA_DIR, 'keys');
   return { ...(await ensureDevelopmentKeys(dir)), dir };
+}
+
+/**
+ * The signer of the embedded start's tokens, over its key in `<data>/keys`: `pnpm -s staff-token` and the demo
+ * loaders sign with the same key and issuer, so the services trust both.
+ */
+export function launcherSigner(keys: Pick<DevelopmentKeys, 'signingKey'>): TokenSigner {
+  return createTokenSigner({ ...keys.signingKey, issuer: 'govhall-launcher' });
 }

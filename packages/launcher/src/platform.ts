@@ -20,7 +20,7 @@ import {
 import { loadCaseConfig, loadDemoCases, startCase, type DemoCasesSummary, type RunningCase } from '@govhall/case';
 import { localDateOf } from '@govhall/calendar';
 import { intakeV1 } from '@govhall/contracts';
-import { createLogger, type EventBus, type TokenSigner, type TokenVerifier } from '@govhall/kit';
+import { createLogger, type EventBus, type Logger, type TokenSigner, type TokenVerifier } from '@govhall/kit';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DemoClock } from './demo-clock';
@@ -86,31 +86,47 @@ export interface PlatformService {
 
 /** The demo staff member whose token the banner's write example uses: 中心管理员 of the city hall. */
 export const DEMO_ADMINISTRATOR = '700GLB07';
-/** The demo clerk whose contact the banner's staff-only example reads. */
+/**
+ * The city's market-regulation clerk at window B01: the banner's staff-only example reads their contact, and the
+ * demo's green-channel ticket names them as its handler.
+ */
 const DEMO_CLERK = '700SCJG01';
 /** The district hall's housing and land window, open on Saturdays (周末便民服务) in the demo. */
 const DEMO_SATURDAY_WINDOW = 'B03';
+
+/** The settings every service takes from the embedded start, as environment variables. */
+function baseEnv(context: PlatformContext): Record<string, string> {
+  return {
+    REGION_CODE: context.regionCode,
+    DATABASE_URL: context.databaseUrl,
+    NATS_URL: context.natsUrl,
+    GRPC_PORT: String(context.grpcPort),
+    HTTP_PORT: String(context.httpPort),
+    LOG_LEVEL: context.logLevel,
+    DATABASE_POOL_MAX: '4',
+    AUTH_TRUSTED_KEYS_FILE: context.trustedKeysFile,
+  };
+}
+
+/** The in-process bus (when there is one) and the verifier every service shares, and the service's own logger. */
+function baseDeps(
+  context: PlatformContext,
+  service: string,
+): { bus?: EventBus; verifier: TokenVerifier; logger: Logger } {
+  return {
+    ...(context.bus ? { bus: context.bus } : {}),
+    verifier: context.verifier,
+    logger: createLogger({ service, level: context.logLevel }),
+  };
+}
 
 const catalogue: PlatformService = {
   name: 'catalogue',
   defaultPorts: { grpc: 50051, http: 9401 },
   async start(context) {
     const running: RunningCatalogue = await startCatalogue(
-      loadCatalogueConfig({
-        REGION_CODE: context.regionCode,
-        DATABASE_URL: context.databaseUrl,
-        NATS_URL: context.natsUrl,
-        GRPC_PORT: String(context.grpcPort),
-        HTTP_PORT: String(context.httpPort),
-        LOG_LEVEL: context.logLevel,
-        DATABASE_POOL_MAX: '4',
-        AUTH_TRUSTED_KEYS_FILE: context.trustedKeysFile,
-      }),
-      {
-        ...(context.bus ? { bus: context.bus } : {}),
-        verifier: context.verifier,
-        logger: createLogger({ service: 'catalogue', level: context.logLevel }),
-      },
+      loadCatalogueConfig(baseEnv(context)),
+      baseDeps(context, 'catalogue'),
     );
     return {
       grpcPort: running.grpcPort,
@@ -176,9 +192,6 @@ function personalDataKeyFile(keysDir: string): string {
   return file;
 }
 
-/** The city's market-regulation clerk at window B01, the handler the demo's green-channel ticket names. */
-const DEMO_INTAKE_CLERK = '700SCJG01';
-
 async function intakeTryLines(
   running: RunningIntake,
   catalogueAddress: string,
@@ -214,7 +227,7 @@ async function intakeTryLines(
       })
     ).registrations[0];
     const today = localDateOf(new Date());
-    const token = `$(${staffToken} ${DEMO_INTAKE_CLERK})`;
+    const token = `$(${staffToken} ${DEMO_CLERK})`;
     const lines = [
       `grpcurl -plaintext -H "authorization: Bearer ${token}" -d '{"hallId":"${city.id}"}' ${grpc} govhall.intake.v1.QueueService/GetQueueBoard`,
     ];
@@ -248,23 +261,11 @@ const intake: PlatformService = {
     if (!catalogueAddress) throw new Error('intake reads the catalogue: start the catalogue first');
     const running: RunningIntake = await startIntake(
       loadIntakeConfig({
-        REGION_CODE: context.regionCode,
-        DATABASE_URL: context.databaseUrl,
-        NATS_URL: context.natsUrl,
-        GRPC_PORT: String(context.grpcPort),
-        HTTP_PORT: String(context.httpPort),
-        LOG_LEVEL: context.logLevel,
-        DATABASE_POOL_MAX: '4',
-        AUTH_TRUSTED_KEYS_FILE: context.trustedKeysFile,
+        ...baseEnv(context),
         PERSONAL_DATA_KEY_FILE: personalDataKeyFile(context.keysDir),
         CATALOGUE_ADDRESS: catalogueAddress,
       }),
-      {
-        ...(context.bus ? { bus: context.bus } : {}),
-        verifier: context.verifier,
-        clock: context.clock,
-        logger: createLogger({ service: 'intake', level: context.logLevel }),
-      },
+      { ...baseDeps(context, 'intake'), clock: context.clock },
     );
     return {
       grpcPort: running.grpcPort,
@@ -324,7 +325,7 @@ function caseTryLines(demo: DemoCasesSummary, grpc: string, staffToken: string):
     );
   if (completed)
     lines.push(
-      `grpcurl -plaintext ${as(DEMO_INTAKE_CLERK)} -d '{"caseId":"${completed.caseId}"}' ${grpc} govhall.case.v1.CaseService/VerifyActionLog`,
+      `grpcurl -plaintext ${as(DEMO_CLERK)} -d '{"caseId":"${completed.caseId}"}' ${grpc} govhall.case.v1.CaseService/VerifyActionLog`,
     );
   if (city)
     lines.push(`grpcurl -plaintext -d '{"hallId":"${city}"}' ${grpc} govhall.case.v1.CaseService/ListPublishedResults`);
@@ -341,24 +342,12 @@ const caseService: PlatformService = {
       throw new Error('the case service reads the catalogue and opens cases from intake: start both first');
     const running: RunningCase = await startCase(
       loadCaseConfig({
-        REGION_CODE: context.regionCode,
-        DATABASE_URL: context.databaseUrl,
-        NATS_URL: context.natsUrl,
-        GRPC_PORT: String(context.grpcPort),
-        HTTP_PORT: String(context.httpPort),
-        LOG_LEVEL: context.logLevel,
-        DATABASE_POOL_MAX: '4',
-        AUTH_TRUSTED_KEYS_FILE: context.trustedKeysFile,
+        ...baseEnv(context),
         CATALOGUE_ADDRESS: catalogueAddress,
         // One deployment for the whole network: a district case goes on to its city hall at once (市县联动).
         SERVED_REGIONS: '*',
       }),
-      {
-        ...(context.bus ? { bus: context.bus } : {}),
-        verifier: context.verifier,
-        clock: context.clock,
-        logger: createLogger({ service: 'case', level: context.logLevel }),
-      },
+      { ...baseDeps(context, 'case'), clock: context.clock },
     );
     let demo: DemoCasesSummary | undefined;
     return {

@@ -9,9 +9,9 @@
  */
 import { staffRole } from '@govhall/catalogue';
 import { catalogueV1 as pb } from '@govhall/contracts';
-import { callUnary, createTokenSigner } from '@govhall/kit';
+import { callUnary } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
-import { developmentKeys, loadLauncherEnv, servicePorts } from './env';
+import { developmentKeys, launcherSigner, loadLauncherEnv, servicePorts } from './env';
 import { PLATFORM_SERVICES } from './platform';
 
 const USAGE =
@@ -21,7 +21,7 @@ const USAGE =
 async function main(argv: readonly string[]): Promise<string> {
   const env = loadLauncherEnv(PLATFORM_SERVICES);
   const keys = await developmentKeys(env);
-  const signer = createTokenSigner({ ...keys.signingKey, issuer: 'govhall-launcher' });
+  const signer = launcherSigner(keys);
   if (argv[0] === '--service') {
     if (!argv[1]) throw new Error(USAGE);
     return signer.signService(argv[1]);

@@ -1,11 +1,11 @@
 // Tracing first: the gRPC instrumentation must patch grpc-js before anything loads it.
 import { shutdownTelemetry } from '@govhall/kit/telemetry';
 import { join } from 'node:path';
-import { InProcessBus, createLogger, createTokenSigner, createTokenVerifier, loadTrustedKeys } from '@govhall/kit';
+import { InProcessBus, createLogger, createTokenVerifier, loadTrustedKeys } from '@govhall/kit';
 import { DemoClock } from './demo-clock';
 import { startEmbeddedNats, natsServerOnPath, type EmbeddedNats } from './embedded-nats';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { developmentKeys, loadLauncherEnv, servicePorts, type LauncherEnv } from './env';
+import { developmentKeys, launcherSigner, loadLauncherEnv, servicePorts, type LauncherEnv } from './env';
 import { PLATFORM_SERVICES, type DemoLines, type StartedService } from './platform';
 
 interface BannerService {
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     const keys = await developmentKeys(env);
     const verifier = createTokenVerifier({ trustedKeys: await loadTrustedKeys(keys.trustedKeysPath) });
     // The same key and issuer as `pnpm -s staff-token`: the demo loaders act as demo staff with it.
-    const signer = createTokenSigner({ ...keys.signingKey, issuer: 'govhall-launcher' });
+    const signer = launcherSigner(keys);
     const clock = new DemoClock();
     const postgres = await startEmbeddedPostgres(join(env.GOVHALL_DATA_DIR, 'pglite'), env.GOVHALL_PG_PORT);
     stops.push(() => postgres.stop());

@@ -1,14 +1,16 @@
 import { baseServiceEnv, loadConfig, REGION_CODE_PATTERN } from '@govhall/kit';
 import { z } from 'zod';
 
+/** A comma-separated list, each part trimmed, empty parts dropped. */
+const commaList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+
 const regionList = z
   .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((part) => part.trim())
-      .filter(Boolean),
-  )
+  .transform(commaList)
   .refine(
     (parts) => parts.every((p) => REGION_CODE_PATTERN.test(p)),
     'region codes of 6, 9 or 12 digits, comma-separated',
@@ -35,12 +37,7 @@ export const caseEnv = baseServiceEnv.extend({
   HANDOFF_STREAMS: z
     .string()
     .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
-    )
+    .transform(commaList)
     .refine((names) => names.every((n) => /^[A-Z0-9_]{3,64}$/.test(n)), 'stream names: capital letters, digits, _'),
   /** How often 超时默认 looks for overdue steps (halls that turned it on). */
   OVERDUE_SWEEP_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),

@@ -34,7 +34,7 @@ import { PgCaseStore } from './adapters/store/pg-case-store';
 import type { CaseTables } from './adapters/store/tables';
 import type { CaseCatalogue } from './app/catalogue';
 import { CaseDocuments } from './app/case-documents';
-import { CaseService, type ProgressLimits } from './app/case-service';
+import { CaseService, servesRegion, type ProgressLimits } from './app/case-service';
 import { loadCaseConfig, type CaseConfig } from './config';
 
 export const SERVICE_NAME = 'case';
@@ -117,7 +117,7 @@ export async function startCase(config: CaseConfig, deps: CaseDependencies = {})
     clock,
     ids,
     regionCode: config.REGION_CODE,
-    servesRegion: (region) => (servedRegions === '*' ? region === config.REGION_CODE : servedRegions.includes(region)),
+    servesRegion: servesRegion(servedRegions, config.REGION_CODE),
     sink: relay,
   });
   const service = new CaseService({

@@ -1,13 +1,6 @@
 import { caseV1 } from '@govhall/contracts';
-import {
-  CONTENT_TYPES,
-  defaultTemplateFor,
-  documentFileName,
-  renderHtml,
-  renderPdf,
-  type HallDocumentInput,
-} from '@govhall/documents';
-import { NotFoundError, PreconditionFailedError, ValidationError, type Actor, type Clock } from '@govhall/kit';
+import { defaultTemplateFor, renderDocument, type HallDocumentInput } from '@govhall/documents';
+import { PreconditionFailedError, ValidationError, type Actor, type Clock } from '@govhall/kit';
 import type { CaseCatalogue } from './catalogue';
 import type { CaseService } from './case-service';
 
@@ -29,8 +22,7 @@ export class CaseDocuments {
     const format = r.format === 'pdf' || r.format === 'html' ? r.format : undefined;
     if (!format) throw ValidationError.single('format', 'html or pdf');
     if (!r.caseId) throw ValidationError.single('case_id', 'is required');
-    const { case: c } = await this.o.service.getCase(actor, { caseId: r.caseId, caseNumber: '' });
-    if (!c) throw new NotFoundError('case', r.caseId);
+    const { case: c } = await this.o.service.readableCase(actor, { caseId: r.caseId });
     const decision = c.decision;
     if (!decision || decision.kind === D.DECISION_KIND_UNSPECIFIED) {
       throw new PreconditionFailedError(`case ${c.caseNumber} has no decision yet`);
@@ -98,10 +90,6 @@ export class CaseDocuments {
           : {}),
       };
     }
-    const body =
-      format === 'pdf'
-        ? await renderPdf(doc, template, { createdAt: this.o.clock.now() })
-        : Buffer.from(renderHtml(doc, template), 'utf8');
-    return { contentType: CONTENT_TYPES[format], content: body, fileName: documentFileName(doc, template, format) };
+    return renderDocument(doc, template, format, { createdAt: this.o.clock.now() });
   }
 }

@@ -59,14 +59,12 @@ export interface AttemptKey {
 export interface CaseTx {
   /** The case, locked for this transaction. */
   get(caseId: string): Promise<StoredCase | undefined>;
-  getByNumber(caseNumber: string): Promise<StoredCase | undefined>;
   /** Writes a new case with its first entries; `entries` given: stored as they are (a copy handed up). */
   create(
     transition: Transition,
     meta: {
       requestId: string;
       queryPasswordHash: string;
-      mirror?: boolean;
       entries?: readonly caseV1.ActionLogEntry[];
     },
   ): Promise<caseV1.ActionLogEntry[]>;
@@ -99,7 +97,6 @@ export interface CaseStore {
   history(caseId: string): Promise<caseV1.ActionLogEntry[]>;
   /** Runs an idempotent command in one transaction. */
   command<T>(key: CommandKey<T>, work: (tx: CaseTx) => Promise<T>): Promise<T>;
-  /** A plain transaction without a request id (consumers use their event's id as the key instead). */
   todos(scope: TodoScope, page: Page): Promise<caseV1.TodoItem[]>;
   list(filter: CaseFilter, page: Page): Promise<caseV1.CaseSummary[]>;
   published(hallId: string, page: Page): Promise<Case[]>;

@@ -1,4 +1,5 @@
 import { isIsoDate, localDateOf, type WorkingCalendar } from '@govhall/calendar';
+import { enumName } from '@govhall/catalogue-client';
 import { caseV1, catalogueItemsV1, catalogueV1, type caseEventsV1, type intakeEventsV1 } from '@govhall/contracts';
 import {
   NotFoundError,
@@ -7,6 +8,7 @@ import {
   ValidationError,
   nextPageToken,
   readPage,
+  validateQueryPassword,
   verifyQueryPassword,
   messageResult,
   type Actor,
@@ -20,16 +22,9 @@ import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { verifyChain } from '../domain/action-log';
 import { act, acceptHandoff, requireRole, text } from '../domain/actions';
-import {
-  Roles,
-  type Case,
-  type CaseActor,
-  type CaseEnvironment,
-  type StaffMember,
-  type Transition,
-} from '../domain/model';
+import { Roles, type Case, type CaseActor, type CaseEnvironment, type Transition } from '../domain/model';
 import { openCase, type OpeningPlace } from '../domain/opening';
-import { caseRef } from '../domain/stages';
+import { caseRef, decidingDepartmentOf } from '../domain/stages';
 import { archiveCase, deemOverdueSteps, materialsSupplied, releaseBundle } from '../domain/system-steps';
 import type { CaseCatalogue } from './catalogue';
 import type { BundleRecord, CaseStore, CaseTx, StoredCase } from './case-ports';
@@ -86,6 +81,7 @@ const DEFAULT_SETTINGS = (hallId: string): caseV1.HallCaseSettings => ({
 /** The case use cases: opening from intake, staff actions, reading, meetings, bundles, archive, hand-offs. */
 export class CaseService {
   private readonly limits: ProgressLimits;
+  private readonly servesRegion: (regionCode: string) => boolean;
   private readonly settings = new LRUCache<string, { value: caseV1.HallCaseSettings | undefined }>({
     max: 1_000,
     ttl: SETTINGS_TTL_MS,
@@ -93,6 +89,7 @@ export class CaseService {
 
   constructor(private readonly o: CaseServiceOptions) {
     this.limits = o.progressLimits ?? DEFAULT_PROGRESS_LIMITS;
+    this.servesRegion = servesRegion(o.servedRegions, o.regionCode);
   }
 
   // ---- opening ------------------------------------------------------------------------------------------------
@@ -103,8 +100,11 @@ export class CaseService {
    */
   async openFromIntake(eventId: string, accepted: intakeEventsV1.Accepted, immediate: boolean): Promise<void> {
     if (await this.o.store.find({ caseId: accepted.caseId })) return;
-    const place = await this.placeOf(accepted);
-    const bundles = await this.o.catalogue.bundlesContaining(accepted.item?.id ?? '', accepted.hallId);
+    // A 即办件 joins no bundle: its catalogue bundles are not looked up.
+    const [place, bundles] = await Promise.all([
+      this.placeOf(accepted),
+      immediate ? [] : this.o.catalogue.bundlesContaining(accepted.item?.id ?? '', accepted.hallId),
+    ]);
     const env = await this.environment([accepted.hallId, place.approvingHallId]);
     const transition = openCase(accepted, place, env, immediate);
     await this.o.store.command(
@@ -130,9 +130,7 @@ export class CaseService {
       this.o.catalogue.department(content?.departmentId ?? ''),
     ]);
     const acceptingDepartmentId = clerk?.hallId === accepted.hallId ? clerk.departmentId : accepted.departmentId;
-    const approveTier = (content?.approveTier ?? catalogueV1.HallTier.HALL_TIER_UNSPECIFIED)
-      .replace('HALL_TIER_', '')
-      .toLowerCase();
+    const approveTier = enumName(content?.approveTier ?? catalogueV1.HallTier.HALL_TIER_UNSPECIFIED, 'HALL_TIER_');
     const approvedWhereAccepted = hall?.tier === approveTier || itemDepartment?.hallId === accepted.hallId;
     // Accepted at the approving tier (its own item, or one delegated down to it: 下放 / 委托): decided here, by the
     // item's department when it sits in this hall, else by the accepting clerk's. Otherwise the item's department
@@ -210,8 +208,7 @@ export class CaseService {
         `case ${found.case.caseNumber} was handed up to hall ${found.case.handoff?.toHallId ?? ''}; it is handled there now`,
       );
     }
-    const assignee = request.assign?.staffId ? await this.staffMember(request.assign.staffId) : undefined;
-    const env = await this.environment(hallsOf(found.case), assignee);
+    const env = await this.environment(hallsOf(found.case), request.assign?.staffId);
     return this.o.store.command(
       { requestId: request.requestId, operation: 'Act', request, result: messageResult(caseV1.ActResponse) },
       async (tx) => {
@@ -305,15 +302,23 @@ export class CaseService {
   // ---- reading -----------------------------------------------------------------------------------------------
 
   async getCase(actor: Actor, request: caseV1.GetCaseRequest): Promise<caseV1.GetCaseResponse> {
-    const staff = staffOf(actor);
+    staffOf(actor);
     if (!request.caseId && !request.caseNumber)
       throw ValidationError.single('case_id', 'a case id or a case number is required');
-    const found = await this.o.store.find(
+    const found = await this.readableCase(
+      actor,
       request.caseId ? { caseId: request.caseId } : { caseNumber: request.caseNumber },
     );
-    if (!found) throw new NotFoundError('case', request.caseId || request.caseNumber);
-    requireSees(staff, found.case);
     return { case: found.case, history: await this.o.store.history(found.case.id) };
+  }
+
+  /** A case the caller may read (NOT_FOUND, or PERMISSION_DENIED outside their hall or department). */
+  async readableCase(actor: Actor, ref: { caseId: string } | { caseNumber: string }): Promise<StoredCase> {
+    const staff = staffOf(actor);
+    const found = await this.o.store.find(ref);
+    if (!found) throw new NotFoundError('case', 'caseId' in ref ? ref.caseId : ref.caseNumber);
+    requireSees(staff, found.case);
+    return found;
   }
 
   async listTodo(actor: Actor, request: caseV1.ListTodoRequest): Promise<caseV1.ListTodoResponse> {
@@ -381,11 +386,9 @@ export class CaseService {
   }
 
   async verifyActionLog(actor: Actor, request: caseV1.VerifyActionLogRequest): Promise<caseV1.VerifyActionLogResponse> {
-    const staff = staffOf(actor);
+    staffOf(actor);
     if (!request.caseId) throw ValidationError.single('case_id', 'is required');
-    const found = await this.o.store.find({ caseId: request.caseId });
-    if (!found) throw new NotFoundError('case', request.caseId);
-    requireSees(staff, found.case);
+    const found = await this.readableCase(actor, { caseId: request.caseId });
     const history = await this.o.store.history(found.case.id);
     const check = verifyChain(history);
     if (!check.intact) return check;
@@ -409,7 +412,7 @@ export class CaseService {
    */
   async queryProgress(client: string, request: caseV1.QueryProgressRequest): Promise<caseV1.QueryProgressResponse> {
     const number = text(request.caseNumber, 'case_number', { required: true, max: 64 });
-    if (!/^\d{6}$/.test(request.password)) throw ValidationError.single('password', 'must be 6 digits');
+    ValidationError.throwIfAny(validateQueryPassword(request.password, 'password'));
     const now = this.o.clock.now();
     const found = await this.o.store.find({ caseNumber: number });
     await this.refuseWhenLocked(number, client, now);
@@ -420,9 +423,7 @@ export class CaseService {
       throw new NotFoundError('case with this number and password', number);
     }
     await this.o.store.updateAttempts([{ scope: 'case', key: number }], () => undefined);
-    const department = await this.o.catalogue.department(
-      found.case.leadDepartmentId || found.case.approvingDepartmentId,
-    );
+    const department = await this.o.catalogue.department(decidingDepartmentOf(found.case));
     return { progress: progressOf(found.case, department?.name ?? '') };
   }
 
@@ -469,11 +470,11 @@ export class CaseService {
     const window = readPage({ size: request.pageSize, token: request.pageToken }, PAGE, scopeKey, violations);
     ValidationError.throwIfAny(violations);
     const cases = await this.o.store.published(request.hallId, { size: window.limit + 1, offset: window.offset });
-    const results: caseV1.PublishedResult[] = [];
-    for (const c of cases.slice(0, window.limit)) {
-      const department = await this.o.catalogue.department(c.leadDepartmentId || c.approvingDepartmentId);
-      results.push(publishedResultOf(c, department?.name ?? ''));
-    }
+    const page = cases.slice(0, window.limit);
+    const departmentIds = [...new Set(page.map(decidingDepartmentOf))];
+    const departments = await Promise.all(departmentIds.map((id) => this.o.catalogue.department(id)));
+    const names = new Map(departmentIds.map((id, i) => [id, departments[i]?.name ?? '']));
+    const results = page.map((c) => publishedResultOf(c, names.get(decidingDepartmentOf(c)) ?? ''));
     return { results, nextPageToken: nextPageToken(window, cases.length > window.limit, scopeKey) };
   }
 
@@ -870,9 +871,11 @@ export class CaseService {
       const found = await this.o.store.find({ caseId });
       if (!found || found.mirror) continue;
       const settings =
-        (await this.o.store.settings(found.case.approvingHallId)) ?? DEFAULT_SETTINGS(found.case.approvingHallId);
+        (await this.settingsOf(found.case.approvingHallId)) ?? DEFAULT_SETTINGS(found.case.approvingHallId);
       if (!settings.deemOverdueStepsPassed) continue;
       const env = await this.environment(hallsOf(found.case));
+      // Still within its grace: nothing to write (the command below deems only over this same version).
+      if (!deemOverdueSteps(found.case, env)) continue;
       // Keyed by the sweep's instant and the settings' version too: an earlier sweep that found the step still
       // within its grace stored `false` for this case version, and replaying that would never deem the step. The
       // version check below keeps two sweeps from deeming twice.
@@ -912,39 +915,24 @@ export class CaseService {
     return value;
   }
 
-  /** A region whose halls this deployment handles (a district deployment may serve its townships too). */
-  private servesRegion(regionCode: string): boolean {
-    const served = this.o.servedRegions;
-    return served === '*' ? regionCode === this.o.regionCode : served.includes(regionCode);
-  }
-
-  private async staffMember(staffId: string): Promise<StaffMember | undefined> {
-    const view = await this.o.catalogue.staff(staffId);
-    return (
-      view && {
-        id: view.id,
-        hallId: view.hallId,
-        departmentId: view.departmentId,
-        roles: view.roles,
-        active: view.active,
-      }
-    );
-  }
-
-  /** Everything the rules read, loaded outside the transaction: calendars, settings, regions, names. */
-  async environment(hallIds: readonly string[], assignee?: StaffMember): Promise<CaseEnvironment> {
+  /**
+   * Everything the rules read, loaded outside the transaction: calendars, settings, regions, names, and the staff
+   * member an action names (`assigneeId`, looked up in the catalogue).
+   */
+  async environment(hallIds: readonly string[], assigneeId?: string): Promise<CaseEnvironment> {
     const now = this.o.clock.now();
     const year = Number(localDateOf(now).slice(0, 4));
     const halls = [...new Set(hallIds.filter(Boolean))];
-    const [calendars, settings, views] = await Promise.all([
+    const [calendars, settings, views, departments, assignee] = await Promise.all([
       Promise.all(halls.map((id) => this.o.catalogue.workingCalendar(id, year, 2))),
       Promise.all(halls.map((id) => this.settingsOf(id))),
       Promise.all(halls.map((id) => this.o.catalogue.hall(id))),
+      Promise.all(halls.map((id) => this.o.catalogue.departmentsOf(id))),
+      assigneeId ? this.o.catalogue.staff(assigneeId) : undefined,
     ]);
     const calendarByHall = new Map<string, WorkingCalendar>(halls.map((id, i) => [id, calendars[i]!]));
     const departmentNames = new Map<string, string>();
-    for (const hallId of halls)
-      for (const d of await this.o.catalogue.departmentsOf(hallId)) departmentNames.set(d.id, d.name);
+    for (const list of departments) for (const d of list) departmentNames.set(d.id, d.name);
     const served = this.o.servedRegions;
     return {
       now,
@@ -961,6 +949,11 @@ export class CaseService {
       departmentName: (departmentId) => departmentNames.get(departmentId) ?? '',
     };
   }
+}
+
+/** A region whose halls this deployment handles (a district deployment may serve its townships too). */
+export function servesRegion(served: ServedRegions, ownRegionCode: string): (regionCode: string) => boolean {
+  return (regionCode) => (served === '*' ? regionCode === ownRegionCode : served.includes(regionCode));
 }
 
 function hallsOf(c: Case): string[] {

@@ -14,7 +14,16 @@ import {
   type StageRecord,
   type Transition,
 } from './model';
-import { calendarLimit, caseRef, closeStage, enterStage, nextStage, plannedStages, requireActiveStage } from './stages';
+import {
+  calendarLimit,
+  caseRef,
+  closeStage,
+  decidingDepartmentOf,
+  enterStage,
+  nextStage,
+  plannedStages,
+  requireActiveStage,
+} from './stages';
 
 const St = caseV1.StageStatus;
 const CS = caseV1.CaseStatus;
@@ -91,7 +100,8 @@ export function requireActionable(c: Case, options: { suspendedOk?: boolean } = 
   }
 }
 
-class Change {
+/** One change of a case: a deep copy to work on, its log entries and events; `done` stamps `updatedAt`. */
+export class Change {
   readonly c: Case;
   readonly log: LogDraft[] = [];
   readonly events: CaseEventDraft[] = [];
@@ -752,11 +762,7 @@ function extend(ch: Change, a: caseV1.ExtendAction): void {
   requireActiveStage(c, Stage.preReview, Stage.review, Stage.verify, Stage.approve);
   if (c.decision)
     throw new PreconditionFailedError(`case ${c.caseNumber} is decided; the limit can no longer be extended`);
-  requireDepartment(
-    actor,
-    { departmentId: c.leadDepartmentId || c.approvingDepartmentId, hallId: c.approvingHallId },
-    'an extension',
-  );
+  requireDepartment(actor, { departmentId: decidingDepartmentOf(c), hallId: c.approvingHallId }, 'an extension');
   const role = requireRole(actor, Roles.extend, 'granting an extension (延期)');
   const bound = extensionBound(c);
   const used = c.extensions.reduce((sum, e) => sum + (e.amount?.amount ?? 0), 0);
@@ -813,10 +819,10 @@ function decideSubtask(ch: Change, a: caseV1.DecideSubtaskAction): void {
   });
 }
 
-/** A part's decision may come from its handler or, untaken, from any decider of its department. */
 /** Who may take a step over from the person handling it. */
 const LEADERS = ['chief_representative', 'deputy_leader', 'principal_leader'];
 
+/** A part's decision may come from its handler or, untaken, from any decider of its department. */
 function claimPart(subtask: caseV1.Subtask, actor: CaseActor, c: Case): void {
   if (
     subtask.handlerStaffId &&

@@ -28,14 +28,11 @@ export function initialSubtasks(joint: catalogueItemsV1.JointProcess, hallId: st
   });
 }
 
-export function subtaskEvents(
-  c: Case,
-  subtasks: readonly Subtask[],
-  name: 'subtaskReady' | 'subtaskStarted' | 'subtaskDecided',
-): CaseEventDraft[] {
+/** case.subtask.ready for each part that is ready. */
+export function subtaskEvents(c: Case, subtasks: readonly Subtask[]): CaseEventDraft[] {
   return subtasks
-    .filter((s) => name !== 'subtaskReady' || s.status === S.SUBTASK_STATUS_READY)
-    .map((subtask) => ({ name, payload: { case: caseRef(c), subtask } }));
+    .filter((s) => s.status === S.SUBTASK_STATUS_READY)
+    .map((subtask) => ({ name: 'subtaskReady', payload: { case: caseRef(c), subtask } }));
 }
 
 export function isSettled(s: Subtask): boolean {
@@ -104,7 +101,7 @@ export function releaseDependents(c: Case, env: CaseEnvironment, events: CaseEve
 export function decidePart(
   c: Case,
   subtask: Subtask,
-  decision: { approved: boolean; opinion: string; refusalReason: string; meetingId?: string },
+  decision: { approved: boolean; opinion: string; refusalReason: string },
   handlerStaffId: string,
   env: CaseEnvironment,
   events: CaseEventDraft[],
@@ -114,7 +111,6 @@ export function decidePart(
   subtask.refusalReason = decision.approved ? '' : decision.refusalReason;
   subtask.decidedAt = env.now;
   if (!subtask.handlerStaffId) subtask.handlerStaffId = handlerStaffId;
-  if (decision.meetingId) subtask.meetingId = decision.meetingId;
   events.push({ name: 'subtaskDecided', payload: { case: caseRef(c), subtask } });
   if (decision.approved) releaseDependents(c, env, events);
 }

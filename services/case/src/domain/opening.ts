@@ -186,6 +186,6 @@ export function openCase(
   }
   const next = plannedStages(c)[1]!;
   enterStage(c, next, env, events);
-  events.push(...subtaskEvents(c, c.subtasks, 'subtaskReady'));
+  events.push(...subtaskEvents(c, c.subtasks));
   return { case: c, log, events };
 }

@@ -1,4 +1,4 @@
-import { LimitUnits, type TimeLimit as CalendarLimit } from '@govhall/calendar';
+import { calendarLimitOf } from '@govhall/catalogue-client';
 import { caseV1, catalogueItemsV1, type caseEventsV1 } from '@govhall/contracts';
 import { PreconditionFailedError } from '@govhall/kit';
 import {
@@ -11,18 +11,8 @@ import {
   type TimeLimit,
 } from './model';
 
-const UNITS: Readonly<Record<string, CalendarLimit['unit']>> = {
-  [catalogueItemsV1.LimitUnit.LIMIT_UNIT_WORKING_DAYS]: LimitUnits.workingDays,
-  [catalogueItemsV1.LimitUnit.LIMIT_UNIT_NATURAL_DAYS]: LimitUnits.naturalDays,
-  [catalogueItemsV1.LimitUnit.LIMIT_UNIT_WORKING_HOURS]: LimitUnits.workingHours,
-  [catalogueItemsV1.LimitUnit.LIMIT_UNIT_NATURAL_HOURS]: LimitUnits.naturalHours,
-};
-
 /** A catalogue limit as the calendar takes it; undefined for an absent or unspecified one. */
-export function calendarLimit(limit: TimeLimit | undefined): CalendarLimit | undefined {
-  const unit = limit && UNITS[limit.unit];
-  return unit ? { amount: limit.amount, unit } : undefined;
-}
+export const calendarLimit = calendarLimitOf;
 
 /**
  * The stages a case goes through: 即办件 ACCEPT, ISSUE, ARCHIVE; otherwise ACCEPT, [PRE_REVIEW], REVIEW,
@@ -63,12 +53,17 @@ export function requireActiveStage(c: Case, ...allowed: ProcessStage[]): StageRe
   return stage;
 }
 
+/** The department that decides the case: the lead of a joint case, else the approving department. */
+export function decidingDepartmentOf(c: Pick<Case, 'leadDepartmentId' | 'approvingDepartmentId'>): string {
+  return c.leadDepartmentId || c.approvingDepartmentId;
+}
+
 /** The hall and department that work a stage. */
 export function placeOf(c: Case, stage: ProcessStage): { hallId: string; departmentId: string } {
   if (stage === Stage.accept || stage === Stage.preReview) {
     return { hallId: c.acceptingHallId, departmentId: c.acceptingDepartmentId };
   }
-  return { hallId: c.approvingHallId, departmentId: c.leadDepartmentId || c.approvingDepartmentId };
+  return { hallId: c.approvingHallId, departmentId: decidingDepartmentOf(c) };
 }
 
 export function caseRef(c: Case): caseEventsV1.CaseRef {
@@ -81,7 +76,7 @@ export function caseRef(c: Case): caseEventsV1.CaseRef {
     applicantId: c.applicantId,
     acceptingHallId: c.acceptingHallId,
     currentHallId: c.currentHallId,
-    departmentId: c.leadDepartmentId || c.approvingDepartmentId,
+    departmentId: decidingDepartmentOf(c),
     ...(c.promisedAt ? { promisedAt: c.promisedAt } : {}),
     caseVersion: c.version + 1,
   };

@@ -1,6 +1,6 @@
 import { caseV1 } from '@govhall/contracts';
 import { PreconditionFailedError } from '@govhall/kit';
-import { certificateIssuedEvent, handUpCase } from './actions';
+import { Change, certificateIssuedEvent, handUpCase } from './actions';
 import { isDecided, releaseDependents } from './joint';
 import {
   SYSTEM_ACTOR,
@@ -8,11 +8,10 @@ import {
   type Case,
   type CaseActor,
   type CaseEnvironment,
-  type CaseEventDraft,
   type LogDraft,
   type Transition,
 } from './model';
-import { calendarLimit, caseRef, closeStage, enterStage, nextStage } from './stages';
+import { calendarLimit, caseRef, closeStage, decidingDepartmentOf, enterStage, nextStage } from './stages';
 
 const St = caseV1.StageStatus;
 
@@ -32,9 +31,8 @@ export function deemOverdueSteps(c: Case, env: CaseEnvironment): Transition | un
   const grace = calendarLimit(settings.overdueGrace);
   const pastGrace = (due: Date | undefined): boolean =>
     due !== undefined && (grace ? calendar.dueInstant(due, grace) : due).getTime() < env.now.getTime();
-  const next = caseV1.Case.fromPartial(c);
-  const log: LogDraft[] = [];
-  const events: CaseEventDraft[] = [];
+  const change = new Change(c, SYSTEM_ACTOR, env);
+  const { c: next, log, events } = change;
   const responsible = next.acceptingDepartmentId;
   // Parts of a decided case wait for nothing any more.
   for (const s of next.decision ? [] : next.subtasks) {
@@ -70,9 +68,7 @@ export function deemOverdueSteps(c: Case, env: CaseEnvironment): Transition | un
       enterStage(next, nextStage(next, stage.stage)!, env, events);
     }
   }
-  if (log.length === 0) return undefined;
-  next.updatedAt = env.now;
-  return { case: next, log, events };
+  return log.length === 0 ? undefined : change.done();
 }
 
 function systemEntry(action: string, c: Case, extra: Partial<LogDraft>): LogDraft {
@@ -81,7 +77,7 @@ function systemEntry(action: string, c: Case, extra: Partial<LogDraft>): LogDraf
     actor: SYSTEM_ACTOR,
     role: 'system',
     stage: c.currentStage,
-    departmentId: c.leadDepartmentId || c.approvingDepartmentId,
+    departmentId: decidingDepartmentOf(c),
     hallId: c.currentHallId,
     ...extra,
   };
@@ -98,24 +94,20 @@ export function releaseBundle(cases: readonly Case[], env: CaseEnvironment): Tra
   for (const c of cases) {
     const prepared = c.certificates.filter((x) => x.status === caseV1.CertificateStatus.CERTIFICATE_STATUS_PREPARED);
     if (prepared.length === 0) continue;
-    const next = caseV1.Case.fromPartial(c);
-    const events: CaseEventDraft[] = [];
+    const change = new Change(c, SYSTEM_ACTOR, env);
+    const next = change.c;
     for (const certificate of next.certificates) {
       if (certificate.status !== caseV1.CertificateStatus.CERTIFICATE_STATUS_PREPARED) continue;
       certificate.status = caseV1.CertificateStatus.CERTIFICATE_STATUS_ISSUED;
       certificate.issuedAt = env.now;
-      events.push(certificateIssuedEvent(next, certificate, env));
+      change.events.push(certificateIssuedEvent(next, certificate, env));
     }
-    next.updatedAt = env.now;
-    out.push({
-      case: next,
-      log: [
-        systemEntry('bundle_issued', next, {
-          detail: { bundle: next.bundle?.bundleId ?? '', partners: cases.map((x) => x.caseNumber).join(',') },
-        }),
-      ],
-      events,
-    });
+    change.log.push(
+      systemEntry('bundle_issued', next, {
+        detail: { bundle: next.bundle?.bundleId ?? '', partners: cases.map((x) => x.caseNumber).join(',') },
+      }),
+    );
+    out.push(change.done());
   }
   return out;
 }
@@ -131,20 +123,16 @@ export function archiveCase(
   if (c.status !== caseV1.CaseStatus.CASE_STATUS_COMPLETED) {
     throw new PreconditionFailedError(`case ${c.caseNumber} is ${c.status}, not completed`);
   }
-  const next = caseV1.Case.fromPartial(c);
-  const events: CaseEventDraft[] = [];
+  const change = new Change(c, actor, env);
+  const { c: next, events } = change;
   const stage = next.stages[next.stages.length - 1]!;
   closeStage(next, stage, St.STAGE_STATUS_COMPLETED, env, events);
   next.status = caseV1.CaseStatus.CASE_STATUS_ARCHIVED;
   next.archivedAt = env.now;
   next.archiveBatchId = batchId;
-  next.updatedAt = env.now;
   events.push({ name: 'archived', payload: { case: caseRef(next), archiveBatchId: batchId, archivedAt: env.now } });
-  return {
-    case: next,
-    log: [{ action: 'archive', actor, role, stage: Stage.archive, detail: { batch: batchId } }],
-    events,
-  };
+  change.record({ action: 'archive', role, stage: Stage.archive, detail: { batch: batchId } });
+  return change.done();
 }
 
 /** 容缺: intake says owed materials arrived; the case may complete once none are owed. */
@@ -156,12 +144,10 @@ export function materialsSupplied(
 ): Transition | undefined {
   const owed = allSupplied ? [] : c.missingMaterialCodes.filter((code) => !codes.includes(code));
   if (owed.length === c.missingMaterialCodes.length) return undefined;
-  const next = caseV1.Case.fromPartial(c);
-  next.missingMaterialCodes = owed;
-  next.updatedAt = env.now;
-  return {
-    case: next,
-    log: [systemEntry('materials_supplied', next, { detail: { materials: codes.join(','), owed: owed.join(',') } })],
-    events: [],
-  };
+  const change = new Change(c, SYSTEM_ACTOR, env);
+  change.c.missingMaterialCodes = owed;
+  change.log.push(
+    systemEntry('materials_supplied', change.c, { detail: { materials: codes.join(','), owed: owed.join(',') } }),
+  );
+  return change.done();
 }

@@ -132,17 +132,22 @@ export const ItemViewResult: z.ZodType<ItemView> = z
     mergedIntoItemId: z.string().nullable(),
     frozenAt: date.nullable().default(null),
   })
-  .transform((v) => ({
-    ...v,
-    derived: {
-      ...v.derived,
-      missingMaterialCodes: v.derived.missingMaterialCodes ?? deriveProcess(v.content).missingMaterialCodes,
-      jointLeadDepartmentId:
-        v.derived.jointLeadDepartmentId === undefined
-          ? deriveProcess(v.content).jointLeadDepartmentId
-          : v.derived.jointLeadDepartmentId,
-    },
-  }));
+  .transform((v) => {
+    // Derived at most once, and only for a row stored before one of these fields existed.
+    let fresh: ItemDerived | undefined;
+    const derive = (): ItemDerived => (fresh ??= deriveProcess(v.content));
+    return {
+      ...v,
+      derived: {
+        ...v.derived,
+        missingMaterialCodes: v.derived.missingMaterialCodes ?? derive().missingMaterialCodes,
+        jointLeadDepartmentId:
+          v.derived.jointLeadDepartmentId === undefined
+            ? derive().jointLeadDepartmentId
+            : v.derived.jointLeadDepartmentId,
+      },
+    };
+  });
 
 export const CleanupRecordResult: z.ZodType<CleanupRecord> = z.object({
   id: z.string(),

@@ -104,18 +104,18 @@ export function findDependencyCycle(
   return undefined;
 }
 
+/** A graph as validation sees it: part codes and edges, whatever else the parts hold. */
+type GraphShape = {
+  readonly subItems: readonly Pick<JointSubItem, 'code'>[];
+  readonly edges: readonly Pick<JointEdge, 'subItem' | 'dependsOn'>[];
+};
+
 /**
  * Checks the graph's shape: part codes unique, edges between known parts, no self or repeated edge, no
  * cycle. Each problem names its field (`<prefix>.edges[2]`); a cycle is reported on its last-listed edge
  * and spelled out (`LX → YD → LX`, → reads "depends on").
  */
-export function validateJointGraph(
-  joint: {
-    readonly subItems: readonly Pick<JointSubItem, 'code'>[];
-    readonly edges: readonly Pick<JointEdge, 'subItem' | 'dependsOn'>[];
-  },
-  prefix: string,
-): FieldViolation[] {
+export function validateJointGraph(joint: GraphShape, prefix: string): FieldViolation[] {
   const violations: FieldViolation[] = [];
   const codes = joint.subItems.map((s) => s.code);
   const known = new Set(codes);
@@ -147,12 +147,6 @@ export function validateJointGraph(
   return violations;
 }
 
-/** A graph as validation sees it: part codes and edges, whatever else the parts hold. */
-type GraphShape = {
-  readonly subItems: readonly Pick<JointSubItem, 'code'>[];
-  readonly edges: readonly Pick<JointEdge, 'subItem' | 'dependsOn'>[];
-};
-
 /** Codes of the parts that depend on nothing (the graph's sources), in listed order. */
 export function sourceParts(joint: GraphShape): string[] {
   const waiting = new Set(joint.edges.map((e) => e.subItem));
@@ -166,13 +160,22 @@ export function sinkParts(joint: GraphShape): string[] {
 }
 
 /**
+ * The codes among which a lead rule finds the lead: the sources under FIRST_DEPARTMENT, the sinks under
+ * LAST_APPROVING; undefined under NAMED (or no rule), which finds none in the graph.
+ */
+export function jointLeadCandidates(joint: GraphShape & { readonly leadRule?: JointLeadRule }): string[] | undefined {
+  if (joint.leadRule === 'first_department') return sourceParts(joint);
+  if (joint.leadRule === 'last_approving') return sinkParts(joint);
+  return undefined;
+}
+
+/**
  * The part whose department leads under FIRST_DEPARTMENT (the one source) or LAST_APPROVING (the one sink);
  * undefined under NAMED, or when the graph has not exactly one such part (validation refuses that).
  */
 export function jointLeadPart(joint: Pick<JointProcess, 'leadRule' | 'subItems' | 'edges'>): JointSubItem | undefined {
-  if (joint.leadRule === 'named') return undefined;
-  const codes = joint.leadRule === 'first_department' ? sourceParts(joint) : sinkParts(joint);
-  return codes.length === 1 ? joint.subItems.find((s) => s.code === codes[0]) : undefined;
+  const codes = jointLeadCandidates(joint);
+  return codes?.length === 1 ? joint.subItems.find((s) => s.code === codes[0]) : undefined;
 }
 
 /** The lead department under the item's rule; undefined when the rule finds none (invalid content). */

@@ -5,6 +5,7 @@
  * queries), and runs of other letters and digits as whole words (ICP, B2C, 12345). See
  * docs/adr/0009-guide-search-bigrams.md. Pure, no I/O.
  */
+import { limitText } from '@govhall/calendar';
 import type { FieldViolation } from '@govhall/kit';
 import type { TimeLimit } from './items-limits';
 import type { HallTier } from './organisation';
@@ -229,18 +230,6 @@ export function parseGuideQuery(raw: string, field = 'query'): { query: GuideQue
  */
 export function minimumCoveredTerms(query: GuideQuery): number {
   return Math.floor(query.terms.length / 2) + 1;
-}
-
-const LIMIT_UNIT_NAMES = {
-  working_days: '个工作日',
-  natural_days: '个自然日',
-  working_hours: '个工作小时',
-  natural_hours: '小时',
-} as const;
-
-/** `20个工作日`; the limit as the guide prints it. */
-export function limitText(limit: TimeLimit): string {
-  return `${limit.amount}${LIMIT_UNIT_NAMES[limit.unit]}`;
 }
 
 /** The original (unfolded) text of each field, as the guide prints it. */

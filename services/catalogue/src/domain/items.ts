@@ -7,9 +7,8 @@ import {
   validateJointGraph,
   jointCriticalPath,
   jointLayers,
+  jointLeadCandidates,
   jointLeadDepartmentId,
-  sinkParts,
-  sourceParts,
   type JointProcess,
 } from './items-joint';
 import {
@@ -1086,10 +1085,9 @@ function validateLeadByRule(
   joint: NonNullable<ItemInput['joint']>,
   f: (path: string) => string,
 ): void {
-  const rule = joint.leadRule;
-  if (rule !== 'first_department' && rule !== 'last_approving') return;
-  const first = rule === 'first_department';
-  const codes = first ? sourceParts(joint) : sinkParts(joint);
+  const codes = jointLeadCandidates(joint);
+  if (!codes) return;
+  const first = joint.leadRule === 'first_department';
   const name = first ? 'FIRST_DEPARTMENT' : 'LAST_APPROVING';
   if (codes.length !== 1) {
     violations.push({

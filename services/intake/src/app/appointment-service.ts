@@ -21,7 +21,7 @@ import {
   sessionOpen,
   validateBatchBooking,
   validateBooking,
-  validateDate,
+  validateListing,
   validateSlotsRequest,
   validateThreshold,
 } from '../domain/appointments';
@@ -126,13 +126,7 @@ export class AppointmentService {
   }
 
   async listSlots(request: pb.ListAppointmentSlotsRequest): Promise<pb.AppointmentSlot[]> {
-    const violations: FieldViolation[] = [];
-    if (!request.hallId) violations.push({ field: 'hall_id', description: 'is required' });
-    violations.push(...validateDate(request.fromDate, 'from_date'));
-    if (!Number.isInteger(request.days) || request.days < 1 || request.days > 31) {
-      violations.push({ field: 'days', description: 'must be 1 to 31' });
-    }
-    ValidationError.throwIfAny(violations);
+    ValidationError.throwIfAny(validateListing(request));
     return this.store.slots(
       request.hallId,
       request.categoryId,
@@ -145,7 +139,7 @@ export class AppointmentService {
     ValidationError.throwIfAny(validateBooking(request));
     const slot = await this.store.slot(request.slotId);
     if (!slot) throw ValidationError.single('slot_id', 'is not an appointment slot');
-    requireHallCaller(meta.actor, slot.hallId, true);
+    requireHallCaller(meta.actor, slot.hallId);
     if (request.itemId) await this.checkItem(request.itemId, 'item_id');
     const phone = normalisePhone(request.phone);
     const sealed = this.cipher.encrypt(phone);
@@ -203,7 +197,7 @@ export class AppointmentService {
     }
     const appointment = await this.store.appointment(locator.id ? { id: locator.id } : { code: locator.code });
     if (!appointment) throw new NotFoundError('appointment', locator.id || locator.code);
-    requireHallCaller(actor, appointment.hallId, true);
+    requireHallCaller(actor, appointment.hallId);
     return appointment;
   }
 
@@ -330,7 +324,7 @@ export class AppointmentService {
 
   async bookBatch(meta: QueueMeta, request: pb.BookBatchServiceRequest): Promise<pb.BatchBooking> {
     ValidationError.throwIfAny(validateBatchBooking(request));
-    requireHallCaller(meta.actor, request.hallId, true);
+    requireHallCaller(meta.actor, request.hallId);
     const policy = await this.getPolicy(request.hallId);
     if (request.quantity <= policy.threshold) {
       throw ValidationError.single(
@@ -403,7 +397,7 @@ export class AppointmentService {
     if (!request.bookingId) throw ValidationError.single('booking_id', 'is required');
     const found = await this.store.batch(request.bookingId);
     if (!found) throw new NotFoundError('batch booking', request.bookingId);
-    requireHallCaller(meta.actor, found.hallId, true);
+    requireHallCaller(meta.actor, found.hallId);
     const answer = await this.store.command(
       { requestId: meta.requestId, operation: 'CancelBatchService', request, result: BatchResponse },
       async (tx) => {
@@ -421,14 +415,8 @@ export class AppointmentService {
   }
 
   async listBatch(actor: Actor, request: pb.ListBatchServicesRequest): Promise<pb.BatchBooking[]> {
-    const violations: FieldViolation[] = [];
-    if (!request.hallId) violations.push({ field: 'hall_id', description: 'is required' });
-    violations.push(...validateDate(request.fromDate, 'from_date'));
-    if (!Number.isInteger(request.days) || request.days < 1 || request.days > 31) {
-      violations.push({ field: 'days', description: 'must be 1 to 31' });
-    }
-    ValidationError.throwIfAny(violations);
-    requireHallCaller(actor, request.hallId, true);
+    ValidationError.throwIfAny(validateListing(request));
+    requireHallCaller(actor, request.hallId);
     return this.store.batches(request.hallId, request.fromDate, addDays(request.fromDate, request.days - 1));
   }
 }

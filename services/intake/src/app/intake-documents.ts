@@ -1,12 +1,11 @@
+import { limitText as printedLimit } from '@govhall/calendar';
 import type { CatalogueReader } from '@govhall/catalogue-client';
-import { intakeV1 as pb } from '@govhall/contracts';
+import { type catalogueItemsV1, intakeV1 as pb } from '@govhall/contracts';
 import {
-  CONTENT_TYPES,
   defaultTemplateFor,
-  documentFileName,
+  InvalidTemplateError,
   parseHallDocumentTemplate,
-  renderHtml,
-  renderPdf,
+  renderDocument,
   type HallDocumentInput,
   type HallDocumentTemplateInput,
 } from '@govhall/documents';
@@ -17,8 +16,10 @@ import {
   type Actor,
   type Clock,
   messageResult,
+  protoFieldName,
 } from '@govhall/kit';
 import { verifyQueryPassword } from '@govhall/kit';
+import { calendarLimit } from '../domain/registration';
 import { staffOf, type CommandMeta, type IntakeService } from './intake-service';
 import type { RegistrationStore, StoredRegistration } from './registration-ports';
 
@@ -34,14 +35,9 @@ const STATUSES: Record<string, 'submitted' | 'on_file' | 'missing'> = {
   [pb.MaterialStatus.MATERIAL_STATUS_ON_FILE]: 'on_file',
   [pb.MaterialStatus.MATERIAL_STATUS_MISSING]: 'missing',
 };
-const UNITS: Record<string, string> = {
-  LIMIT_UNIT_WORKING_DAYS: '个工作日',
-  LIMIT_UNIT_NATURAL_DAYS: '个自然日',
-  LIMIT_UNIT_WORKING_HOURS: '个工作小时',
-  LIMIT_UNIT_NATURAL_HOURS: '小时',
-};
-const limitText = (l: { amount: number; unit: string } | undefined) =>
-  l ? (l.amount === 0 ? '即办' : `${l.amount}${UNITS[l.unit] ?? '个工作日'}`) : '即办';
+/** 即办 for no limit or a zero one; an unset unit prints as working days, as calendarLimit reads it. */
+const limitText = (l: catalogueItemsV1.TimeLimit | undefined) =>
+  l && l.amount !== 0 ? printedLimit(calendarLimit(l)) : '即办';
 
 /** The printable documents of a registration and the halls' templates (the @govhall/documents package renders). */
 export class IntakeDocuments {
@@ -96,9 +92,9 @@ export class IntakeDocuments {
     try {
       parseHallDocumentTemplate(templateInput(t));
     } catch (error) {
-      const violations = (error as { violations?: { field: string; description: string }[] }).violations ?? [];
+      if (!(error instanceof InvalidTemplateError)) throw error;
       throw new ValidationError(
-        violations.map((x) => ({ field: `template.${snake(x.field)}`, description: x.description })),
+        error.violations.map((x) => ({ field: `template.${protoFieldName(x.field)}`, description: x.description })),
       );
     }
     const current = await this.o.store.template(t.hallId);
@@ -128,11 +124,7 @@ export class IntakeDocuments {
     if (!format) throw ValidationError.single('format', '必须选择 HTML 或 PDF');
     const document = await this.documentOf(stored, r);
     const template = templateInput(await this.templateOf(stored.registration.hallId));
-    const content =
-      format === 'pdf'
-        ? await renderPdf(document, template, { createdAt: this.o.clock.now() })
-        : Buffer.from(renderHtml(document, template), 'utf8');
-    return { contentType: CONTENT_TYPES[format], fileName: documentFileName(document, template, format), content };
+    return renderDocument(document, template, format, { createdAt: this.o.clock.now() });
   }
 
   private async documentOf(stored: StoredRegistration, r: pb.RenderDocumentRequest): Promise<HallDocumentInput> {
@@ -262,8 +254,6 @@ export class IntakeDocuments {
     }
   }
 }
-
-const snake = (path: string) => path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 function templateInput(t: pb.DocumentTemplate): HallDocumentTemplateInput {
   return {

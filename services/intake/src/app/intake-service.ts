@@ -35,7 +35,9 @@ import {
   DEFAULT_REGISTRATION_NUMBER_FORMAT,
   formatCaseNumber,
   formatRegistrationNumber,
+  parseNumberFormat,
   sequenceScope,
+  type NumberFormat,
 } from '../domain/numbering';
 import type { PersonalDataCipher } from '../domain/personal-data';
 import { generateQueryPassword, hashQueryPassword } from '@govhall/kit';
@@ -49,12 +51,15 @@ import {
   materialList,
   missingRequiredCodes,
   registrationMaterials,
+  submittedFields,
   validateAgentInput,
   validateRegisterShape,
   validateSituations,
   validateSubmittedMaterials,
 } from '../domain/registration';
 import type { RegistrationStore, RegistrationTx, StoredRegistration } from './registration-ports';
+
+const REGISTRATION_NUMBER_FORMAT = parseNumberFormat(DEFAULT_REGISTRATION_NUMBER_FORMAT);
 
 /** The year of an instant in China Standard Time (the calendar's years), not the machine's time zone. */
 const chinaYearOf = (instant: Date): number => Number(localDateOf(instant).slice(0, 4));
@@ -97,7 +102,12 @@ export function due(calendar: WorkingCalendar, start: Date, limit: items.TimeLim
 
 /** The intake use cases: agents, registration at the front desk and the department window's decisions. */
 export class IntakeService {
-  constructor(private readonly o: IntakeServiceOptions) {}
+  /** The case number format, checked at start-up (the config refuses a bad one) and parsed once here. */
+  private readonly caseNumberFormat: NumberFormat;
+
+  constructor(private readonly o: IntakeServiceOptions) {
+    this.caseNumberFormat = parseNumberFormat(o.caseNumberFormat);
+  }
 
   private get store() {
     return this.o.store;
@@ -250,14 +260,12 @@ export class IntakeService {
           certificate: (name) => certificates.find((c) => c.name === name),
           verified: (name) => verified.find((m) => m.materialName === name),
         });
-        const scope = sequenceScope(DEFAULT_REGISTRATION_NUMBER_FORMAT, {
-          regionCode: this.o.regionCode,
-          localDate: now,
-        });
+        const values = { regionCode: this.o.regionCode, localDate: now };
+        const scope = sequenceScope(REGISTRATION_NUMBER_FORMAT, values);
         const sequence = await tx.nextNumber(`registration|${scope.key}`);
         const registration: pb.Registration = pb.Registration.fromPartial({
           id: registrationId,
-          number: formatRegistrationNumber({ regionCode: this.o.regionCode, localDate: now, sequence }),
+          number: formatRegistrationNumber({ ...values, sequence }, REGISTRATION_NUMBER_FORMAT),
           hallId: r.hallId,
           windowId: r.windowId,
           registeredByStaffId: staff.staffId,
@@ -351,15 +359,16 @@ export class IntakeService {
 
   async listOnFile(actor: Actor, r: pb.ListOnFileRequest): Promise<pb.ListOnFileResponse> {
     staffOf(actor);
-    let identityKey: string;
     if (r.kind === pb.ApplicantKind.APPLICANT_KIND_ORGANISATION) {
       if (!r.creditCode) throw ValidationError.single('credit_code', '必须填写统一社会信用代码');
-      identityKey = `org:${r.creditCode.trim().toUpperCase()}`;
     } else if (r.kind === pb.ApplicantKind.APPLICANT_KIND_PERSON) {
       if (!idTypeOf(r.idType)) throw ValidationError.single('id_type', '必须选择证件类型');
       if (!r.idNumber) throw ValidationError.single('id_number', '必须填写证件号码');
-      identityKey = `person:${idTypeOf(r.idType)}:${this.o.cipher.lookupHash('id_number', r.idNumber)}`;
     } else throw ValidationError.single('kind', '必须选择申请人类型');
+    const identityKey = applicantIdentityKey(
+      { kind: r.kind, person: { idType: r.idType, idNumber: r.idNumber }, organisation: { creditCode: r.creditCode } },
+      (value) => this.o.cipher.lookupHash('id_number', value),
+    );
     const applicantId = await this.store.applicantByIdentity(identityKey);
     if (!applicantId) return { entries: [] };
     const today = localDateOf(this.o.clock.now());
@@ -504,7 +513,7 @@ export class IntakeService {
     },
   ): Promise<pb.Registration> {
     const reg = stored.registration;
-    const caseNumber = await this.caseNumberWith(tx, reg, p.now, p.department?.code);
+    const caseNumber = await this.caseNumberWith(tx, p.now, p.department?.code);
     const missing = new Set(options.missing ?? []);
     const materials = reg.materials.map((m) =>
       missing.has(m.code) ? { ...m, supplementDueAt: p.supplementDueAt } : m,
@@ -602,11 +611,10 @@ export class IntakeService {
     return registration;
   }
 
-  private async caseNumberWith(tx: RegistrationTx, registration: pb.Registration, now: Date, departmentCode?: string) {
-    void registration;
+  private async caseNumberWith(tx: RegistrationTx, now: Date, departmentCode?: string) {
     const values = { regionCode: this.o.regionCode, localDate: now, departmentCode };
-    const scope = sequenceScope(this.o.caseNumberFormat, values);
-    return formatCaseNumber(this.o.caseNumberFormat, { ...values, sequence: await tx.nextNumber(`case|${scope.key}`) });
+    const scope = sequenceScope(this.caseNumberFormat, values);
+    return formatCaseNumber(this.caseNumberFormat, { ...values, sequence: await tx.nextNumber(`case|${scope.key}`) });
   }
 
   /** The plaintext password on the first answer only: a replay carries another case id than the one generated. */
@@ -726,16 +734,7 @@ export class IntakeService {
         const supplied = new Map(r.materials.map((s) => [s.code, s]));
         const materials = reg.materials.map((m) => {
           const s = supplied.get(m.code);
-          return s
-            ? {
-                ...m,
-                status: pb.MaterialStatus.MATERIAL_STATUS_SUBMITTED,
-                suppliedAt: now,
-                copies: s.copies || m.copies,
-                originalChecked: s.originalChecked,
-                fileRef: s.fileRef,
-              }
-            : m;
+          return s ? { ...m, ...submittedFields(s, m.copies), suppliedAt: now } : m;
         });
         const allSupplied = materials.every((m) => !m.supplementDueAt || m.suppliedAt);
         const acceptance = reg.acceptance!;
@@ -845,13 +844,10 @@ export class IntakeService {
           return s
             ? {
                 ...m,
-                status: pb.MaterialStatus.MATERIAL_STATUS_SUBMITTED,
+                ...submittedFields(s, m.copies),
                 onFileSource: pb.OnFileSource.ON_FILE_SOURCE_UNSPECIFIED,
                 onFileReference: '',
                 onFileIssuer: '',
-                copies: s.copies || m.copies,
-                originalChecked: s.originalChecked,
-                fileRef: s.fileRef,
               }
             : m;
         });

@@ -33,9 +33,9 @@ export interface QueueMeta {
   readonly actor: Actor;
 }
 
-/** Staff of the hall, or (`allowGateway`) the gateway's self-service machine. */
-export function requireHallCaller(actor: Actor, hallId: string, allowGateway: boolean): void {
-  if (actor.kind === 'service' && allowGateway && actor.service === 'gateway') return;
+/** Staff of the hall, or the gateway's self-service machine. */
+export function requireHallCaller(actor: Actor, hallId: string): void {
+  if (actor.kind === 'service' && actor.service === 'gateway') return;
   if (actor.kind === 'staff' && actor.hallId === hallId) return;
   throw new PermissionDeniedError('只有本中心的工作人员可以办理');
 }
@@ -70,6 +70,14 @@ export function queueMetrics(registry: Registry): QueueMetrics {
   };
 }
 
+/** 过号: the called ticket ends skipped at `now`, saved and announced. */
+async function skipTicket(tx: QueueTx, ticket: pb.Ticket, windowNumber: string, now: Date): Promise<pb.Ticket> {
+  const skipped = { ...ticket, status: pb.TicketStatus.TICKET_STATUS_SKIPPED, finishedAt: now };
+  await tx.saveTicket(skipped);
+  tx.emit('ticketSkipped', { ticket: skipped, windowNumber, waitedSeconds: 0, servedSeconds: 0 });
+  return skipped;
+}
+
 const CategoryResponse = messageResult(pb.CreateTicketCategoryResponse);
 const TakeResponse = messageResult(pb.TakeTicketResponse);
 const CallNextResponse = messageResult(pb.CallNextResponse);
@@ -88,9 +96,9 @@ export class QueueService {
   ) {}
 
   private async checkWindows(hallId: string, windowIds: readonly string[], prefix: string): Promise<void> {
+    const windows = await Promise.all(windowIds.map((id) => this.catalogue.window(id)));
     const violations: FieldViolation[] = [];
-    for (const [i, id] of windowIds.entries()) {
-      const window = await this.catalogue.window(id);
+    for (const [i, window] of windows.entries()) {
       if (!window || window.hallId !== hallId || !window.active) {
         violations.push({ field: `${prefix}.window_ids[${i}]`, description: 'is not an active window of the hall' });
       }
@@ -168,7 +176,7 @@ export class QueueService {
 
   async takeTicket(meta: QueueMeta, request: pb.TakeTicketRequest): Promise<pb.TakeTicketResponse> {
     ValidationError.throwIfAny(validateTakeTicket(request));
-    requireHallCaller(meta.actor, request.hallId, true);
+    requireHallCaller(meta.actor, request.hallId);
     for (const [field, staffId] of [
       ['assigned_staff_id', request.assignedStaffId],
       ['director_staff_id', request.directorStaffId],
@@ -254,16 +262,7 @@ export class QueueService {
         const decision = decideHeldTicket(held, heldCategory?.maxCalls ?? 0);
         if (decision.kind === 'refuse') throw new PreconditionFailedError(decision.reason);
         let skipped: pb.Ticket | undefined;
-        if (decision.kind === 'skip' && held) {
-          skipped = { ...held, status: pb.TicketStatus.TICKET_STATUS_SKIPPED, finishedAt: now };
-          await tx.saveTicket(skipped);
-          tx.emit('ticketSkipped', {
-            ticket: skipped,
-            windowNumber: window.number,
-            waitedSeconds: 0,
-            servedSeconds: 0,
-          });
-        }
+        if (decision.kind === 'skip' && held) skipped = await skipTicket(tx, held, window.number, now);
         const ticket = await tx.callNext({
           hallId: window.hallId,
           windowId: window.id,
@@ -310,15 +309,7 @@ export class QueueService {
         const now = this.clock.now();
         if (ticket.calls >= (category?.maxCalls ?? 1)) {
           // The call beyond max_calls: 过号.
-          const skipped = { ...ticket, status: pb.TicketStatus.TICKET_STATUS_SKIPPED, finishedAt: now };
-          await tx.saveTicket(skipped);
-          tx.emit('ticketSkipped', {
-            ticket: skipped,
-            windowNumber: window.number,
-            waitedSeconds: 0,
-            servedSeconds: 0,
-          });
-          return { ticket: skipped, skipped: true };
+          return { ticket: await skipTicket(tx, ticket, window.number, now), skipped: true };
         }
         const called = { ...ticket, calls: ticket.calls + 1, lastCalledAt: now, calledByStaffId: staff.staffId };
         await tx.saveTicket(called);
@@ -389,10 +380,7 @@ export class QueueService {
         if (ticket.status !== pb.TicketStatus.TICKET_STATUS_CALLED) {
           throw new PreconditionFailedError(`${ticket.number}号不在呼叫中，不能过号`);
         }
-        const skipped = { ...ticket, status: pb.TicketStatus.TICKET_STATUS_SKIPPED, finishedAt: this.clock.now() };
-        await tx.saveTicket(skipped);
-        tx.emit('ticketSkipped', { ticket: skipped, windowNumber: window.number, waitedSeconds: 0, servedSeconds: 0 });
-        return { ticket: skipped };
+        return { ticket: await skipTicket(tx, ticket, window.number, this.clock.now()) };
       },
     );
     return answer.ticket!;
@@ -455,27 +443,26 @@ export class QueueService {
     if (!id) throw ValidationError.single('id', 'is required');
     const ticket = await this.store.ticket(id);
     if (!ticket) throw new NotFoundError('ticket', id);
-    requireHallCaller(actor, ticket.hallId, true);
+    requireHallCaller(actor, ticket.hallId);
     return ticket;
   }
 
   async board(actor: Actor, request: pb.GetQueueBoardRequest): Promise<pb.GetQueueBoardResponse> {
     if (!request.hallId) throw ValidationError.single('hall_id', 'is required');
-    requireHallCaller(actor, request.hallId, true);
+    requireHallCaller(actor, request.hallId);
     const now = this.clock.now();
     const serviceDate = serviceDateOf(now);
-    const categories = (await this.store.categories(request.hallId, false)).filter(
-      (c) => !request.categoryId || c.id === request.categoryId,
-    );
+    const [active, waitingRows, held] = await Promise.all([
+      this.store.categories(request.hallId, false),
+      this.store.waitingByCategory(request.hallId, serviceDate),
+      this.store.atWindows(request.hallId, serviceDate),
+    ]);
+    const categories = active.filter((c) => !request.categoryId || c.id === request.categoryId);
     if (request.categoryId && categories.length === 0) {
       throw ValidationError.single('category_id', 'is not an active ticket category of the hall');
     }
-    const waiting = new Map(
-      (await this.store.waitingByCategory(request.hallId, serviceDate)).map((w) => [w.categoryId, w]),
-    );
-    const atWindows = (await this.store.atWindows(request.hallId, serviceDate)).filter(
-      (t) => !request.categoryId || t.categoryId === request.categoryId,
-    );
+    const waiting = new Map(waitingRows.map((w) => [w.categoryId, w]));
+    const atWindows = held.filter((t) => !request.categoryId || t.categoryId === request.categoryId);
     return {
       hallId: request.hallId,
       serviceDate,

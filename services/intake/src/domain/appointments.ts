@@ -4,6 +4,7 @@ import type { catalogueOpeningHoursV1 as oh } from '@govhall/contracts';
 import { intakeAppointmentsV1 as pb } from '@govhall/contracts';
 import type { FieldViolation } from '@govhall/kit';
 import { validateMobile, validateSocialCreditCode } from './identity';
+import { checkText } from './queue';
 
 type Violations = FieldViolation[];
 
@@ -32,6 +33,17 @@ export function minutesOf(time: string): number {
 
 export function validateDate(value: string, field: string): Violations {
   return isIsoDate(value) ? [] : [{ field, description: 'must be a date YYYY-MM-DD' }];
+}
+
+/** A listing of a hall's days (slots, batch bookings): the hall, from_date and 1 to 31 days from it. */
+export function validateListing(request: { hallId: string; fromDate: string; days: number }): Violations {
+  const violations: Violations = [];
+  if (!request.hallId) violations.push({ field: 'hall_id', description: 'is required' });
+  violations.push(...validateDate(request.fromDate, 'from_date'));
+  if (!Number.isInteger(request.days) || request.days < 1 || request.days > 31) {
+    violations.push({ field: 'days', description: 'must be 1 to 31' });
+  }
+  return violations;
 }
 
 /** A date's slots: times HH:MM, start before end, capacity 1 to 500, in order and not overlapping. */
@@ -78,8 +90,7 @@ export function validateBooking(request: pb.BookAppointmentRequest): Violations 
   if (!homeVisit && request.kind !== pb.AppointmentKind.APPOINTMENT_KIND_AT_HALL) {
     violations.push({ field: 'kind', description: 'must be AT_HALL or HOME_VISIT' });
   }
-  const name = [...request.applicantName.trim()].length;
-  if (name < 2 || name > 50) violations.push({ field: 'applicant_name', description: 'must be 2 to 50 characters' });
+  checkText(violations, 'applicant_name', request.applicantName, 2, 50);
   violations.push(...validateMobile(request.phone, 'phone'));
   const address = [...request.address.trim()].length;
   if (homeVisit && (address < 5 || address > 200)) {
@@ -112,14 +123,9 @@ export function validateThreshold(threshold: number): Violations {
 export function validateBatchBooking(request: pb.BookBatchServiceRequest): Violations {
   const violations: Violations = [];
   if (!request.hallId) violations.push({ field: 'hall_id', description: 'is required' });
-  const enterprise = [...request.enterpriseName.trim()].length;
-  if (enterprise < 2 || enterprise > 100) {
-    violations.push({ field: 'enterprise_name', description: 'must be 2 to 100 characters' });
-  }
+  checkText(violations, 'enterprise_name', request.enterpriseName, 2, 100);
   violations.push(...validateSocialCreditCode(request.creditCode, 'credit_code'));
-  const contact = [...request.contactName.trim()].length;
-  if (contact < 2 || contact > 50)
-    violations.push({ field: 'contact_name', description: 'must be 2 to 50 characters' });
+  checkText(violations, 'contact_name', request.contactName, 2, 50);
   violations.push(...validateMobile(request.contactPhone, 'contact_phone'));
   if (!request.itemId) violations.push({ field: 'item_id', description: 'is required' });
   if (!Number.isInteger(request.quantity) || request.quantity < 1) {

@@ -1,10 +1,10 @@
 import { catalogueItemsV1 as items, intakeV1 as pb } from '@govhall/contracts';
 import { PreconditionFailedError, type FieldViolation } from '@govhall/kit/errors';
+import { between, missingRequired } from './registration';
 
 type Violations = FieldViolation[];
 const v = (field: string, description: string): FieldViolation => ({ field, description });
 const S = pb.RegistrationStatus;
-const lengthOf = (text: string) => [...text.trim()].length;
 
 /** The department window's decisions on a registration (受理, 容缺受理, 补正, 不予受理, 即办). */
 
@@ -132,12 +132,9 @@ export function carryingDepartments(
   });
 }
 
-export const missingRequired = (registration: pb.Registration) =>
-  registration.materials.filter((m) => m.required && m.status === pb.MaterialStatus.MATERIAL_STATUS_MISSING);
-
 /** Accept: every required material submitted or on file. */
 export function validateAccept(registration: pb.Registration): Violations {
-  return missingRequired(registration).map((m) =>
+  return missingRequired(registration.materials).map((m) =>
     v(`materials[${m.code}]`, `缺少必要材料“${m.name}”：请补正（一次性告知）或按容缺受理办理`),
   );
 }
@@ -180,9 +177,9 @@ export function validateAcceptWithMissing(
       out.push(v(field, `“${m.name}”已提交或已在库，无需容缺`));
     seen.add(code);
   });
-  for (const m of missingRequired(registration))
+  for (const m of missingRequired(registration.materials))
     if (!seen.has(m.code)) out.push(v(`materials[${m.code}]`, `缺少必要材料“${m.name}”，且未列为容缺`));
-  if (!commitment || lengthOf(commitment.signedBy) < 2 || [...commitment.signedBy].length > 50)
+  if (!commitment || !between(commitment.signedBy, 2, 50))
     out.push(v('commitment.signed_by', '必须由申请人或其代理人签署容缺受理承诺书（2 至 50 个字符）'));
   if (commitment && [...commitment.statement].length > 500)
     out.push(v('commitment.statement', '承诺内容至多 500 个字符'));
@@ -217,24 +214,21 @@ export function validateSupplementEntries(
       e.problem !== pb.SupplementProblem.SUPPLEMENT_PROBLEM_NON_CONFORMING
     )
       out.push(v(`${field}.problem`, '必须说明是缺少还是不符合法定形式'));
-    if (lengthOf(e.reason) < 2 || [...e.reason].length > 300)
-      out.push(v(`${field}.reason`, '补正理由为 2 至 300 个字符'));
+    if (!between(e.reason, 2, 300)) out.push(v(`${field}.reason`, '补正理由为 2 至 300 个字符'));
   });
   return out;
 }
 
 export function validateRefusal(reason: string, legalBasis: string): Violations {
   const out: Violations = [];
-  if (lengthOf(reason) < 2 || [...reason].length > 1000)
-    out.push(v('reason', '不予受理必须书面说明理由（2 至 1000 个字符）'));
+  if (!between(reason, 2, 1000)) out.push(v('reason', '不予受理必须书面说明理由（2 至 1000 个字符）'));
   if ([...legalBasis].length > 300) out.push(v('legal_basis', '法律依据至多 300 个字符'));
   return out;
 }
 
 export function validateCompletion(resultNote: string, certificateNumber: string): Violations {
   const out: Violations = [];
-  if (lengthOf(resultNote) < 2 || [...resultNote].length > 500)
-    out.push(v('result_note', '必须记录办理结果（2 至 500 个字符）'));
+  if (!between(resultNote, 2, 500)) out.push(v('result_note', '必须记录办理结果（2 至 500 个字符）'));
   if ([...certificateNumber].length > 64) out.push(v('certificate_number', '证照编号至多 64 个字符'));
   return out;
 }

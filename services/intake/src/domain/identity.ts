@@ -7,7 +7,7 @@
  * so a number typed with spaces or a lower-case x finds the same look-up hash later.
  */
 import { isIsoDate, localDateOf } from '@govhall/calendar';
-import { maskIdNumber, maskMobile } from '@govhall/kit';
+import { maskIdNumber, maskMobile, residentIdCheckChar } from '@govhall/kit';
 import type { FieldViolation } from '@govhall/kit/errors';
 
 type Violations = FieldViolation[];
@@ -45,16 +45,8 @@ const PROVINCE_CODES: ReadonlySet<string> = new Set([
   ...['71', '81', '82', '83'],
 ]);
 
-const RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
-const RESIDENT_ID_CHECK = '10X98765432';
-
-/** ISO 7064 MOD 11-2 check character of the first 17 digits (GB 11643). */
-export function residentIdCheckChar(first17: string): string {
-  if (!/^\d{17}$/.test(first17)) throw new RangeError('a resident ID check character needs exactly 17 digits');
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * RESIDENT_ID_WEIGHTS[i]!;
-  return RESIDENT_ID_CHECK[sum % 11]!;
-}
+/** The GB 11643 check character: the kit's, re-exported where the demo and the tests import it. */
+export { residentIdCheckChar };
 
 /** The birth date of a well-formed resident ID number, `YYYY-MM-DD`. */
 export function residentIdBirthDate(idNumber: string): string {

@@ -8,7 +8,7 @@
  * format names the date and the sequence exactly once, so sequences restart each local day (China Standard
  * Time); the counter a number draws from is its `sequenceScope`.
  */
-import { localDateOf, REGION_CODE_PATTERN, type IsoDate } from '@govhall/calendar';
+import { isIsoDate, localDateOf, REGION_CODE_PATTERN, type IsoDate } from '@govhall/calendar';
 import { PreconditionFailedError, ValidationError, type FieldViolation } from '@govhall/kit/errors';
 
 type Violations = FieldViolation[];
@@ -195,19 +195,12 @@ export interface SequenceScope {
   readonly departmentCode: string | null;
 }
 
-function isRealIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  // Date rolls 2026-02-30 over to March; the round trip refuses it.
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
-
 export function sequenceScope(format: string | NumberFormat, values: NumberScopeValues): SequenceScope {
   const parsed = asFormat(format);
   if (!REGION_CODE_PATTERN.test(values.regionCode))
     throw new NumberingError(`region code "${values.regionCode}" is not 6, 9 or 12 digits`);
   const localDate = values.localDate instanceof Date ? localDateOf(values.localDate) : values.localDate;
-  if (!isRealIsoDate(localDate)) throw new NumberingError(`local date "${localDate}" is not a YYYY-MM-DD date`);
+  if (!isIsoDate(localDate)) throw new NumberingError(`local date "${localDate}" is not a YYYY-MM-DD date`);
   const hallCode = parsed.usesHall ? required(parsed, 'hall code', values.hallCode, HALL_CODE_PATTERN) : null;
   const departmentCode = parsed.usesDepartment
     ? required(parsed, 'department code', values.departmentCode, DEPARTMENT_CODE_PATTERN)

@@ -15,27 +15,13 @@ export const CLASS_RANK: Readonly<Record<string, number>> = {
   [pb.TicketClass.TICKET_CLASS_APPOINTMENT]: 2,
   [pb.TicketClass.TICKET_CLASS_WALK_IN]: 3,
 };
-const CLASS_OF_RANK = [
-  pb.TicketClass.TICKET_CLASS_UNSPECIFIED,
-  pb.TicketClass.TICKET_CLASS_GREEN_CHANNEL,
-  pb.TicketClass.TICKET_CLASS_APPOINTMENT,
-  pb.TicketClass.TICKET_CLASS_WALK_IN,
-];
+const CLASS_OF_RANK = new Map(Object.entries(CLASS_RANK).map(([c, rank]) => [rank, c as pb.TicketClass]));
 export function classOfRank(rank: number): pb.TicketClass {
-  return CLASS_OF_RANK[rank] ?? pb.TicketClass.TICKET_CLASS_UNSPECIFIED;
+  return CLASS_OF_RANK.get(rank) ?? pb.TicketClass.TICKET_CLASS_UNSPECIFIED;
 }
 
+/** A ticket's status as stored (the store's codec maps it to and from `pb.TicketStatus`). */
 export type TicketStatusName = 'waiting' | 'called' | 'serving' | 'done' | 'skipped';
-const STATUS: Record<TicketStatusName, pb.TicketStatus> = {
-  waiting: pb.TicketStatus.TICKET_STATUS_WAITING,
-  called: pb.TicketStatus.TICKET_STATUS_CALLED,
-  serving: pb.TicketStatus.TICKET_STATUS_SERVING,
-  done: pb.TicketStatus.TICKET_STATUS_DONE,
-  skipped: pb.TicketStatus.TICKET_STATUS_SKIPPED,
-};
-export function ticketStatusOf(name: string): pb.TicketStatus {
-  return STATUS[name as TicketStatusName] ?? pb.TicketStatus.TICKET_STATUS_UNSPECIFIED;
-}
 
 /** The date (China Standard Time) of an instant, YYYY-MM-DD: the service date of tickets and slots. */
 export function serviceDateOf(instant: Date): string {
@@ -50,7 +36,8 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86400_000).toISOString().slice(0, 10);
 }
 
-function checkText(violations: Violations, field: string, value: string, min: number, max: number): void {
+/** Adds `must be min to max characters` at `field` unless the trimmed text is min to max code points long. */
+export function checkText(violations: Violations, field: string, value: string, min: number, max: number): void {
   const length = [...value.trim()].length;
   if (length < min || length > max) violations.push({ field, description: `must be ${min} to ${max} characters` });
 }

@@ -1,9 +1,9 @@
-import { LimitUnits, isIsoDate, localDateOf, type TimeLimit as CalendarLimit } from '@govhall/calendar';
+import { LimitUnits, REGION_CODE_PATTERN, isIsoDate, type TimeLimit as CalendarLimit } from '@govhall/calendar';
+import { calendarLimitOf } from '@govhall/catalogue-client';
 import { catalogueItemsV1 as items, intakeV1 as pb } from '@govhall/contracts';
 import type { FieldViolation } from '@govhall/kit/errors';
 import {
   IdTypes,
-  normalisePhone,
   validatePersonIdNumber,
   validatePhone,
   validateResidentIdNumber,
@@ -28,23 +28,19 @@ const ID_TYPES: Partial<Record<pb.IdType, IdType>> = {
 };
 export const idTypeOf = (idType: pb.IdType): IdType | undefined => ID_TYPES[idType];
 
-const UNITS: Partial<Record<items.LimitUnit, CalendarLimit['unit']>> = {
-  [items.LimitUnit.LIMIT_UNIT_WORKING_DAYS]: LimitUnits.workingDays,
-  [items.LimitUnit.LIMIT_UNIT_NATURAL_DAYS]: LimitUnits.naturalDays,
-  [items.LimitUnit.LIMIT_UNIT_WORKING_HOURS]: LimitUnits.workingHours,
-  [items.LimitUnit.LIMIT_UNIT_NATURAL_HOURS]: LimitUnits.naturalHours,
-};
 /** A catalogue time limit as the calendar computes with it (an unset unit: working days, as the catalogue reads). */
 export function calendarLimit(limit: items.TimeLimit | undefined): CalendarLimit {
-  return { amount: limit?.amount ?? 0, unit: (limit && UNITS[limit.unit]) ?? LimitUnits.workingDays };
+  return calendarLimitOf(limit) ?? { amount: limit?.amount ?? 0, unit: LimitUnits.workingDays };
 }
 
 export function acceptanceLimitOf(item: items.Item): items.TimeLimit {
   const limit = item.content?.acceptanceLimit;
-  return limit && limit.amount > 0 && UNITS[limit.unit] ? limit : DEFAULT_ACCEPTANCE_LIMIT;
+  return limit && limit.amount > 0 && calendarLimitOf(limit) ? limit : DEFAULT_ACCEPTANCE_LIMIT;
 }
 
-const between = (text: string, min: number, max: number) => [...text.trim()].length >= min && [...text].length <= max;
+/** Whether a text is `min` (trimmed) to `max` characters (code points). */
+export const between = (text: string, min: number, max: number) =>
+  [...text.trim()].length >= min && [...text].length <= max;
 
 export function validateApplicant(input: pb.ApplicantInput | undefined, now: Date): Violations {
   if (!input) return [v('applicant', '必须填写申请人')];
@@ -72,8 +68,6 @@ export function validateApplicant(input: pb.ApplicantInput | undefined, now: Dat
   return out;
 }
 
-const REGION = /^(\d{6}|\d{9}|\d{12})$/;
-
 export function validateAgentInput(input: pb.AgentInput | undefined, hallRegion: string, now: Date): Violations {
   if (!input) return [v('agent', '必须填写代办员')];
   const out: Violations = [];
@@ -83,7 +77,7 @@ export function validateAgentInput(input: pb.AgentInput | undefined, hallRegion:
   out.push(...validateResidentIdNumber(input.idNumber, 'agent.id_number', now));
   out.push(...validatePhone(input.phone, 'agent.phone'));
   if (!between(input.community, 2, 100)) out.push(v('agent.community', '服务的村（社区）为 2 至 100 个字符'));
-  if (!REGION.test(input.regionCode)) out.push(v('agent.region_code', '行政区划代码为 6、9 或 12 位数字'));
+  if (!REGION_CODE_PATTERN.test(input.regionCode)) out.push(v('agent.region_code', '行政区划代码为 6、9 或 12 位数字'));
   else if (!input.regionCode.startsWith(hallRegion.replace(/(00)+$/, '')))
     out.push(v('agent.region_code', `须在本中心所在行政区划（${hallRegion}）之内`));
   if (!isIsoDate(input.appointedFrom)) out.push(v('agent.appointed_from', '聘任起始日期须为 YYYY-MM-DD'));
@@ -160,6 +154,16 @@ export function validateSituations(item: items.Item, codes: readonly string[]): 
   const unanswered = groups.filter((g) => !groupsAnswered.has(g));
   if (unanswered.length > 0) out.push(v('situation_codes', `必须选择：${unanswered.join('、')}`));
   return out;
+}
+
+/** What a handed-in material sets on its registration material: submitted, as many copies as given (else as listed). */
+export function submittedFields(s: pb.SubmittedMaterial, listedCopies: number) {
+  return {
+    status: pb.MaterialStatus.MATERIAL_STATUS_SUBMITTED,
+    copies: s.copies || listedCopies,
+    originalChecked: s.originalChecked,
+    fileRef: s.fileRef,
+  };
 }
 
 /** The item's materials for the chosen situations: those of no situation, and those of a chosen one. */
@@ -249,14 +253,7 @@ export function registrationMaterials(
       mayBeAcceptedMissing: m.mayBeAcceptedMissing,
     });
     const s = handed.get(m.code);
-    if (s)
-      return {
-        ...base,
-        status: pb.MaterialStatus.MATERIAL_STATUS_SUBMITTED,
-        copies: s.copies || m.copies,
-        originalChecked: s.originalChecked,
-        fileRef: s.fileRef,
-      };
+    if (s) return { ...base, ...submittedFields(s, m.copies) };
     const certificate = m.certificateName ? onFile.certificate(m.certificateName) : undefined;
     if (certificate)
       return {
@@ -279,18 +276,25 @@ export function registrationMaterials(
   });
 }
 
+/** The required materials neither submitted nor on file. */
+export const missingRequired = (materials: readonly pb.RegistrationMaterial[]) =>
+  materials.filter((m) => m.required && m.status === pb.MaterialStatus.MATERIAL_STATUS_MISSING);
 export const missingRequiredCodes = (materials: readonly pb.RegistrationMaterial[]) =>
-  materials.filter((m) => m.required && m.status === pb.MaterialStatus.MATERIAL_STATUS_MISSING).map((m) => m.code);
+  missingRequired(materials).map((m) => m.code);
 
-/** The identity an applicant is keyed by: a person by their document's look-up hash, an organisation by its code. */
-export function applicantIdentityKey(input: pb.ApplicantInput, lookupHash: (value: string) => string): string {
+/**
+ * The identity an applicant is keyed by: a person by their document's look-up hash, an organisation by its code.
+ * Takes an `ApplicantInput`, or the same fields of a look-up request.
+ */
+export function applicantIdentityKey(
+  input: {
+    readonly kind: pb.ApplicantKind;
+    readonly person?: { readonly idType: pb.IdType; readonly idNumber: string } | undefined;
+    readonly organisation?: { readonly creditCode: string } | undefined;
+  },
+  lookupHash: (value: string) => string,
+): string {
   if (input.kind === pb.ApplicantKind.APPLICANT_KIND_ORGANISATION)
     return `org:${input.organisation!.creditCode.trim().toUpperCase()}`;
   return `person:${idTypeOf(input.person!.idType)}:${lookupHash(input.person!.idNumber)}`;
 }
-
-export const todayOf = (now: Date): string => localDateOf(now);
-export const phoneOf = (input: pb.ApplicantInput): string =>
-  normalisePhone(
-    input.kind === pb.ApplicantKind.APPLICANT_KIND_PERSON ? input.person!.phone : input.organisation!.contactPhone,
-  );

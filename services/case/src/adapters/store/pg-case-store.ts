@@ -22,6 +22,7 @@ import type {
 } from '../../app/case-ports';
 import { chainEntries } from '../../domain/action-log';
 import type { Case, CaseEventDraft, Transition } from '../../domain/model';
+import { decidingDepartmentOf } from '../../domain/stages';
 import { todosOf } from '../../domain/todos';
 import type { CaseTables, CasesTable } from './tables';
 
@@ -102,6 +103,29 @@ function bundleOf(row: {
     caseIds: row.case_ids,
     pickupAt: row.pickup_at ?? undefined,
     issuedAt: row.issued_at ?? undefined,
+  };
+}
+
+/** An archive batch row, its week's dates read as text (`week_start::text`, `week_end::text`). */
+function batchOf(row: {
+  id: string;
+  hall_id: string;
+  department_id: string;
+  week_start_text: string;
+  week_end_text: string;
+  case_ids: string[];
+  created_by: string;
+  created_at: Date;
+}): caseV1.ArchiveBatch {
+  return {
+    id: row.id,
+    hallId: row.hall_id,
+    departmentId: row.department_id,
+    weekStart: row.week_start_text,
+    weekEnd: row.week_end_text,
+    caseIds: row.case_ids,
+    createdByStaffId: row.created_by,
+    createdAt: row.created_at,
   };
 }
 
@@ -220,16 +244,7 @@ export class PgCaseStore implements CaseStore {
       .limit(page.size)
       .offset(page.offset)
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      hallId: r.hall_id,
-      departmentId: r.department_id,
-      weekStart: r.week_start_text,
-      weekEnd: r.week_end_text,
-      caseIds: r.case_ids,
-      createdByStaffId: r.created_by,
-      createdAt: r.created_at,
-    }));
+    return rows.map(batchOf);
   }
 
   async bundle(bundleId: string): Promise<BundleRecord | undefined> {
@@ -237,15 +252,8 @@ export class PgCaseStore implements CaseStore {
     return row ? bundleOf(row) : undefined;
   }
 
-  async settings(hallId: string): Promise<caseV1.HallCaseSettings | undefined> {
-    const row = await this.db
-      .selectFrom('hall_settings')
-      .select(['settings', 'version', 'updated_at'])
-      .where('hall_id', '=', hallId)
-      .executeTakeFirst();
-    return row
-      ? { ...caseV1.HallCaseSettings.fromJSON(row.settings), version: row.version, updatedAt: row.updated_at }
-      : undefined;
+  settings(hallId: string): Promise<caseV1.HallCaseSettings | undefined> {
+    return settingsRow(this.db, hallId, false);
   }
 
   async attempts(keys: readonly AttemptKey[]): Promise<Array<AttemptRecord | undefined>> {
@@ -305,22 +313,11 @@ class PgCaseTx implements CaseTx {
     return row ? stored(row) : undefined;
   }
 
-  async getByNumber(caseNumber: string): Promise<StoredCase | undefined> {
-    const row = await this.trx
-      .selectFrom('cases')
-      .selectAll()
-      .where('case_number', '=', caseNumber)
-      .forUpdate()
-      .executeTakeFirst();
-    return row ? stored(row) : undefined;
-  }
-
   async create(
     transition: Transition,
     meta: {
       requestId: string;
       queryPasswordHash: string;
-      mirror?: boolean;
       entries?: readonly caseV1.ActionLogEntry[];
     },
   ): Promise<caseV1.ActionLogEntry[]> {
@@ -340,7 +337,7 @@ class PgCaseTx implements CaseTx {
       .values({
         id: c.id,
         ...columnsOf(c),
-        mirror: meta.mirror ?? false,
+        mirror: false,
         query_password_hash: meta.queryPasswordHash,
         ...(last ? { log_seq: last.seq, log_head: last.hash } : {}),
       })
@@ -511,7 +508,7 @@ class PgCaseTx implements CaseTx {
     for (const row of rows) {
       const c = caseV1.Case.fromJSON(row.state);
       // A case belongs to the batch of the department that decided it (the lead of a joint case).
-      if ((c.leadDepartmentId || c.approvingDepartmentId) !== departmentId) continue;
+      if (decidingDepartmentOf(c) !== departmentId) continue;
       out.push(stored(row));
     }
     return out;
@@ -541,23 +538,12 @@ class PgCaseTx implements CaseTx {
     const row = await this.trx
       .selectFrom('archive_batches')
       .selectAll()
-      .select([sql<string>`week_end::text`.as('week_end_text')])
+      .select([sql<string>`week_start::text`.as('week_start_text'), sql<string>`week_end::text`.as('week_end_text')])
       .where('hall_id', '=', hallId)
       .where('department_id', '=', departmentId)
       .where('week_start', '=', weekStart)
       .executeTakeFirst();
-    return row
-      ? {
-          id: row.id,
-          hallId,
-          departmentId,
-          weekStart,
-          weekEnd: row.week_end_text,
-          caseIds: row.case_ids,
-          createdByStaffId: row.created_by,
-          createdAt: row.created_at,
-        }
-      : undefined;
+    return row ? batchOf(row) : undefined;
   }
 
   async saveSettings(settings: caseV1.HallCaseSettings): Promise<void> {
@@ -578,16 +564,8 @@ class PgCaseTx implements CaseTx {
       .execute();
   }
 
-  async settings(hallId: string): Promise<caseV1.HallCaseSettings | undefined> {
-    const row = await this.trx
-      .selectFrom('hall_settings')
-      .select(['settings', 'version', 'updated_at'])
-      .where('hall_id', '=', hallId)
-      .forUpdate()
-      .executeTakeFirst();
-    return row
-      ? { ...caseV1.HallCaseSettings.fromJSON(row.settings), version: row.version, updatedAt: row.updated_at }
-      : undefined;
+  settings(hallId: string): Promise<caseV1.HallCaseSettings | undefined> {
+    return settingsRow(this.trx, hallId, true);
   }
 
   private async insertEntries(entries: readonly caseV1.ActionLogEntry[]): Promise<void> {
@@ -631,6 +609,18 @@ class PgCaseTx implements CaseTx {
       )
       .execute();
   }
+}
+
+async function settingsRow(db: Db, hallId: string, lock: boolean): Promise<caseV1.HallCaseSettings | undefined> {
+  let query = db
+    .selectFrom('hall_settings')
+    .select(['settings', 'version', 'updated_at'])
+    .where('hall_id', '=', hallId);
+  if (lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row
+    ? { ...caseV1.HallCaseSettings.fromJSON(row.settings), version: row.version, updatedAt: row.updated_at }
+    : undefined;
 }
 
 async function attemptOf(db: Db, scope: string, key: string, lock: boolean): Promise<AttemptRecord | undefined> {

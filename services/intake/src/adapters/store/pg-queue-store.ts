@@ -1,20 +1,45 @@
 import { intakeAppointmentsV1 as ap, intakeQueueV1 as pb } from '@govhall/contracts';
-import { isUniqueViolation, type CommandKey } from '@govhall/kit';
+import { enumCodec, isUniqueViolation, type CommandKey, type EnumCodec } from '@govhall/kit';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { CLASS_RANK, classOfRank, ticketStatusOf, type TicketStatusName } from '../../domain/queue';
+import { CLASS_RANK, classOfRank, type TicketStatusName } from '../../domain/queue';
 import type { Emit } from '../../app/events';
 import type { BatchPolicy, CallNextQuery, CategoryWaiting, QueueStore, QueueTx } from '../../app/queue-ports';
 import { runCommand, type IntakeCommands } from './commands';
 import type { AppointmentRow, AppointmentSlotRow, BatchBookingRow, TicketCategoryRow, TicketRow } from './queue-tables';
 import type { IntakeTables } from './tables';
 
-const STATUS_NAME: Record<string, TicketStatusName> = {
-  [pb.TicketStatus.TICKET_STATUS_WAITING]: 'waiting',
-  [pb.TicketStatus.TICKET_STATUS_CALLED]: 'called',
-  [pb.TicketStatus.TICKET_STATUS_SERVING]: 'serving',
-  [pb.TicketStatus.TICKET_STATUS_DONE]: 'done',
-  [pb.TicketStatus.TICKET_STATUS_SKIPPED]: 'skipped',
-};
+type AppointmentStatusName = 'booked' | 'cancelled' | 'checked_in';
+
+/** The proto enums ↔ the names stored in their text columns, one codec per enum. */
+const ticketStatus = enumCodec<TicketStatusName>()(pb.TicketStatus, {
+  TICKET_STATUS_WAITING: 'waiting',
+  TICKET_STATUS_CALLED: 'called',
+  TICKET_STATUS_SERVING: 'serving',
+  TICKET_STATUS_DONE: 'done',
+  TICKET_STATUS_SKIPPED: 'skipped',
+});
+const appointmentKind = enumCodec<'at_hall' | 'home_visit'>()(ap.AppointmentKind, {
+  APPOINTMENT_KIND_AT_HALL: 'at_hall',
+  APPOINTMENT_KIND_HOME_VISIT: 'home_visit',
+});
+const appointmentStatus = enumCodec<AppointmentStatusName>()(ap.AppointmentStatus, {
+  APPOINTMENT_STATUS_BOOKED: 'booked',
+  APPOINTMENT_STATUS_CANCELLED: 'cancelled',
+  APPOINTMENT_STATUS_CHECKED_IN: 'checked_in',
+});
+const batchSession = enumCodec<'morning' | 'afternoon'>()(ap.BatchSession, {
+  BATCH_SESSION_MORNING: 'morning',
+  BATCH_SESSION_AFTERNOON: 'afternoon',
+});
+const batchStatus = enumCodec<'booked' | 'cancelled'>()(ap.BatchBookingStatus, {
+  BATCH_BOOKING_STATUS_BOOKED: 'booked',
+  BATCH_BOOKING_STATUS_CANCELLED: 'cancelled',
+});
+
+/** The proto value of a stored name, read as `fallback` when the column holds a name this store never writes. */
+function storedAs<P extends string, D extends string>(codec: EnumCodec<P, D>, name: string, fallback: D): P {
+  return codec.toProto(codec.values.includes(name as D) ? (name as D) : fallback);
+}
 
 export function categoryOut(row: Selectable<TicketCategoryRow>): pb.TicketCategory {
   return {
@@ -42,7 +67,7 @@ export function ticketOut(row: Selectable<TicketRow>): pb.Ticket {
     categoryId: row.category_id,
     number: row.number,
     ticketClass: classOfRank(row.class_rank),
-    status: ticketStatusOf(row.status),
+    status: ticketStatus.toProto(row.status as TicketStatusName),
     serviceDate: row.service_date,
     takenAt: row.taken_at,
     assignedStaffId: row.assigned_staff_id ?? '',
@@ -84,7 +109,7 @@ function categoryColumns(c: pb.TicketCategory) {
 function ticketColumns(t: pb.Ticket) {
   return {
     category_id: t.categoryId,
-    status: STATUS_NAME[t.status] ?? 'waiting',
+    status: ticketStatus.fromProto(t.status) ?? 'waiting',
     target_window_id: t.targetWindowId || null,
     window_id: t.windowId || null,
     window_number: t.windowNumber,
@@ -99,21 +124,8 @@ function ticketColumns(t: pb.Ticket) {
   };
 }
 
-const KIND_NAME: Record<string, string> = {
-  [ap.AppointmentKind.APPOINTMENT_KIND_AT_HALL]: 'at_hall',
-  [ap.AppointmentKind.APPOINTMENT_KIND_HOME_VISIT]: 'home_visit',
-};
-const APPOINTMENT_STATUS: Record<string, ap.AppointmentStatus> = {
-  booked: ap.AppointmentStatus.APPOINTMENT_STATUS_BOOKED,
-  cancelled: ap.AppointmentStatus.APPOINTMENT_STATUS_CANCELLED,
-  checked_in: ap.AppointmentStatus.APPOINTMENT_STATUS_CHECKED_IN,
-};
-const SESSION_NAME: Record<string, string> = {
-  [ap.BatchSession.BATCH_SESSION_MORNING]: 'morning',
-  [ap.BatchSession.BATCH_SESSION_AFTERNOON]: 'afternoon',
-};
 export function sessionName(session: ap.BatchSession): string {
-  return SESSION_NAME[session] ?? 'morning';
+  return batchSession.fromProto(session) ?? 'morning';
 }
 
 export function slotOut(row: Selectable<AppointmentSlotRow>): ap.AppointmentSlot {
@@ -140,11 +152,8 @@ export function appointmentOut(row: Selectable<AppointmentRow>): ap.Appointment 
     date: row.date,
     start: row.start_time,
     end: row.end_time,
-    kind:
-      row.kind === 'home_visit'
-        ? ap.AppointmentKind.APPOINTMENT_KIND_HOME_VISIT
-        : ap.AppointmentKind.APPOINTMENT_KIND_AT_HALL,
-    status: APPOINTMENT_STATUS[row.status] ?? ap.AppointmentStatus.APPOINTMENT_STATUS_UNSPECIFIED,
+    kind: storedAs(appointmentKind, row.kind, 'at_hall'),
+    status: appointmentStatus.toProto(row.status as AppointmentStatusName),
     applicantName: row.applicant_name,
     phoneMasked: row.phone_masked,
     itemId: row.item_id,
@@ -169,26 +178,70 @@ export function batchOut(row: Selectable<BatchBookingRow>): ap.BatchBooking {
     quantity: row.quantity,
     requestedOn: row.requested_on,
     date: row.date,
-    session:
-      row.session === 'afternoon' ? ap.BatchSession.BATCH_SESSION_AFTERNOON : ap.BatchSession.BATCH_SESSION_MORNING,
-    status:
-      row.status === 'cancelled'
-        ? ap.BatchBookingStatus.BATCH_BOOKING_STATUS_CANCELLED
-        : ap.BatchBookingStatus.BATCH_BOOKING_STATUS_BOOKED,
+    session: storedAs(batchSession, row.session, 'morning'),
+    status: storedAs(batchStatus, row.status, 'booked'),
     bookedAt: row.booked_at,
   };
 }
 
-/** One command's view of the queue tables: every statement on the command's transaction. */
-class PgQueueTx implements QueueTx {
+/**
+ * Reads shared by the transaction and the plain store; the transaction locks the ticket, appointment and batch
+ * booking it reads until commit (`lock`), the store locks nothing.
+ */
+class QueueReads {
   constructor(
-    readonly trx: Transaction<IntakeTables>,
-    readonly emit: Emit,
+    protected readonly db: Kysely<IntakeTables> | Transaction<IntakeTables>,
+    private readonly lock: boolean,
   ) {}
 
   async category(id: string): Promise<pb.TicketCategory | undefined> {
-    const row = await this.trx.selectFrom('ticket_categories').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('ticket_categories').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? categoryOut(row) : undefined;
+  }
+
+  async ticket(id: string): Promise<pb.Ticket | undefined> {
+    let query = this.db.selectFrom('tickets').selectAll().where('id', '=', id);
+    if (this.lock) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row ? ticketOut(row) : undefined;
+  }
+
+  async slot(id: string): Promise<ap.AppointmentSlot | undefined> {
+    const row = await this.db.selectFrom('appointment_slots').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? slotOut(row) : undefined;
+  }
+
+  async appointment(locator: { id?: string; code?: string }): Promise<ap.Appointment | undefined> {
+    let query = this.db.selectFrom('appointments').selectAll();
+    query = locator.id ? query.where('id', '=', locator.id) : query.where('code', '=', locator.code ?? '');
+    if (this.lock) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row ? appointmentOut(row) : undefined;
+  }
+
+  async policy(hallId: string): Promise<BatchPolicy | undefined> {
+    return this.db
+      .selectFrom('batch_policies')
+      .select(['threshold', 'version'])
+      .where('hall_id', '=', hallId)
+      .executeTakeFirst();
+  }
+
+  async batch(id: string): Promise<ap.BatchBooking | undefined> {
+    let query = this.db.selectFrom('batch_bookings').selectAll().where('id', '=', id);
+    if (this.lock) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    return row ? batchOut(row) : undefined;
+  }
+}
+
+/** One command's view of the queue tables: every statement on the command's transaction. */
+class PgQueueTx extends QueueReads implements QueueTx {
+  constructor(
+    private readonly trx: Transaction<IntakeTables>,
+    readonly emit: Emit,
+  ) {
+    super(trx, true);
   }
 
   /** Inserts a category; false when its prefix is taken among the hall's active categories. */
@@ -279,11 +332,6 @@ class PgQueueTx implements QueueTx {
       )
       .executeTakeFirstOrThrow();
     return Number(row.n);
-  }
-
-  async ticket(id: string): Promise<pb.Ticket | undefined> {
-    const row = await this.trx.selectFrom('tickets').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    return row ? ticketOut(row) : undefined;
   }
 
   /** The ticket a window holds today (called or being served), locked. */
@@ -393,11 +441,6 @@ class PgQueueTx implements QueueTx {
       .execute();
   }
 
-  async slot(id: string): Promise<ap.AppointmentSlot | undefined> {
-    const row = await this.trx.selectFrom('appointment_slots').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? slotOut(row) : undefined;
-  }
-
   /** Takes a place of the slot when one is free: the capacity is kept by the UPDATE's own condition. */
   async takePlace(slotId: string): Promise<ap.AppointmentSlot | undefined> {
     const row = await this.trx
@@ -432,7 +475,7 @@ class PgQueueTx implements QueueTx {
           date: a.date,
           start_time: a.start,
           end_time: a.end,
-          kind: KIND_NAME[a.kind] ?? 'at_hall',
+          kind: appointmentKind.fromProto(a.kind) ?? 'at_hall',
           status: 'booked',
           applicant_name: a.applicantName,
           phone_sealed: phoneSealed,
@@ -452,15 +495,8 @@ class PgQueueTx implements QueueTx {
     }
   }
 
-  async appointment(locator: { id?: string; code?: string }): Promise<ap.Appointment | undefined> {
-    let query = this.trx.selectFrom('appointments').selectAll();
-    query = locator.id ? query.where('id', '=', locator.id) : query.where('code', '=', locator.code ?? '');
-    const row = await query.forUpdate().executeTakeFirst();
-    return row ? appointmentOut(row) : undefined;
-  }
-
   async saveAppointment(a: ap.Appointment): Promise<void> {
-    const status = Object.entries(APPOINTMENT_STATUS).find(([, v]) => v === a.status)?.[0] ?? 'booked';
+    const status = appointmentStatus.fromProto(a.status) ?? 'booked';
     await this.trx
       .updateTable('appointments')
       .set({
@@ -478,14 +514,6 @@ class PgQueueTx implements QueueTx {
   }
 
   // Batch service.
-
-  async policy(hallId: string): Promise<BatchPolicy | undefined> {
-    return this.trx
-      .selectFrom('batch_policies')
-      .select(['threshold', 'version'])
-      .where('hall_id', '=', hallId)
-      .executeTakeFirst();
-  }
 
   async upsertPolicy(hallId: string, threshold: number): Promise<number> {
     const row = await this.trx
@@ -545,27 +573,15 @@ class PgQueueTx implements QueueTx {
     return row ? batchOut(row) : undefined;
   }
 
-  async batch(id: string): Promise<ap.BatchBooking | undefined> {
-    const row = await this.trx
-      .selectFrom('batch_bookings')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    return row ? batchOut(row) : undefined;
-  }
-
   async cancelBatch(id: string): Promise<void> {
     await this.trx.updateTable('batch_bookings').set({ status: 'cancelled' }).where('id', '=', id).execute();
   }
 }
 
 /** The queue's store: commands over `QueueTx`, and plain reads. */
-export class PgQueueStore implements QueueStore {
-  constructor(private readonly commands: IntakeCommands) {}
-
-  get db(): Kysely<IntakeTables> {
-    return this.commands.db;
+export class PgQueueStore extends QueueReads implements QueueStore {
+  constructor(private readonly commands: IntakeCommands) {
+    super(commands.db, false);
   }
 
   command<T>(key: CommandKey<T>, work: (tx: QueueTx) => Promise<T>): Promise<T> {
@@ -576,16 +592,6 @@ export class PgQueueStore implements QueueStore {
     let query = this.db.selectFrom('ticket_categories').selectAll().where('hall_id', '=', hallId);
     if (!includeInactive) query = query.where('active', '=', true);
     return (await query.orderBy('prefix').orderBy('created_at').execute()).map(categoryOut);
-  }
-
-  async category(id: string): Promise<pb.TicketCategory | undefined> {
-    const row = await this.db.selectFrom('ticket_categories').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? categoryOut(row) : undefined;
-  }
-
-  async ticket(id: string): Promise<pb.Ticket | undefined> {
-    const row = await this.db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? ticketOut(row) : undefined;
   }
 
   /** Per category: waiting count and the earliest taken time of a waiting ticket, today. */
@@ -622,31 +628,6 @@ export class PgQueueStore implements QueueStore {
       .where('date', '<=', toDate);
     if (categoryId) query = query.where('category_id', '=', categoryId);
     return (await query.orderBy('date').orderBy('start_time').execute()).map(slotOut);
-  }
-
-  async slot(id: string): Promise<ap.AppointmentSlot | undefined> {
-    const row = await this.db.selectFrom('appointment_slots').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? slotOut(row) : undefined;
-  }
-
-  async appointment(locator: { id?: string; code?: string }): Promise<ap.Appointment | undefined> {
-    let query = this.db.selectFrom('appointments').selectAll();
-    query = locator.id ? query.where('id', '=', locator.id) : query.where('code', '=', locator.code ?? '');
-    const row = await query.executeTakeFirst();
-    return row ? appointmentOut(row) : undefined;
-  }
-
-  async policy(hallId: string): Promise<BatchPolicy | undefined> {
-    return this.db
-      .selectFrom('batch_policies')
-      .select(['threshold', 'version'])
-      .where('hall_id', '=', hallId)
-      .executeTakeFirst();
-  }
-
-  async batch(id: string): Promise<ap.BatchBooking | undefined> {
-    const row = await this.db.selectFrom('batch_bookings').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? batchOut(row) : undefined;
   }
 
   async batches(hallId: string, fromDate: string, toDate: string): Promise<ap.BatchBooking[]> {
