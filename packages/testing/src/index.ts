@@ -1,4 +1,12 @@
-export { freePort, waitFor, startNatsServer, type RunningNats } from './processes';
+export {
+  freePort,
+  waitFor,
+  startNatsServer,
+  startServiceProcess,
+  type RunningNats,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+} from './processes';
 export {
   startPostgresCluster,
   createTestDatabase,

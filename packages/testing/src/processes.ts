@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 
 /**
  * Ports below the kernel's ephemeral range (Linux: 32768–60999), so that nothing binding port 0 and no outgoing
@@ -125,6 +125,68 @@ export async function startNatsServer(): Promise<RunningNats> {
     remove: async () => {
       await stop();
       await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  output(): string;
+  /** Sends a signal and waits for the exit; resolves the exit code (null when killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface ServiceProcessOptions {
+  /** Node flags before `--import tsx` (e.g. `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
+  /** How long `/readyz` may take to answer 200; default 30 s. */
+  readonly timeoutMs?: number;
+  /** The child's working directory (and what a relative `entry` is resolved against); default this process's. */
+  readonly cwd?: string;
+}
+
+/**
+ * Runs one service as its own process, the way the real mode does (`node --import tsx <entry>`, on free GRPC_PORT
+ * and HTTP_PORT), and waits until `/readyz` answers 200. One process, so a SIGKILL kills the service itself (the
+ * `tsx` command would put a wrapper process in between and leave the service running as an orphan).
+ */
+export async function startServiceProcess(
+  entry: string,
+  env: Record<string, string>,
+  options: ServiceProcessOptions = {},
+): Promise<ServiceProcess> {
+  const grpcPort = await freePort();
+  const httpPort = await freePort();
+  const cwd = options.cwd ?? process.cwd();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', resolvePath(cwd, entry)], {
+    cwd,
+    env: { ...process.env, ...env, GRPC_PORT: String(grpcPort), HTTP_PORT: String(httpPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exitCode = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`service exited: ${output}`);
+      return (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200;
+    },
+    { timeoutMs: options.timeoutMs ?? 30_000, what: `${entry} ready` },
+  ).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw new Error(`${String(error)}\n--- output ---\n${output}`);
+  });
+  return {
+    child,
+    grpcPort,
+    httpPort,
+    output: () => output,
+    stop: (signal = 'SIGTERM') => {
+      child.kill(signal);
+      return exitCode;
     },
   };
 }

@@ -21,37 +21,34 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  loadCatalogueConfig,
-  loadDemoFeeCatalogue,
-  loadDemoItems,
-  loadDemoOpeningHours,
-  loadDemoOrganisation,
-  startCatalogue,
-  type RunningCatalogue,
-} from '@govhall/catalogue';
-import { ScheduleMissingError, defaultNationalSchedule, localDateOf } from '@govhall/calendar';
 import { caseV1, intakeV1 } from '@govhall/contracts';
-import { residentIdCheckChar } from '@govhall/intake/testing';
+import {
+  demoIdsOf,
+  demoStaffOf,
+  residentId,
+  signAsStaff,
+  startDemoCatalogue,
+  type StaffOnFile,
+} from '@govhall/intake/testing';
 import { bearerInterceptor, callUnary } from '@govhall/kit';
-import { createTestKey } from '@govhall/kit/testing';
 import {
   createTestDatabase,
-  freePort,
   startNatsServer,
   startPostgresCluster,
+  startServiceProcess,
   uniqueRegionCode,
   waitFor,
   type RunningNats,
   type RunningPostgres,
+  type ServiceProcess as StartedProcess,
 } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Pool } from 'pg';
+import { testCallerKey, type CatalogueForTestOptions } from '../../catalogue/test/start-for-test';
 
 const LONG = process.argv.includes('--long');
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? (LONG ? 20 : 5));
@@ -81,51 +78,34 @@ type Step = (typeof STEPS)[number];
 
 // ---------------------------------------------------------------- setup
 
-interface StaffRecord {
-  readonly id: string;
-  readonly roles: readonly string[];
-  readonly departmentId: string | null;
-  readonly hallId: string;
-}
-
 interface Demo {
   readonly hallId: string;
   readonly frontWindowId: string;
   readonly acceptWindowId: string;
   readonly itemId: string;
   readonly materials: intakeV1.SubmittedMaterial[];
-  readonly staff: Readonly<Record<Role, StaffRecord>>;
+  readonly staff: Readonly<Record<Role, StaffOnFile>>;
 }
 
 /**
  * The catalogue in this process once, to load the whole demo through its use cases (as the embedded start does)
  * and read the ids the lifecycle needs; the bench then runs it as a process over the same database.
  */
-async function loadDemo(env: Record<string, string>): Promise<Demo> {
-  const catalogue = await startCatalogue(loadCatalogueConfig({ ...env, GRPC_PORT: '0', HTTP_PORT: '0' }));
+async function loadDemo(options: CatalogueForTestOptions): Promise<Demo> {
+  const demoCatalogue = await startDemoCatalogue({ ...options, testYearsAt: new Date() });
   try {
-    await loadDemoOrganisation(catalogue.organisation);
-    await loadDemoFeeCatalogue(catalogue.feeCatalogue, catalogue.organisation);
-    await loadDemoItems(catalogue.items, catalogue.organisation, undefined, catalogue.feeCatalogue);
-    await loadDemoOpeningHours(catalogue.openingHours, catalogue.organisation);
-    await loadMissingYears(catalogue, new Date());
-    const org = catalogue.organisation;
-    const hall = (await org.listHalls({ includeInactive: false })).find((h) => h.tier === 'city' && h.kind === 'main');
-    if (!hall) throw new Error('no city main hall in the demo');
-    const windows = (await org.listWindows({ includeInactive: false })).filter((w) => w.hallId === hall.id);
+    const catalogue = demoCatalogue.running;
+    const ids = await demoIdsOf(catalogue);
+    const hallId = ids.halls['city'];
+    if (!hallId) throw new Error('no city main hall in the demo');
     const windowId = (number: string): string => {
-      const found = windows.find((w) => w.number === number);
+      const found = ids.windows[`city/${number}`];
       if (!found) throw new Error(`no window ${number} in the city hall`);
-      return found.id;
+      return found;
     };
-    const staffList = await org.listStaff({ includeInactive: false });
-    const staff = Object.fromEntries(
-      Object.entries(STAFF).map(([role, employeeNo]) => {
-        const s = staffList.find((m) => m.employeeNo === employeeNo);
-        if (!s) throw new Error(`no demo staff member ${employeeNo}`);
-        return [role, { id: s.id, roles: [...s.roles], departmentId: s.departmentId, hallId: s.hallId }];
-      }),
-    ) as unknown as Record<Role, StaffRecord>;
+    const staff = {} as Record<Role, StaffOnFile>;
+    for (const [role, employeeNo] of Object.entries(STAFF))
+      staff[role as Role] = await demoStaffOf(catalogue, employeeNo);
     const items = await catalogue.items.listItems({ status: 'published' }, { size: 500, token: '' });
     const item = items.items.find((i) => i.content.implementationCode === ITEM);
     if (!item) throw new Error(`item ${ITEM} is not published in the demo`);
@@ -137,7 +117,7 @@ async function loadDemo(env: Record<string, string>): Promise<Demo> {
       .filter((m) => m.situationCodes.length === 0 || m.situationCodes.some((s) => SITUATIONS.includes(s)))
       .map((m) => ({ code: m.code, copies: Math.max(1, m.copies), originalChecked: true, fileRef: '' }));
     return {
-      hallId: hall.id,
+      hallId,
       frontWindowId: windowId('A01'),
       acceptWindowId: windowId('B01'),
       itemId: item.itemId,
@@ -145,65 +125,22 @@ async function loadDemo(env: Record<string, string>): Promise<Demo> {
       staff,
     };
   } finally {
-    await catalogue.stop();
+    await demoCatalogue.stop();
   }
 }
 
-/** Years the calendar data lacks (a run near New Year) get weekends and New Year, so deadlines compute. */
-async function loadMissingYears(catalogue: RunningCatalogue, now: Date): Promise<void> {
-  const year = Number(localDateOf(now).slice(0, 4));
-  for (const y of [year, year + 1]) {
-    try {
-      defaultNationalSchedule(y);
-    } catch (error) {
-      if (!(error instanceof ScheduleMissingError)) throw error;
-      await catalogue.calendar.loadYearSchedule(
-        { requestId: `bench-year-000000-${y}` },
-        {
-          regionCode: '000000',
-          year: y,
-          holidays: [{ date: `${y}-01-01`, name: '元旦' }],
-          makeUpWorkdays: [],
-          note: '压测：仅元旦与周末',
-        },
-      );
-    }
-  }
-}
-
-interface ServiceProcess {
+interface ServiceProcess extends StartedProcess {
   readonly name: string;
-  readonly child: ChildProcess;
-  readonly grpcPort: number;
-  readonly httpPort: number;
-  output(): string;
 }
 
-/** `node --import tsx <entry>`: the service itself is the child (no wrapper process between). */
+/** One service as its own process from the repository root (the service itself is the child). */
 async function startProcess(
   name: string,
   entry: string,
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
 ): Promise<ServiceProcess> {
-  const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(REPO_ROOT, entry)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, GRPC_PORT: String(grpcPort), HTTP_PORT: String(httpPort) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const started = { name, child, grpcPort, httpPort, output: () => output };
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited:\n${output}`);
-      return (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200;
-    },
-    { timeoutMs: 60_000, what: `${name} ready` },
-  );
-  return started;
+  return { name, ...(await startServiceProcess(entry, env, { cwd: REPO_ROOT, nodeArgs, timeoutMs: 60_000 })) };
 }
 
 /** Cases opened, from `case.case.opened` on the bus: the reviewer acts once the case exists, as a todo list would. */
@@ -402,11 +339,9 @@ async function main(): Promise<void> {
     const database = await createTestDatabase('casebench');
     dropDatabase = () => database.drop();
     const region = uniqueRegionCode();
-    const keysDir = mkdtempSync(join(tmpdir(), 'govhall-case-bench-'));
-    const key = createTestKey();
-    const trustedKeysFile = join(keysDir, 'trusted-keys.json');
-    writeFileSync(trustedKeysFile, JSON.stringify({ keys: [key.entry] }));
-    const personalDataKeyFile = join(keysDir, 'personal-data.key');
+    const callerKey = testCallerKey();
+    const { trustedKeysFile } = callerKey;
+    const personalDataKeyFile = join(dirname(trustedKeysFile), 'personal-data.key');
     writeFileSync(personalDataKeyFile, randomBytes(32).toString('hex'));
     const baseEnv: Record<string, string> = {
       REGION_CODE: region,
@@ -417,7 +352,7 @@ async function main(): Promise<void> {
     };
 
     const setupStarted = performance.now();
-    const demo = await loadDemo({ ...baseEnv, LOG_LEVEL: 'silent' });
+    const demo = await loadDemo({ databaseUrl: database.url, natsUrl, region, callerKey });
     const catalogue = await startProcess('catalogue', 'services/catalogue/src/main.ts', baseEnv);
     children.push(catalogue.child);
     const catalogueAddress = `127.0.0.1:${catalogue.grpcPort}`;
@@ -441,18 +376,10 @@ async function main(): Promise<void> {
     const opened = new OpenedCases(bus);
 
     // Callers: one token per demo staff member; grpc-js shares one connection per target among the clients.
-    const signer = key.signer();
-    const options = async (role: Role): Promise<grpc.ClientOptions> => {
-      const s = demo.staff[role];
-      const token = await signer.signStaff({
-        staffId: s.id,
-        roles: [...s.roles],
-        departmentId: s.departmentId || null,
-        hallId: s.hallId,
-        regionCode: region,
-      });
-      return { interceptors: [bearerInterceptor(token)] };
-    };
+    const signer = callerKey.key.signer();
+    const options = async (role: Role): Promise<grpc.ClientOptions> => ({
+      interceptors: [bearerInterceptor(await signAsStaff(signer, demo.staff[role], region))],
+    });
     const insecure = grpc.credentials.createInsecure();
     const intakeAddress = `127.0.0.1:${intake.grpcPort}`;
     const caseAddress = `127.0.0.1:${caseService.grpcPort}`;
@@ -479,7 +406,9 @@ async function main(): Promise<void> {
       const start = performance.now();
       // A distinct applicant per lifecycle: a valid resident ID (birth date and sequence from n).
       const born = new Date(Date.UTC(1960, 0, 1) + Math.floor(n / 1000) * 86_400_000);
-      const first17 = `370702${born.toISOString().slice(0, 10).replaceAll('-', '')}${String(n % 1000).padStart(3, '0')}`;
+      const idNumber = residentId(
+        `370702${born.toISOString().slice(0, 10).replaceAll('-', '')}${String(n % 1000).padStart(3, '0')}`,
+      );
       const { registration } = await timed(samples, 'register', () =>
         callUnary(
           frontDesk,
@@ -494,7 +423,7 @@ async function main(): Promise<void> {
               person: {
                 name: '压测申请人',
                 idType: intakeV1.IdType.ID_TYPE_RESIDENT_ID,
-                idNumber: first17 + residentIdCheckChar(first17),
+                idNumber,
                 phone: `138${String(n % 100_000_000).padStart(8, '0')}`,
               },
             },

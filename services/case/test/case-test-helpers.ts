@@ -2,21 +2,50 @@ import { CaseEvents, contractRegistry, caseV1, catalogueItemsV1 } from '@govhall
 import { eventDecoder, fieldViolationsOf, type EventEnvelope, type EventOf } from '@govhall/kit';
 import { readStream, sharedNatsUrl, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
+import type { CaseUnderTest, OpenSpec } from './start-for-test';
 
-// Helpers of the case integration tests (lifecycle.test.ts, rules.test.ts): the case stream decoded as a
-// consumer decodes it, and refusals asserted by status code and message.
+// Helpers of the case integration tests: the case stream decoded as a consumer decodes it, refusals asserted by
+// status code and message, and the demo's food business licence case.
 
 export type CaseEvent = EventOf<typeof CaseEvents>;
 const decode = eventDecoder(CaseEvents, contractRegistry());
 
+/** Every event on the region's case stream, decoded as a consumer would. */
+export function caseEventsOn(region: string): Promise<CaseEvent[]> {
+  return decodedCaseEvents(region, () => true);
+}
+
+/** Waits until the region's case stream holds at least `count` events of `type` that `match`, and answers them. */
+export async function caseEventsCounted<T extends CaseEvent['type']>(
+  region: string,
+  type: T,
+  match: (e: Extract<CaseEvent, { type: T }>) => boolean,
+  count: number,
+): Promise<Extract<CaseEvent, { type: T }>[]> {
+  let found: Extract<CaseEvent, { type: T }>[] = [];
+  await waitFor(
+    async () => {
+      found = ofType(await caseEventsOn(region), type).filter((e) => match(e));
+      return found.length >= count;
+    },
+    { timeoutMs: 15_000, intervalMs: 100, what: `${count} × ${type}` },
+  );
+  return found;
+}
+
 /** Every event of one case on the region's case stream (`hall.<region>.case.>`), in stream order. */
-export async function caseEventsOf(region: string, caseId: string): Promise<CaseEvent[]> {
+export function caseEventsOf(region: string, caseId: string): Promise<CaseEvent[]> {
+  return decodedCaseEvents(region, (envelope) => envelope.caseId === caseId);
+}
+
+/** The region's case stream in stream order, the envelopes `keep` takes decoded; fails on an unknown type. */
+async function decodedCaseEvents(region: string, keep: (envelope: EventEnvelope) => boolean): Promise<CaseEvent[]> {
   const stored = await readStream(sharedNatsUrl(), `CASE_${region}`);
   const out: CaseEvent[] = [];
   for (const message of stored) {
     const envelope = message.json as EventEnvelope;
     if (!message.subject.startsWith(`hall.${region}.case.`)) throw new Error(`subject ${message.subject}`);
-    if (envelope.caseId !== caseId) continue;
+    if (!keep(envelope)) continue;
     const event = decode(envelope);
     if (!event) throw new Error(`an event of an unknown type on the stream: ${envelope.type}`);
     out.push(event);
@@ -65,11 +94,11 @@ export function stageTrail(c: caseV1.Case | undefined): string[] {
   return (c?.stages ?? []).map((s) => `${stageName(s.stage)}:${s.status.replace('STAGE_STATUS_', '')}`);
 }
 
-/** Awaits a refusal: its status (by name, for readable failures) and a text its message must contain. */
+/** Awaits a refusal: its status (by name, for readable failures) and texts its message must contain, in order. */
 export async function refused(
   call: Promise<unknown>,
   code: grpc.status,
-  text: string | RegExp,
+  ...texts: (string | RegExp)[]
 ): Promise<grpc.ServiceError> {
   const error = await call.then(
     (answer) => {
@@ -78,7 +107,10 @@ export async function refused(
     (e: unknown) => e as grpc.ServiceError,
   );
   expect(`${grpc.status[error.code]}: ${error.details}`).toMatch(
-    new RegExp(`^${grpc.status[code]}: .*${typeof text === 'string' ? escapeRegExp(text) : text.source}`, 's'),
+    new RegExp(
+      `^${grpc.status[code]}: .*${texts.map((t) => (typeof t === 'string' ? escapeRegExp(t) : t.source)).join('[\\s\\S]*')}`,
+      's',
+    ),
   );
   return error;
 }
@@ -105,4 +137,26 @@ export const WINDOW_DELIVERY: caseV1.DeliverAction = {
 };
 
 /** Beijing time, for readable expected instants. */
-export const at = (local: string) => new Date(`${local}+08:00`);
+export { cst as at } from '../src/domain/spec-fixtures';
+
+/** 食品经营许可 at the city hall (承诺件, 一审): registered at A01 by 700GLB01, accepted at B02 by 700SCJG01. */
+export const FOOD: OpenSpec = {
+  item: '11370700SCJG000105003000',
+  hall: 'city',
+  frontDesk: '700GLB01',
+  clerk: '700SCJG01',
+  frontWindow: 'A01',
+  acceptWindow: 'B02',
+  situationCodes: ['COMPANY'],
+};
+
+/** Shortcuts over the demo of the city hall, for a CaseUnderTest started in `beforeAll`. */
+export function cityShortcuts(under: () => CaseUnderTest) {
+  return {
+    staff: (no: string) => under().demo.staff[no]!,
+    scjg: () => under().demo.departments['city/SCJG']!,
+    city: () => under().demo.halls['city']!,
+    approve: (no: string, caseId: string) =>
+      under().act(no, { caseId, approve: { opinion: '准予许可', attachments: [], upperAuthority: '' } }),
+  };
+}

@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { localDateOf } from '@govhall/calendar';
-import type { RunningCatalogue } from '@govhall/catalogue';
 import type { GrpcCatalogue } from '@govhall/catalogue-client';
 import { IntakeEvents, intakeEventsV1, intakeV1 } from '@govhall/contracts';
 import {
@@ -13,13 +11,13 @@ import {
   type EventBus,
   type EventEnvelope,
 } from '@govhall/kit';
-import { freePort, waitFor } from '@govhall/testing';
+import { startServiceProcess } from '@govhall/testing';
 import { calendarLimit } from '../src/domain/stages';
 
 /** 食品生产许可: city/SCJG approves; accepted at city or district halls (市县联动 when a district accepts). */
 export const FOOD_PRODUCTION = '11370700SCJG000105004000';
 
-/** What a district acceptance needs from the demo directory (ids by the keys of `DemoIds`). */
+/** What a district acceptance needs from the demo directory (ids by the keys of intake's `DemoIds`). */
 export interface AcceptancePlace {
   readonly hallId: string;
   readonly windowId: string;
@@ -106,34 +104,6 @@ export async function publishAcceptance(
   return event;
 }
 
-/** Demo ids of a catalogue: halls by key, windows by `<hall key>/<number>`, staff by employee number. */
-export interface DirectoryIds {
-  readonly halls: Readonly<Record<string, string>>;
-  readonly windows: Readonly<Record<string, string>>;
-  readonly staff: Readonly<Record<string, { id: string; roles: string[]; departmentId: string; hallId: string }>>;
-  readonly items: Readonly<Record<string, string>>;
-}
-
-export async function directoryIds(catalogue: RunningCatalogue): Promise<DirectoryIds> {
-  const org = catalogue.organisation;
-  const halls = await org.listHalls({ includeInactive: false });
-  const key = new Map(halls.map((h) => [h.id, h.kind === 'main' ? h.tier : `${h.tier}-${h.kind}`]));
-  const windows = await org.listWindows({ includeInactive: false });
-  const staff = await org.listStaff({ includeInactive: false });
-  const items = await catalogue.items.listItems({ status: 'published' }, { size: 500, token: '' });
-  return {
-    halls: Object.fromEntries(halls.map((h) => [key.get(h.id)!, h.id])),
-    windows: Object.fromEntries(windows.map((w) => [`${key.get(w.hallId)}/${w.number}`, w.id])),
-    staff: Object.fromEntries(
-      staff.map((s) => [
-        s.employeeNo,
-        { id: s.id, roles: [...s.roles], departmentId: s.departmentId ?? '', hallId: s.hallId },
-      ]),
-    ),
-    items: Object.fromEntries(items.items.map((i) => [i.content.implementationCode, i.itemId])),
-  };
-}
-
 export interface CaseProcess {
   readonly address: string;
   output(): string;
@@ -143,35 +113,12 @@ export interface CaseProcess {
 
 /** The case service as its own process (`node --import tsx src/main.ts`), ready once `/readyz` answers 200. */
 export async function startCaseProcess(env: Record<string, string>): Promise<CaseProcess> {
-  const grpcPort = await freePort();
-  const httpPort = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'main.ts')], {
-    env: { ...process.env, ...env, GRPC_PORT: String(grpcPort), HTTP_PORT: String(httpPort) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`case exited: ${output}`);
-      return (await fetch(`http://127.0.0.1:${httpPort}/readyz`).catch(() => undefined))?.status === 200;
-    },
-    { timeoutMs: 30_000, intervalMs: 100, what: 'case process ready' },
-  ).catch((error: unknown) => {
-    child.kill('SIGKILL');
-    throw new Error(`${String(error)}\n--- output ---\n${output}`);
-  });
+  const started = await startServiceProcess(join(__dirname, '..', 'src', 'main.ts'), env);
   return {
-    address: `127.0.0.1:${grpcPort}`,
-    output: () => output,
+    address: `127.0.0.1:${started.grpcPort}`,
+    output: started.output,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      await started.stop();
     },
   };
 }
-
-/** On the system clock: intake's harness gives missing years a test schedule. */
-export { loadTestYears } from '@govhall/intake/testing';

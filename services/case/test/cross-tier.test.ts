@@ -1,17 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  loadCatalogueConfig,
-  loadDemoFeeCatalogue,
-  loadDemoItems,
-  loadDemoOpeningHours,
-  loadDemoOrganisation,
-  startCatalogue,
-  type RunningCatalogue,
-} from '@govhall/catalogue';
 import { GrpcCatalogue } from '@govhall/catalogue-client';
 import { caseV1, catalogueItemsV1 } from '@govhall/contracts';
+import { demoIdsOf, demoStaffOf, signAsStaff, startDemoCatalogue, type DemoIds } from '@govhall/intake/testing';
 import {
   JetStreamBus,
   Services,
@@ -21,8 +10,8 @@ import {
   sourcedStreamName,
   streamFor,
   systemClock,
+  type TokenSigner,
 } from '@govhall/kit';
-import { createTestKey } from '@govhall/kit/testing';
 import {
   createTestDatabase,
   readStream,
@@ -35,34 +24,22 @@ import {
 import * as grpc from '@grpc/grpc-js';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { testCallerKey, type CatalogueUnderTest } from '../../catalogue/test/start-for-test';
 import { loadCaseConfig } from '../src/config';
 import { startCase, type RunningCase } from '../src/main';
+import { refused } from './case-test-helpers';
 import {
   FOOD_PRODUCTION,
   acceptanceAt,
-  directoryIds,
-  loadTestYears,
   publishAcceptance,
   startCaseProcess,
   type CaseProcess,
-  type DirectoryIds,
 } from './cross-tier-fixtures';
 import { startCaseForTest, type CaseUnderTest } from './start-for-test';
 
 const CS = caseV1.CaseStatus;
 const Stage = catalogueItemsV1.ProcessStage;
 const containing = (text: string) => expect.stringContaining(text) as string;
-
-/** The gRPC status and message of a refused call. */
-async function refusal(call: Promise<unknown>): Promise<{ code: number; details: string }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as grpc.ServiceError;
-    return { code: e.code, details: e.details };
-  }
-  throw new Error('the call was not refused');
-}
 
 describe('市县联动 in one deployment (SERVED_REGIONS *)', () => {
   let under: CaseUnderTest;
@@ -129,12 +106,11 @@ describe('市县联动 in one deployment (SERVED_REGIONS *)', () => {
     expect(await todoOf('705QSCJ02', district)).toEqual(['PROCESS_STAGE_PRE_REVIEW']);
     expect(await todoOf('700SCJG02', city)).toEqual([]);
     // The city cannot review before the district hands it up: 初审 is the district's step.
-    expect(
-      await refusal(under.act('700SCJG02', { caseId, review: { opinion: '提前审核', attachments: [] } })),
-    ).toMatchObject({
-      code: grpc.status.PERMISSION_DENIED,
-      details: containing(`of hall ${district}; the caller is of department`),
-    });
+    await refused(
+      under.act('700SCJG02', { caseId, review: { opinion: '提前审核', attachments: [] } }),
+      grpc.status.PERMISSION_DENIED,
+      `of hall ${district}; the caller is of department`,
+    );
 
     const handedUp = await under.act('705QSCJ02', {
       caseId,
@@ -157,14 +133,15 @@ describe('市县联动 in one deployment (SERVED_REGIONS *)', () => {
     expect(await todoOf('700SCJG02', city)).toEqual(['PROCESS_STAGE_REVIEW']);
 
     // The district has handed it on: its staff can no longer act on it.
-    expect(
-      await refusal(under.act('705QSCJ02', { caseId, review: { opinion: '再审一次', attachments: [] } })),
-    ).toMatchObject({ code: grpc.status.PERMISSION_DENIED, details: containing(`hall ${city}`) });
-    expect(
-      await refusal(
-        under.act('705QSCJ03', { caseId, approve: { opinion: '准予许可', attachments: [], upperAuthority: '' } }),
-      ),
-    ).toMatchObject({ code: grpc.status.FAILED_PRECONDITION });
+    await refused(
+      under.act('705QSCJ02', { caseId, review: { opinion: '再审一次', attachments: [] } }),
+      grpc.status.PERMISSION_DENIED,
+      `hall ${city}`,
+    );
+    await refused(
+      under.act('705QSCJ03', { caseId, approve: { opinion: '准予许可', attachments: [], upperAuthority: '' } }),
+      grpc.status.FAILED_PRECONDITION,
+    );
 
     await under.act('700SCJG02', { caseId, review: { opinion: '现场核查合格', attachments: [] } });
     await under.act('700SCJG03', { caseId, verify: { opinion: '核准', attachments: [] } });
@@ -242,10 +219,10 @@ const LOG_LEVEL = process.env['TEST_LOG_LEVEL'] ?? 'silent';
 describe('市县联动 across two deployments (hub and leaf)', () => {
   let net: NatsHubAndLeaf;
   const databases: TestDatabase[] = [];
-  let catalogue: RunningCatalogue;
+  let catalogue: CatalogueUnderTest;
   let reader: GrpcCatalogue;
-  let ids: DirectoryIds;
-  let signer: ReturnType<ReturnType<typeof createTestKey>['signer']>;
+  let ids: DemoIds;
+  let signer: TokenSigner;
   let cityEnv: Record<string, string>;
   let districtEnv: Record<string, string>;
   let city: CaseProcess | undefined;
@@ -257,19 +234,19 @@ describe('市县联动 across two deployments (hub and leaf)', () => {
   const atDistrict = sourcedStreamName(Services.case, CITY, DISTRICT);
 
   const clients: grpc.Client[] = [];
+  /** One client per service address and staff member (the waits below ask many times). */
+  const callers = new Map<string, caseV1.CaseServiceClient>();
   const client = async (address: string, employeeNo: string) => {
-    const s = ids.staff[employeeNo]!;
-    const token = await signer.signStaff({
-      staffId: s.id,
-      roles: s.roles,
-      departmentId: s.departmentId || null,
-      hallId: s.hallId,
-      regionCode: s.hallId === ids.halls['city'] ? CITY : DISTRICT,
-    });
-    const c = new caseV1.CaseServiceClient(address, grpc.credentials.createInsecure(), {
-      interceptors: [bearerInterceptor(token)],
-    });
-    clients.push(c);
+    let c = callers.get(`${address} ${employeeNo}`);
+    if (!c) {
+      const s = await demoStaffOf(catalogue.running, employeeNo);
+      const token = await signAsStaff(signer, s, s.hallId === ids.halls['city'] ? CITY : DISTRICT);
+      c = new caseV1.CaseServiceClient(address, grpc.credentials.createInsecure(), {
+        interceptors: [bearerInterceptor(token)],
+      });
+      callers.set(`${address} ${employeeNo}`, c);
+      clients.push(c);
+    }
     return c;
   };
   const cityAddress = () => city!.address;
@@ -319,32 +296,20 @@ describe('市县联动 across two deployments (hub and leaf)', () => {
     net = await startNatsHubAndLeaf({ hubDomain: 'city-370700', leafDomain: 'district-370705' });
     const [cityDb, districtDb] = await Promise.all([createTestDatabase('city'), createTestDatabase('district')]);
     databases.push(cityDb, districtDb);
-    const key = createTestKey();
-    signer = key.signer();
-    const keysDir = mkdtempSync(join(tmpdir(), 'govhall-case-keys-'));
-    const trustedKeysFile = join(keysDir, 'trusted-keys.json');
-    writeFileSync(trustedKeysFile, JSON.stringify({ keys: [key.entry] }));
+    const callerKey = testCallerKey();
+    const { trustedKeysFile } = callerKey;
+    signer = callerKey.key.signer();
 
     // The catalogue serves both tiers; it runs at the city, on the hub.
-    catalogue = await startCatalogue(
-      loadCatalogueConfig({
-        REGION_CODE: CITY,
-        DATABASE_URL: cityDb.url,
-        NATS_URL: net.hubUrl,
-        GRPC_PORT: '0',
-        HTTP_PORT: '0',
-        LOG_LEVEL,
-        OUTBOX_POLL_MS: '50',
-        AUTH_TRUSTED_KEYS_FILE: trustedKeysFile,
-      }),
-    );
-    await loadDemoOrganisation(catalogue.organisation);
-    await loadDemoFeeCatalogue(catalogue.feeCatalogue, catalogue.organisation);
-    await loadDemoItems(catalogue.items, catalogue.organisation, undefined, catalogue.feeCatalogue);
-    await loadDemoOpeningHours(catalogue.openingHours, catalogue.organisation);
-    await loadTestYears(catalogue, systemClock.now());
-    ids = await directoryIds(catalogue);
-    const catalogueAddress = `127.0.0.1:${catalogue.grpcPort}`;
+    catalogue = await startDemoCatalogue({
+      databaseUrl: cityDb.url,
+      natsUrl: net.hubUrl,
+      region: CITY,
+      callerKey,
+      testYearsAt: systemClock.now(),
+    });
+    ids = await demoIdsOf(catalogue.running);
+    const catalogueAddress = catalogue.address;
     reader = new GrpcCatalogue({ address: catalogueAddress });
 
     // What the operator does once per pair of tiers (deploy/nats/sources.md), as admin: each tier's case stream,
@@ -419,7 +384,7 @@ describe('市县联动 across two deployments (hub and leaf)', () => {
       {
         hallId: districtHall,
         windowId: ids.windows['district/B01']!,
-        clerkStaffId: ids.staff['705QSCJ01']!.id,
+        clerkStaffId: ids.staff['705QSCJ01']!,
         regionCode: DISTRICT,
       },
       systemClock.now(),
@@ -450,12 +415,11 @@ describe('市县联动 across two deployments (hub and leaf)', () => {
         remote: true,
       },
     });
-    expect(
-      await refusal(act(districtAddress(), '705QSCJ02', { caseId, review: { opinion: '再审一次', attachments: [] } })),
-    ).toMatchObject({
-      code: grpc.status.FAILED_PRECONDITION,
-      details: containing(`was handed up to hall ${cityHall}`),
-    });
+    await refused(
+      act(districtAddress(), '705QSCJ02', { caseId, review: { opinion: '再审一次', attachments: [] } }),
+      grpc.status.FAILED_PRECONDITION,
+      `was handed up to hall ${cityHall}`,
+    );
     // The request waits at the city, in its copy of the district's hand-offs, with nobody reading it.
     await waitFor(
       async () =>
@@ -480,12 +444,11 @@ describe('市县联动 across two deployments (hub and leaf)', () => {
       { timeoutMs: 20_000, what: 'the district to learn the city accepted' },
     );
     // The district's copy now mirrors the city's: still not the district's to change.
-    expect(
-      await refusal(act(districtAddress(), '705QSCJ02', { caseId, review: { opinion: '再审一次', attachments: [] } })),
-    ).toMatchObject({
-      code: grpc.status.FAILED_PRECONDITION,
-      details: containing('it is handled there now'),
-    });
+    await refused(
+      act(districtAddress(), '705QSCJ02', { caseId, review: { opinion: '再审一次', attachments: [] } }),
+      grpc.status.FAILED_PRECONDITION,
+      'it is handled there now',
+    );
     const todo = await callUnary(await client(cityAddress(), '700SCJG02'), 'listTodo', {
       hallId: cityHall,
       staffId: '',

@@ -4,6 +4,7 @@ import { waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import {
   D,
+  FOOD,
   P,
   S,
   WINDOW_DELIVERY,
@@ -13,6 +14,7 @@ import {
   caseEventsUntil,
   eventTrail,
   invalid,
+  cityShortcuts,
   ofType,
   refused,
   stageTrail,
@@ -23,15 +25,6 @@ import { startCaseForTest, testPerson, type CaseUnderTest, type OpenSpec } from 
 // refusal, a send-back, 告知承诺, the decision documents, 结果公示 and the weekly archive batch (last: it moves
 // the clock to the next week).
 
-const FOOD: OpenSpec = {
-  item: '11370700SCJG000105003000',
-  hall: 'city',
-  frontDesk: '700GLB01',
-  clerk: '700SCJG01',
-  frontWindow: 'A01',
-  acceptWindow: 'B02',
-  situationCodes: ['COMPANY'],
-};
 const COMPANY_SETUP: OpenSpec = {
   ...FOOD,
   item: '11370700SCJG000105001000',
@@ -50,24 +43,12 @@ const COMPANY_CHANGE = '11370700SCJG000105002000';
 describe('case lifecycles', () => {
   let under: CaseUnderTest;
   let region: string;
-  const intakeClients: grpc.Client[] = [];
   let people = 0;
   const person = (name: string) => testPerson(name, ++people);
-  const staff = (no: string) => under.demo.staff[no]!;
-  const scjg = () => under.demo.departments['city/SCJG']!;
-  const city = () => under.demo.halls['city']!;
-  const intake = async (no: string) => {
-    const c = new intakeV1.IntakeServiceClient(
-      under.intake.address,
-      grpc.credentials.createInsecure(),
-      await under.intake.as(no),
-    );
-    intakeClients.push(c);
-    return c;
-  };
+  const { staff, scjg, city, approve } = cityShortcuts(() => under);
   const onFile = async (applicant: intakeV1.ApplicantInput) =>
     (
-      await callUnary(await intake('700GLB01'), 'listOnFile', {
+      await callUnary(await under.intakeClient('700GLB01'), 'listOnFile', {
         kind: intakeV1.ApplicantKind.APPLICANT_KIND_PERSON,
         idType: applicant.person!.idType,
         idNumber: applicant.person!.idNumber,
@@ -76,8 +57,6 @@ describe('case lifecycles', () => {
     ).entries;
   const review = (no: string, caseId: string, opinion = '材料齐全，符合法定形式') =>
     under.act(no, { caseId, review: { opinion, attachments: [] } });
-  const approve = (no: string, caseId: string) =>
-    under.act(no, { caseId, approve: { opinion: '准予许可', attachments: [], upperAuthority: '' } });
   const issue = (caseId: string, certificateNumber: string) =>
     under.act('700SCJG01', { caseId, issue: { certificateNumber, validUntil: '2031-10-11' } });
   const render = async (no: string, caseId: string, format: string) =>
@@ -90,10 +69,7 @@ describe('case lifecycles', () => {
     under = await startCaseForTest();
     region = under.intake.region;
   }, 120_000);
-  afterAll(async () => {
-    for (const c of intakeClients) c.close();
-    await under?.stop();
-  });
+  afterAll(async () => under?.stop());
 
   it('承诺件, 一审 (SINGLE): accepted → review → approve → issue → deliver → complete, with its events and the certificate on file', async () => {
     const applicant = person('李建国');
@@ -366,7 +342,7 @@ describe('case lifecycles', () => {
 
   it('即办件: CompleteImmediately at the window opens the case COMPLETED with its certificate', async () => {
     const applicant = person('张丽');
-    const front = await intake('700GLB01');
+    const front = await under.intakeClient('700GLB01');
     const item = (await under.intake.catalogue.items.getItem({ itemId: under.demo.items[COMPANY_CHANGE]!, version: 0 }))
       .content;
     expect(item.caseType).toBe('immediate');
@@ -384,7 +360,7 @@ describe('case lifecycles', () => {
         materials: ['M01', 'M02', 'M04'].map((code) => ({ code, copies: 1, originalChecked: true, fileRef: '' })),
       }),
     );
-    const completedImmediately = await callUnary(await intake('700SCJG01'), 'completeImmediately', {
+    const completedImmediately = await callUnary(await under.intakeClient('700SCJG01'), 'completeImmediately', {
       requestId: `ci-${Date.now()}`,
       registrationId: registration!.id,
       windowId: under.demo.windows['city/B01']!,

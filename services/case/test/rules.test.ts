@@ -3,22 +3,25 @@ import { callUnary, type FakeClock } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { entryHash } from '../src/domain/action-log';
-import { P, S, WORKING_DAYS, at, caseEventsUntil, invalid, ofType, refused, stageTrail } from './case-test-helpers';
+import {
+  FOOD,
+  P,
+  S,
+  WORKING_DAYS,
+  at,
+  caseEventsUntil,
+  cityShortcuts,
+  invalid,
+  ofType,
+  refused,
+  stageTrail,
+} from './case-test-helpers';
 import { startCaseForTest, testPerson, type CaseUnderTest, type OpenSpec } from './start-for-test';
 
 // The rules around the lifecycle, through gRPC against real PostgreSQL and nats-server: concurrent actions,
 // idempotency, the tamper-evident log, department and role gates, the public progress query's lock-out, special
 // procedures, extensions and 超时默认. Tests that move the clock come last, in the order they move it.
 
-const FOOD: OpenSpec = {
-  item: '11370700SCJG000105003000',
-  hall: 'city',
-  frontDesk: '700GLB01',
-  clerk: '700SCJG01',
-  frontWindow: 'A01',
-  acceptWindow: 'B02',
-  situationCodes: ['COMPANY'],
-};
 const MINUTE = 60_000;
 const LIMITS = { perCase: 5, perClient: 8, windowMs: 15 * MINUTE, lockMs: 10 * MINUTE };
 
@@ -29,14 +32,10 @@ describe('case rules', () => {
   let people = 0;
   const open = (spec: Partial<OpenSpec> = {}) =>
     under.openCase({ ...FOOD, applicant: testPerson('测试申请人', ++people), ...spec });
-  const staff = (no: string) => under.demo.staff[no]!;
-  const scjg = () => under.demo.departments['city/SCJG']!;
-  const city = () => under.demo.halls['city']!;
+  const { staff, scjg, city, approve } = cityShortcuts(() => under);
   const clock = () => under.clock as FakeClock;
   const review = (no: string, caseId: string, extra: Partial<caseV1.ActRequest> = {}) =>
     under.act(no, { caseId, review: { opinion: '材料齐全，符合法定形式', attachments: [] }, ...extra });
-  const approve = (no: string, caseId: string) =>
-    under.act(no, { caseId, approve: { opinion: '准予许可', attachments: [], upperAuthority: '' } });
   const todo = async (no: string, scope: Partial<caseV1.ListTodoRequest>) =>
     callUnary(await under.client(no), 'listTodo', {
       staffId: '',

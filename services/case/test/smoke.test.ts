@@ -1,4 +1,5 @@
 import { caseV1 } from '@govhall/contracts';
+import { FOOD } from './case-test-helpers';
 import { startCaseForTest, type CaseUnderTest } from './start-for-test';
 
 describe('case smoke', () => {
@@ -9,15 +10,7 @@ describe('case smoke', () => {
   afterAll(async () => under?.stop());
 
   it('food business: review → approve → issue → deliver → complete', async () => {
-    const opened = await under.openCase({
-      item: '11370700SCJG000105003000',
-      hall: 'city',
-      frontDesk: '700GLB01',
-      clerk: '700SCJG01',
-      frontWindow: 'A01',
-      acceptWindow: 'B02',
-      situationCodes: ['COMPANY'],
-    });
+    const opened = await under.openCase(FOOD);
     const { case: c } = await under.getCase('700SCJG02', opened.caseId);
     expect(c?.currentStage).toBe('PROCESS_STAGE_REVIEW');
     const reviewed = await under.act('700SCJG02', {

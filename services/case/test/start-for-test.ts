@@ -1,11 +1,5 @@
-import { caseV1, catalogueItemsV1, intakeV1 } from '@govhall/contracts';
-import {
-  TEST_NOW,
-  residentIdCheckChar,
-  startIntakeForTest,
-  type DemoIds,
-  type IntakeUnderTest,
-} from '@govhall/intake/testing';
+import { caseV1, intakeV1 } from '@govhall/contracts';
+import { TEST_NOW, residentId, startIntakeForTest, type DemoIds, type IntakeUnderTest } from '@govhall/intake/testing';
 import { callUnary, type Clock, type Logger } from '@govhall/kit';
 import { waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
@@ -13,7 +7,7 @@ import { loadCaseConfig } from '../src/config';
 import { startCase, type RunningCase } from '../src/main';
 import type { ProgressLimits } from '../src/app/case-service';
 
-export { TEST_NOW, type DemoIds };
+export { TEST_NOW };
 
 /** Catalogue (whole demo), intake and case, in this process, on one clock (a FakeClock at TEST_NOW by default). */
 export interface CaseUnderTest {
@@ -25,8 +19,10 @@ export interface CaseUnderTest {
   readonly demo: DemoIds;
   /** The environment the case service started with (for a second process). */
   readonly env: Record<string, string>;
-  /** A CaseService client acting as the demo staff member. */
+  /** A CaseService client acting as the demo staff member (one per staff member, closed by stop). */
   client(employeeNo: string): Promise<caseV1.CaseServiceClient>;
+  /** An IntakeService client acting as the demo staff member (one per staff member, closed by stop). */
+  intakeClient(employeeNo: string): Promise<intakeV1.IntakeServiceClient>;
   /** An anonymous client (public methods). */
   publicClient(): caseV1.CaseServiceClient;
   /** Registers and accepts an application through intake's gRPC API and waits for its case. */
@@ -71,7 +67,7 @@ export function testPerson(name: string, n: number): intakeV1.ApplicantInput {
     person: {
       name,
       idType: intakeV1.IdType.ID_TYPE_RESIDENT_ID,
-      idNumber: first17 + residentIdCheckChar(first17),
+      idNumber: residentId(first17),
       phone: `1380536${String(1000 + (n % 9000))}`,
     },
   });
@@ -99,11 +95,6 @@ export async function startCaseForTest(
   const address = `127.0.0.1:${running.grpcPort}`;
   const demo = await intake.demo();
   const clients: grpc.Client[] = [];
-  const client = async (employeeNo: string) => {
-    const c = new caseV1.CaseServiceClient(address, grpc.credentials.createInsecure(), await intake.as(employeeNo));
-    clients.push(c);
-    return c;
-  };
   const intakeClients = new Map<string, intakeV1.IntakeServiceClient>();
   const intakeClient = async (employeeNo: string) => {
     let c = intakeClients.get(employeeNo);
@@ -119,13 +110,17 @@ export async function startCaseForTest(
     return c;
   };
   const caseClients = new Map<string, caseV1.CaseServiceClient>();
-  const cached = async (employeeNo: string) => {
+  const client = async (employeeNo: string) => {
     let c = caseClients.get(employeeNo);
-    if (!c) caseClients.set(employeeNo, (c = await client(employeeNo)));
+    if (!c) {
+      c = new caseV1.CaseServiceClient(address, grpc.credentials.createInsecure(), await intake.as(employeeNo));
+      caseClients.set(employeeNo, c);
+      clients.push(c);
+    }
     return c;
   };
   const getCase = async (employeeNo: string, caseId: string) =>
-    callUnary(await cached(employeeNo), 'getCase', { caseId, caseNumber: '' });
+    callUnary(await client(employeeNo), 'getCase', { caseId, caseNumber: '' });
 
   const openCase = async (spec: OpenSpec): Promise<OpenedCase> => {
     const item = (await intake.catalogue.items.getItem({ itemId: demo.items[spec.item]!, version: 0 })).content;
@@ -184,6 +179,7 @@ export async function startCaseForTest(
     demo,
     env,
     client,
+    intakeClient,
     publicClient: () => {
       const c = new caseV1.CaseServiceClient(address, grpc.credentials.createInsecure());
       clients.push(c);
@@ -191,7 +187,7 @@ export async function startCaseForTest(
     },
     openCase,
     act: async (employeeNo, request) =>
-      callUnary(await cached(employeeNo), 'act', caseV1.ActRequest.fromPartial({ requestId: rid('act'), ...request })),
+      callUnary(await client(employeeNo), 'act', caseV1.ActRequest.fromPartial({ requestId: rid('act'), ...request })),
     getCase,
     stop: async () => {
       for (const c of clients) c.close();
@@ -200,5 +196,3 @@ export async function startCaseForTest(
     },
   };
 }
-
-export const ProcessStage = catalogueItemsV1.ProcessStage;

@@ -3,6 +3,7 @@ import { bearerInterceptor, callUnary, fieldViolationsOf } from '@govhall/kit';
 import { waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { expectGrpcError } from './grpc-assertions';
+import { organisationCalls } from './organisation-calls';
 import { catalogueEventsOf, startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
 import { aCityHall, aDepartment, aDistrictHall, aWindow, requestId } from './builders';
 
@@ -82,23 +83,20 @@ describe('opening hours over gRPC (real PostgreSQL and NATS)', () => {
     directory = new org.OrganisationServiceClient(address, insecure, catalogue.asAdministrator);
     calendar = new cal.CalendarServiceClient(address, insecure, catalogue.asAdministrator);
 
-    const createHall = async (hall: org.HallInput) =>
-      (await callUnary(directory, 'createHall', { requestId: requestId(), hall })).hall!.id;
-    const createDepartment = async (department: org.DepartmentInput) =>
-      (await callUnary(directory, 'createDepartment', { requestId: requestId(), department })).department!.id;
-    const createWindow = async (window: org.WindowInput) =>
-      (await callUnary(directory, 'createWindow', { requestId: requestId(), window })).window!.id;
+    const { createHall, createDepartment, createWindow } = organisationCalls(() => directory);
 
-    cityHallId = await createHall(aCityHall());
-    districtHallId = await createHall(aDistrictHall(cityHallId));
-    const market = await createDepartment(aDepartment(cityHallId));
-    const districtMarket = await createDepartment(aDepartment(districtHallId, { name: '奎文区市场监督管理局' }));
-    frontDeskId = await createWindow(
-      aWindow(cityHallId, [], { number: 'A01', name: '综合受理总台', kind: org.WindowKind.WINDOW_KIND_FRONT_DESK }),
-    );
-    marketWindowId = await createWindow(aWindow(cityHallId, [market], { number: 'B01' }));
-    foodWindowId = await createWindow(aWindow(cityHallId, [market], { number: 'B02', name: '食品经营许可窗口' }));
-    districtWindowId = await createWindow(aWindow(districtHallId, [districtMarket], { number: 'B01' }));
+    cityHallId = (await createHall(aCityHall())).id;
+    districtHallId = (await createHall(aDistrictHall(cityHallId))).id;
+    const market = (await createDepartment(aDepartment(cityHallId))).id;
+    const districtMarket = (await createDepartment(aDepartment(districtHallId, { name: '奎文区市场监督管理局' }))).id;
+    frontDeskId = (
+      await createWindow(
+        aWindow(cityHallId, [], { number: 'A01', name: '综合受理总台', kind: org.WindowKind.WINDOW_KIND_FRONT_DESK }),
+      )
+    ).id;
+    marketWindowId = (await createWindow(aWindow(cityHallId, [market], { number: 'B01' }))).id;
+    foodWindowId = (await createWindow(aWindow(cityHallId, [market], { number: 'B02', name: '食品经营许可窗口' }))).id;
+    districtWindowId = (await createWindow(aWindow(districtHallId, [districtMarket], { number: 'B01' }))).id;
   });
 
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { catalogueItemsV1, catalogueV1 as pb } from '@govhall/contracts';
 import { callUnary, fieldViolationsOf } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
 import { expectGrpcError } from './grpc-assertions';
+import { organisationCalls } from './organisation-calls';
 import { startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
 import { aCityHall, aDepartment, aDistrictHall, aStaff, aWindow, requestId } from './builders';
 import { anItem } from './item-builders';
@@ -30,12 +31,7 @@ describe('organisation directory rules over gRPC (real PostgreSQL and NATS)', ()
     await catalogue.stop();
   });
 
-  const createHall = async (hall: pb.HallInput): Promise<pb.Hall> =>
-    (await callUnary(client, 'createHall', { requestId: requestId(), hall })).hall!;
-  const createDepartment = async (department: pb.DepartmentInput): Promise<pb.Department> =>
-    (await callUnary(client, 'createDepartment', { requestId: requestId(), department })).department!;
-  const createStaff = async (staff: pb.StaffInput): Promise<pb.Staff> =>
-    (await callUnary(client, 'createStaff', { requestId: requestId(), staff })).staff!;
+  const { createHall, createDepartment, createStaff } = organisationCalls(() => client);
   const refusal = async (call: Promise<unknown>, code = grpc.status.INVALID_ARGUMENT) =>
     fieldViolationsOf(await expectGrpcError(call, code)).map((v) => v.field);
 

@@ -39,14 +39,26 @@ export function testCallerKey(): { key: ReturnType<typeof createTestKey>; truste
   return { key, trustedKeysFile };
 }
 
+export interface CatalogueForTestOptions {
+  /** A database of the caller's, who drops it (another service shares it); default a fresh one, dropped by stop(). */
+  readonly databaseUrl?: string;
+  /** Default the shared nats-server. */
+  readonly natsUrl?: string;
+  /** Default a region (so streams) of its own. */
+  readonly region?: string;
+  /** The key callers sign with (a caller that signs its own tokens too); default a fresh one. */
+  readonly callerKey?: ReturnType<typeof testCallerKey>;
+}
+
 /**
  * The catalogue as main.ts wires it, on a fresh database, the shared nats-server and a region (so streams) of
- * its own; free ports.
+ * its own unless `options` name them; free ports.
  */
-export async function startCatalogueForTest(): Promise<CatalogueUnderTest> {
-  const region = uniqueRegionCode();
-  const testDatabase: TestDatabase = await createTestDatabase();
-  const { key, trustedKeysFile } = testCallerKey();
+export async function startCatalogueForTest(options: CatalogueForTestOptions = {}): Promise<CatalogueUnderTest> {
+  const region = options.region ?? uniqueRegionCode();
+  const testDatabase: TestDatabase | undefined = options.databaseUrl ? undefined : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? testDatabase!.url;
+  const { key, trustedKeysFile } = options.callerKey ?? testCallerKey();
   const signer = key.signer();
   const tokenFor = (roles: readonly string[]): Promise<string> =>
     signer.signStaff(aStaffMember({ roles: [...roles], regionCode: region }));
@@ -54,8 +66,8 @@ export async function startCatalogueForTest(): Promise<CatalogueUnderTest> {
   const running = await startCatalogue(
     loadCatalogueConfig({
       REGION_CODE: region,
-      DATABASE_URL: testDatabase.url,
-      NATS_URL: sharedNatsUrl(),
+      DATABASE_URL: databaseUrl,
+      NATS_URL: options.natsUrl ?? sharedNatsUrl(),
       GRPC_PORT: '0',
       HTTP_PORT: '0',
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
@@ -63,7 +75,7 @@ export async function startCatalogueForTest(): Promise<CatalogueUnderTest> {
       AUTH_TRUSTED_KEYS_FILE: trustedKeysFile,
     }),
   );
-  const database = createDatabase<CatalogueTables>({ url: testDatabase.url, schema: 'catalogue', poolMax: 2 });
+  const database = createDatabase<CatalogueTables>({ url: databaseUrl, schema: 'catalogue', poolMax: 2 });
   return {
     region,
     running,
@@ -74,7 +86,7 @@ export async function startCatalogueForTest(): Promise<CatalogueUnderTest> {
     stop: async () => {
       await database.close();
       await running.stop();
-      await testDatabase.drop();
+      await testDatabase?.drop();
     },
   };
 }

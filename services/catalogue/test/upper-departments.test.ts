@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
 import { aCityHall, aDepartment, aDistrictHall, requestId } from './builders';
 import { expectGrpcError } from './grpc-assertions';
+import { organisationCalls } from './organisation-calls';
 import { catalogueEventsOf, startCatalogueForTest, type CatalogueUnderTest } from './start-for-test';
 
 type Client = InstanceType<typeof pb.OrganisationServiceClient>;
@@ -20,10 +21,7 @@ describe('upper departments over gRPC (real PostgreSQL and NATS)', () => {
   let cityScjg: pb.Department;
   let cityZrzy: pb.Department;
 
-  const createHall = async (hall: pb.HallInput): Promise<pb.Hall> =>
-    (await callUnary(client, 'createHall', { requestId: requestId(), hall })).hall!;
-  const createDepartment = async (department: pb.DepartmentInput, id = requestId()): Promise<pb.Department> =>
-    (await callUnary(client, 'createDepartment', { requestId: id, department })).department!;
+  const { createHall, createDepartment } = organisationCalls(() => client);
   const updateDepartment = async (current: pb.Department, department: pb.DepartmentInput): Promise<pb.Department> =>
     (
       await callUnary(client, 'updateDepartment', {

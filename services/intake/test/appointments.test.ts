@@ -2,19 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { intakeAppointmentsV1 as ap, intakeQueueV1 as pb } from '@govhall/contracts';
 import { callUnary, fieldViolationsOf } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
+import { expectGrpcError } from '../../catalogue/test/grpc-assertions';
 import { intakeEventsOn, startIntakeForTest, type DemoIds, type IntakeUnderTest } from './start-for-test';
 
 const rid = (): string => randomUUID();
 
-async function expectError(promise: Promise<unknown>, code: grpc.status): Promise<grpc.ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(grpc.status[(error as grpc.ServiceError).code]).toBe(grpc.status[code]);
-    return error as grpc.ServiceError;
-  }
-  throw new Error(`expected ${grpc.status[code]}, got an answer`);
-}
 const fields = (error: grpc.ServiceError): string[] => fieldViolationsOf(error).map((v) => v.field);
 
 describe('appointments and the batch room through gRPC', () => {
@@ -95,18 +87,18 @@ describe('appointments and the batch room through gRPC', () => {
     const saturday = '2026-10-17';
     const ok = await setSlots(district, housing, saturday, [{ start: '09:00', end: '10:00', capacity: 4 }]);
     expect(ok.slots).toEqual([expect.objectContaining({ date: saturday, sessionKind: 'WEEKEND', capacity: 4 })]);
-    const refused = await expectError(
+    const refused = await expectGrpcError(
       setSlots(district, individual, saturday, [{ start: '09:00', end: '10:00', capacity: 4 }]),
       grpc.status.INVALID_ARGUMENT,
     );
     expect(fields(refused)).toEqual(['slots[0]']);
-    const cityRefused = await expectError(
+    const cityRefused = await expectGrpcError(
       setSlots(city, market, saturday, [{ start: '09:00', end: '10:00', capacity: 4 }], '700GLB07'),
       grpc.status.INVALID_ARGUMENT,
     );
     expect(fields(cityRefused)).toEqual(['slots[0]']);
     // An evening slot outside the weekday hours, and malformed input, by field.
-    const evening = await expectError(
+    const evening = await expectGrpcError(
       setSlots(district, housing, '2026-10-13', [
         { start: '09:00', end: '10:00', capacity: 2 },
         { start: '18:00', end: '19:00', capacity: 2 },
@@ -114,12 +106,12 @@ describe('appointments and the batch room through gRPC', () => {
       grpc.status.INVALID_ARGUMENT,
     );
     expect(fields(evening)).toEqual(['slots[1]']);
-    const bad = await expectError(
+    const bad = await expectGrpcError(
       setSlots(district, housing, '2026-13-01', [{ start: '9:00', end: '10:00', capacity: 0 }]),
       grpc.status.INVALID_ARGUMENT,
     );
     expect(fields(bad).sort()).toEqual(['date', 'slots[0].capacity', 'slots[0].start']);
-    await expectError(
+    await expectGrpcError(
       setSlots(district, housing, saturday, [{ start: '09:00', end: '10:00', capacity: 4 }], '700GLB07'),
       grpc.status.PERMISSION_DENIED,
     );
@@ -162,7 +154,7 @@ describe('appointments and the batch room through gRPC', () => {
     });
     expect(moved.appointment).toMatchObject({ date: '2026-10-14', reschedules: 1 });
     const third = (booked[2] as PromiseFulfilledResult<ap.BookAppointmentResponse>).value.appointment!;
-    await expectError(
+    await expectGrpcError(
       callUnary(books['705QZJJ01']!, 'rescheduleAppointment', {
         requestId: rid(),
         appointmentId: third.id,
@@ -180,7 +172,7 @@ describe('appointments and the batch room through gRPC', () => {
       ['2026-10-13', 1],
       ['2026-10-14', 1],
     ]);
-    const home = await expectError(
+    const home = await expectGrpcError(
       book(slotId, { kind: ap.AppointmentKind.APPOINTMENT_KIND_HOME_VISIT }),
       grpc.status.INVALID_ARGUMENT,
     );
@@ -198,7 +190,7 @@ describe('appointments and the batch room through gRPC', () => {
       ...pb.TakeTicketRequest.fromPartial({ requestId: rid(), hallId: district, categoryId: housing }),
       ticketClass: pb.TicketClass.TICKET_CLASS_WALK_IN,
     });
-    const early = await expectError(
+    const early = await expectGrpcError(
       callUnary(books['705QZJJ01']!, 'checkInAppointment', { requestId: rid(), appointmentId: notYet.id, code: '' }),
       grpc.status.FAILED_PRECONDITION,
     );
@@ -242,11 +234,13 @@ describe('appointments and the batch room through gRPC', () => {
     expect(
       (await callUnary(books['705QZJJ01']!, 'getBatchServicePolicy', { hallId: district })).policy!.threshold,
     ).toBe(10);
-    expect(fields(await expectError(request({ quantity: 10 }), grpc.status.INVALID_ARGUMENT))).toEqual(['quantity']);
+    expect(fields(await expectGrpcError(request({ quantity: 10 }), grpc.status.INVALID_ARGUMENT))).toEqual([
+      'quantity',
+    ]);
     expect(
-      fields(await expectError(request({ creditCode: '91370700MA3C4B5X2N' }), grpc.status.INVALID_ARGUMENT)),
+      fields(await expectGrpcError(request({ creditCode: '91370700MA3C4B5X2N' }), grpc.status.INVALID_ARGUMENT)),
     ).toEqual(['credit_code']);
-    const farOff = await expectError(request({ date: '2026-10-14' }), grpc.status.INVALID_ARGUMENT);
+    const farOff = await expectGrpcError(request({ date: '2026-10-14' }), grpc.status.INVALID_ARGUMENT);
     expect(fields(farOff)).toEqual(['date']);
     expect(fieldViolationsOf(farOff)[0]!.description).toContain('当天或次日');
     const todayBooking = await request({});
@@ -255,11 +249,14 @@ describe('appointments and the batch room through gRPC', () => {
       requestedOn: '2026-10-12',
       contactPhoneMasked: '139****1111',
     });
-    const twice = await expectError(request({ enterpriseName: '另一家企业有限公司' }), grpc.status.FAILED_PRECONDITION);
+    const twice = await expectGrpcError(
+      request({ enterpriseName: '另一家企业有限公司' }),
+      grpc.status.FAILED_PRECONDITION,
+    );
     expect(twice.details).toContain('潍坊市鸢都置业有限公司');
     const next = await request({ date: '2026-10-13', session: ap.BatchSession.BATCH_SESSION_AFTERNOON });
     expect(next.booking!.date).toBe('2026-10-13');
-    await expectError(
+    await expectGrpcError(
       callUnary(
         books['700SCJG01']!,
         'bookBatchService',
@@ -280,7 +277,7 @@ describe('appointments and the batch room through gRPC', () => {
     await callUnary(books['705ADM01']!, 'setBatchServicePolicy', { requestId: rid(), hallId: district, threshold: 20 });
     expect(
       fields(
-        await expectError(
+        await expectGrpcError(
           request({ quantity: 15, session: ap.BatchSession.BATCH_SESSION_AFTERNOON }),
           grpc.status.INVALID_ARGUMENT,
         ),

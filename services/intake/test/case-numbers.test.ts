@@ -3,16 +3,18 @@ import { localDateOf } from '@govhall/calendar';
 import { intakeV1 as pb } from '@govhall/contracts';
 import { callUnary, systemClock } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
-import { residentIdCheckChar } from '../src/domain/identity';
-import { startIntakeForTest, startIntakeProcess, type IntakeProcess, type IntakeUnderTest } from './start-for-test';
+import {
+  residentId,
+  startIntakeForTest,
+  startIntakeProcess,
+  type IntakeProcess,
+  type IntakeUnderTest,
+} from './start-for-test';
 
 const APPLICATIONS = 20;
 
 /** A valid resident ID of 1990-01-01 with its own sequence, so each application has its own applicant. */
-const idNumber = (i: number) => {
-  const id17 = `37070219900101${String(i).padStart(3, '0')}`;
-  return id17 + residentIdCheckChar(id17);
-};
+const idNumber = (i: number) => residentId(`37070219900101${String(i).padStart(3, '0')}`);
 
 // Clock: both processes run on the system clock. The second process always does, and a case number's date and
 // its daily counter scope come from the deciding process's clock: a FakeClock in one of them would put the two

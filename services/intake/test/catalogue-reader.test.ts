@@ -1,19 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadCatalogueConfig, loadDemoOrganisation, startCatalogue, type RunningCatalogue } from '@govhall/catalogue';
+import { loadDemoOrganisation, type RunningCatalogue } from '@govhall/catalogue';
 import { GrpcCatalogue } from '@govhall/catalogue-client';
 import { UnavailableError } from '@govhall/kit';
-import { createTestKey } from '@govhall/kit/testing';
-import {
-  createTestDatabase,
-  freePort,
-  sharedNatsUrl,
-  uniqueRegionCode,
-  waitFor,
-  type TestDatabase,
-} from '@govhall/testing';
+import { freePort, waitFor } from '@govhall/testing';
+import { startCatalogueForTest, type CatalogueUnderTest } from '../../catalogue/test/start-for-test';
 
 /**
  * The catalogue as intake (and the case service) reads it: @govhall/catalogue-client's GrpcCatalogue against the
@@ -21,36 +11,22 @@ import {
  * through its use cases.
  */
 describe('GrpcCatalogue over the catalogue (real PostgreSQL and NATS)', () => {
-  let database: TestDatabase;
+  let under: CatalogueUnderTest;
   let catalogue: RunningCatalogue;
   let reader: GrpcCatalogue;
   let address: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const trustedKeysFile = join(mkdtempSync(join(tmpdir(), 'govhall-client-keys-')), 'trusted-keys.json');
-    writeFileSync(trustedKeysFile, JSON.stringify({ keys: [createTestKey().entry] }));
-    catalogue = await startCatalogue(
-      loadCatalogueConfig({
-        REGION_CODE: uniqueRegionCode(),
-        DATABASE_URL: database.url,
-        NATS_URL: sharedNatsUrl(),
-        GRPC_PORT: '0',
-        HTTP_PORT: '0',
-        LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-        OUTBOX_POLL_MS: '50',
-        AUTH_TRUSTED_KEYS_FILE: trustedKeysFile,
-      }),
-    );
+    under = await startCatalogueForTest();
+    catalogue = under.running;
     await loadDemoOrganisation(catalogue.organisation);
-    address = `127.0.0.1:${catalogue.grpcPort}`;
+    address = under.address;
     reader = new GrpcCatalogue({ address, ttlMs: 60_000 });
   }, 60_000);
 
   afterAll(async () => {
     reader.close();
-    await catalogue.stop();
-    await database.drop();
+    await under.stop();
   });
 
   const hallOfTier = async (tier: string) => {

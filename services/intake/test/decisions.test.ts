@@ -11,21 +11,20 @@ import {
 import { sharedNatsUrl, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
-import { organisationCodeCheckChar, residentIdCheckChar, socialCreditCheckChar } from '../src/domain/identity';
+import { organisationCodeCheckChar, socialCreditCheckChar } from '../src/domain/identity';
 import {
   intakeEventsOf,
+  intakeEventsUntil,
   outboxDrained,
   intakeEventsOn,
+  residentId,
   startIntakeForTest,
   type DemoIds,
   type IntakeEvent,
   type IntakeUnderTest,
 } from './start-for-test';
 
-const personId = (birth: string, order: string) => {
-  const first17 = `370702${birth}${order}`;
-  return first17 + residentIdCheckChar(first17);
-};
+const personId = (birth: string, order: string) => residentId(`370702${birth}${order}`);
 const creditCode = (org8: string) => {
   const first17 = `91370700${org8}${organisationCodeCheckChar(org8)}`;
   return first17 + socialCreditCheckChar(first17);
@@ -103,19 +102,11 @@ describe('IntakeService decisions, certificates on file, agents and refusal fili
     call<pb.AcceptResponse>(client, 'accept', { requestId, registrationId, windowId: demo.windows[window]! });
 
   /** Waits until the stream holds events of `type` that `match`, at least `n`, and answers them. */
-  async function eventsOf<T extends IntakeEvent['type']>(
+  const eventsOf = <T extends IntakeEvent['type']>(
     type: T,
     match: (e: Extract<IntakeEvent, { type: T }>) => boolean,
     n = 1,
-  ): Promise<Extract<IntakeEvent, { type: T }>[]> {
-    let found: Extract<IntakeEvent, { type: T }>[] = [];
-    await waitFor(async () => (found = (await intakeEventsOf(under.region, type)).filter(match)).length >= n, {
-      timeoutMs: 15_000,
-      intervalMs: 100,
-      what: `${n} ${type}`,
-    });
-    return found;
-  }
+  ) => intakeEventsUntil(under.region, type, match, n);
 
   beforeAll(async () => {
     under = await startIntakeForTest();

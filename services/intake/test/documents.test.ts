@@ -1,11 +1,9 @@
 import { intakeV1 as pb } from '@govhall/contracts';
 import { callUnary } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
-import { residentIdCheckChar } from '../src/domain/identity';
-import { startIntakeForTest, type IntakeUnderTest } from './start-for-test';
+import { residentId, startIntakeForTest, type IntakeUnderTest } from './start-for-test';
 
-const ID17 = '37070219850505321';
-const ID = ID17 + residentIdCheckChar(ID17);
+const ID = residentId('37070219850505321');
 
 describe('IntakeService documents', () => {
   let under: IntakeUnderTest;

@@ -3,12 +3,10 @@ import { intakeQueueV1 as queue, intakeV1 as pb } from '@govhall/contracts';
 import { callUnary, createLogger } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
-import { residentIdCheckChar } from '../src/domain/identity';
-import { startIntakeForTest, type IntakeUnderTest } from './start-for-test';
+import { residentId, startIntakeForTest, type IntakeUnderTest } from './start-for-test';
 
-const id = (first17: string): string => first17 + residentIdCheckChar(first17);
-const APPLICANT_ID = id('37070219851203401');
-const AGENT_ID = id('37070519700615202');
+const APPLICANT_ID = residentId('37070219851203401');
+const AGENT_ID = residentId('37070519700615202');
 const APPLICANT_PHONE = '13805367788';
 const AGENT_PHONE = '13905361122';
 const TICKET_PHONE = '15805364455';

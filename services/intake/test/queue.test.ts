@@ -3,6 +3,7 @@ import { intakeQueueV1 as pb } from '@govhall/contracts';
 import { callUnary, fieldViolationsOf } from '@govhall/kit';
 import { waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
+import { expectGrpcError } from '../../catalogue/test/grpc-assertions';
 import { loadDemoQueue } from '../src/demo/demo-queue';
 import { intakeEventsOn, startIntakeForTest, type DemoIds, type IntakeUnderTest } from './start-for-test';
 
@@ -23,16 +24,6 @@ async function eventually<T>(probe: () => Promise<T | undefined>): Promise<NonNu
   return value as NonNullable<T>;
 }
 const { TicketClass, TicketStatus } = pb;
-
-async function expectError(promise: Promise<unknown>, code: grpc.status): Promise<grpc.ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(grpc.status[(error as grpc.ServiceError).code]).toBe(grpc.status[code]);
-    return error as grpc.ServiceError;
-  }
-  throw new Error(`expected ${grpc.status[code]}, got an answer`);
-}
 
 describe('the queue through gRPC', () => {
   let under: IntakeUnderTest;
@@ -80,7 +71,7 @@ describe('the queue through gRPC', () => {
   const at = (window: string) => demo.windows[`city/${window}`]!;
 
   it('refuses bad categories by field and other halls’ staff', async () => {
-    const bad = await expectError(
+    const bad = await expectGrpcError(
       callUnary(as('700GLB07'), 'createTicketCategory', {
         requestId: rid(),
         category: pb.TicketCategoryInput.fromPartial({
@@ -94,7 +85,7 @@ describe('the queue through gRPC', () => {
       grpc.status.INVALID_ARGUMENT,
     );
     expect(fieldViolationsOf(bad).map((v) => v.field)).toEqual(['category.prefix']);
-    const foreign = await expectError(
+    const foreign = await expectGrpcError(
       callUnary(as('700GLB07'), 'createTicketCategory', {
         requestId: rid(),
         category: pb.TicketCategoryInput.fromPartial({
@@ -108,7 +99,7 @@ describe('the queue through gRPC', () => {
       grpc.status.INVALID_ARGUMENT,
     );
     expect(fieldViolationsOf(foreign).map((v) => v.field)).toEqual(['category.window_ids[0]']);
-    await expectError(
+    await expectGrpcError(
       callUnary(as('700GLB07'), 'createTicketCategory', {
         requestId: rid(),
         category: pb.TicketCategoryInput.fromPartial({
@@ -121,8 +112,8 @@ describe('the queue through gRPC', () => {
       }),
       grpc.status.ALREADY_EXISTS,
     );
-    await expectError(callNext('705QSCJ01', 'B01'), grpc.status.PERMISSION_DENIED);
-    await expectError(
+    await expectGrpcError(callNext('705QSCJ01', 'B01'), grpc.status.PERMISSION_DENIED);
+    await expectGrpcError(
       take({ hallId: city }).then(() =>
         callUnary(as('705QSCJ01'), 'takeTicket', {
           ...pb.TakeTicketRequest.fromPartial({ requestId: rid(), hallId: city, categoryId }),
@@ -131,17 +122,17 @@ describe('the queue through gRPC', () => {
       ),
       grpc.status.PERMISSION_DENIED,
     );
-    const green = await expectError(
+    const green = await expectGrpcError(
       take({ ticketClass: TicketClass.TICKET_CLASS_GREEN_CHANNEL }),
       grpc.status.INVALID_ARGUMENT,
     );
     expect(fieldViolationsOf(green).map((v) => v.field)).toEqual(['assigned_staff_id']);
-    const other = await expectError(
+    const other = await expectGrpcError(
       take({ ticketClass: TicketClass.TICKET_CLASS_GREEN_CHANNEL, assignedStaffId: demo.staff['705QSCJ01']! }),
       grpc.status.INVALID_ARGUMENT,
     );
     expect(fieldViolationsOf(other).map((v) => v.field)).toEqual(['assigned_staff_id']);
-    const phone = await expectError(take({ phone: '12345' }), grpc.status.INVALID_ARGUMENT);
+    const phone = await expectGrpcError(take({ phone: '12345' }), grpc.status.INVALID_ARGUMENT);
     expect(fieldViolationsOf(phone).map((v) => v.field)).toEqual(['phone']);
     // Drain the ticket the refused-foreigner check took, so the next case starts empty.
     const drained = await callNext('700SCJG02', 'B02');
@@ -173,7 +164,7 @@ describe('the queue through gRPC', () => {
     expect(green.ticket!.ticketClass).toBe(TicketClass.TICKET_CLASS_GREEN_CHANNEL);
 
     // B02 still holds w1 with calls left: refused until recalled, skipped or started.
-    const held = await expectError(callNext('700SCJG02', 'B02'), grpc.status.FAILED_PRECONDITION);
+    const held = await expectGrpcError(callNext('700SCJG02', 'B02'), grpc.status.FAILED_PRECONDITION);
     expect(held.details).toContain('重呼');
     for (const calls of [2, 3]) {
       const again = await callUnary(as('700SCJG02'), 'recall', {
@@ -199,7 +190,7 @@ describe('the queue through gRPC', () => {
       windowId: at('B02'),
     });
     // Only at the window that holds it.
-    await expectError(
+    await expectGrpcError(
       callUnary(as('700SCJG01'), 'finishTicket', {
         requestId: rid(),
         ticketId: w2.ticket!.id,
@@ -251,7 +242,7 @@ describe('the queue through gRPC', () => {
     const t = await take();
     const called = await callNext('700SCJG02', 'B02');
     expect(called.ticket!.id).toBe(t.ticket!.id);
-    const bad = await expectError(
+    const bad = await expectGrpcError(
       callUnary(
         as('700SCJG02'),
         'transferTicket',
@@ -311,7 +302,7 @@ describe('the queue through gRPC', () => {
     const board = await callUnary(as('700GLB01'), 'getQueueBoard', { hallId: city, categoryId });
     expect(board.serviceDate).toBe('2026-10-12');
     expect(board.categories).toEqual([expect.objectContaining({ prefix: 'A', waiting: 1, longestWaitSeconds: 120 })]);
-    await expectError(
+    await expectGrpcError(
       callUnary(as('705QSCJ01'), 'getQueueBoard', { hallId: city, categoryId: '' }),
       grpc.status.PERMISSION_DENIED,
     );

@@ -5,10 +5,10 @@ import { waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import { sql } from 'kysely';
 import { organisationCodeCheckChar, residentIdCheckChar, socialCreditCheckChar } from '../src/domain/identity';
-import { intakeEventsOf, startIntakeForTest, type IntakeUnderTest } from './start-for-test';
+import { intakeEventsOf, residentId, startIntakeForTest, type IntakeUnderTest } from './start-for-test';
 
 const ID17 = '37070219900101123';
-const ID = ID17 + residentIdCheckChar(ID17);
+const ID = residentId(ID17);
 const PHONE = '13805361234';
 let seq = 0;
 const USCC17 = `91370700MA3C8X2Y${organisationCodeCheckChar('MA3C8X2Y')}`;

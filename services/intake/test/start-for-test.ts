@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
-  loadCatalogueConfig,
   loadDemoFeeCatalogue,
   loadDemoItems,
   loadDemoOpeningHours,
   loadDemoOrganisation,
-  startCatalogue,
   type RunningCatalogue,
 } from '@govhall/catalogue';
 import { ScheduleMissingError, defaultNationalSchedule, localDateOf } from '@govhall/calendar';
@@ -24,19 +21,26 @@ import {
   type EventEnvelope,
   type EventOf,
   type Logger,
+  type TokenSigner,
 } from '@govhall/kit';
-import { createTestKey } from '@govhall/kit/testing';
 import type * as grpc from '@grpc/grpc-js';
 import {
   createTestDatabase,
-  freePort,
   readStream,
   sharedNatsUrl,
+  startServiceProcess,
   uniqueRegionCode,
   waitFor,
   type TestDatabase,
 } from '@govhall/testing';
+import {
+  startCatalogueForTest,
+  testCallerKey,
+  type CatalogueForTestOptions,
+  type CatalogueUnderTest,
+} from '../../catalogue/test/start-for-test';
 import type { IntakeTables } from '../src/adapters/store/tables';
+import { residentIdCheckChar } from '../src/domain/identity';
 import { loadIntakeConfig } from '../src/config';
 import { startIntake, type RunningIntake } from '../src/main';
 
@@ -84,33 +88,21 @@ export interface DemoIds {
 export async function startIntakeForTest(options: { clock?: Clock; logger?: Logger } = {}): Promise<IntakeUnderTest> {
   const region = uniqueRegionCode();
   const testDatabase: TestDatabase = await createTestDatabase();
-  const keysDir = mkdtempSync(join(tmpdir(), 'govhall-intake-keys-'));
-  const key = createTestKey();
-  const trustedKeysFile = join(keysDir, 'trusted-keys.json');
-  writeFileSync(trustedKeysFile, JSON.stringify({ keys: [key.entry] }));
-  const personalDataKeyFile = join(keysDir, 'personal-data.key');
+  const callerKey = testCallerKey();
+  const { trustedKeysFile } = callerKey;
+  const personalDataKeyFile = join(dirname(trustedKeysFile), 'personal-data.key');
   writeFileSync(personalDataKeyFile, randomBytes(32).toString('hex'));
-  const signer = key.signer();
+  const signer = callerKey.key.signer();
   const clock = options.clock ?? new FakeClock(TEST_NOW);
 
-  const catalogue = await startCatalogue(
-    loadCatalogueConfig({
-      REGION_CODE: region,
-      DATABASE_URL: testDatabase.url,
-      NATS_URL: sharedNatsUrl(),
-      GRPC_PORT: '0',
-      HTTP_PORT: '0',
-      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-      OUTBOX_POLL_MS: '50',
-      AUTH_TRUSTED_KEYS_FILE: trustedKeysFile,
-    }),
-  );
-  await loadDemoOrganisation(catalogue.organisation);
-  await loadDemoFeeCatalogue(catalogue.feeCatalogue, catalogue.organisation);
-  await loadDemoItems(catalogue.items, catalogue.organisation, undefined, catalogue.feeCatalogue);
-  await loadDemoOpeningHours(catalogue.openingHours, catalogue.organisation);
-  if (!(clock instanceof FakeClock)) await loadTestYears(catalogue, clock.now());
-  const catalogueAddress = `127.0.0.1:${catalogue.grpcPort}`;
+  const demoCatalogue = await startDemoCatalogue({
+    databaseUrl: testDatabase.url,
+    region,
+    callerKey,
+    ...(clock instanceof FakeClock ? {} : { testYearsAt: clock.now() }),
+  });
+  const catalogue = demoCatalogue.running;
+  const catalogueAddress = demoCatalogue.address;
 
   const env: Record<string, string> = {
     REGION_CODE: region,
@@ -129,37 +121,9 @@ export async function startIntakeForTest(options: { clock?: Clock; logger?: Logg
   const database = createDatabase<IntakeTables>({ url: testDatabase.url, schema: 'intake', poolMax: 2 });
 
   let demoIds: DemoIds | undefined;
-  const demo = async (): Promise<DemoIds> => {
-    if (demoIds) return demoIds;
-    const org = catalogue.organisation;
-    const halls = await org.listHalls({ includeInactive: false });
-    const hallTier = new Map(halls.map((h) => [h.id, h.kind === 'main' ? h.tier : `${h.tier}-${h.kind}`]));
-    const departments = await org.listDepartments({ includeInactive: false });
-    const windows = await org.listWindows({ includeInactive: false });
-    const staff = await org.listStaff({ includeInactive: false });
-    const items = await catalogue.items.listItems({ status: 'published' }, { size: 500, token: '' });
-    demoIds = {
-      halls: Object.fromEntries(halls.map((h) => [hallTier.get(h.id)!, h.id])),
-      departments: Object.fromEntries(departments.map((d) => [`${hallTier.get(d.hallId)}/${d.code}`, d.id])),
-      windows: Object.fromEntries(windows.map((w) => [`${hallTier.get(w.hallId)}/${w.number}`, w.id])),
-      items: Object.fromEntries(items.items.map((i) => [i.content.implementationCode, i.itemId])),
-      staff: Object.fromEntries(staff.map((s) => [s.employeeNo, s.id])),
-    };
-    return demoIds;
-  };
-  const tokenOf = async (employeeNo: string): Promise<string> => {
-    const staff = (await catalogue.organisation.listStaff({ includeInactive: false })).find(
-      (s) => s.employeeNo === employeeNo,
-    );
-    if (!staff) throw new Error(`no demo staff member ${employeeNo}`);
-    return signer.signStaff({
-      staffId: staff.id,
-      roles: [...staff.roles],
-      departmentId: staff.departmentId || null,
-      hallId: staff.hallId,
-      regionCode: region,
-    });
-  };
+  const demo = async (): Promise<DemoIds> => (demoIds ??= await demoIdsOf(catalogue));
+  const tokenOf = async (employeeNo: string): Promise<string> =>
+    signAsStaff(signer, await demoStaffOf(catalogue, employeeNo), region);
   return {
     region,
     catalogue,
@@ -175,10 +139,82 @@ export async function startIntakeForTest(options: { clock?: Clock; logger?: Logg
     stop: async () => {
       await database.close();
       await running.stop();
-      await catalogue.stop();
+      await demoCatalogue.stop();
       await testDatabase.drop();
     },
   };
+}
+
+/**
+ * The catalogue (startCatalogueForTest) with the whole demo loaded through its use cases: Weifang 370700's halls,
+ * departments, windows, staff, fee catalogue, published items and opening hours; with `testYearsAt`, the test
+ * years of loadTestYears too.
+ */
+export async function startDemoCatalogue(
+  options: CatalogueForTestOptions & { readonly testYearsAt?: Date } = {},
+): Promise<CatalogueUnderTest> {
+  const under = await startCatalogueForTest(options);
+  const catalogue = under.running;
+  try {
+    await loadDemoOrganisation(catalogue.organisation);
+    await loadDemoFeeCatalogue(catalogue.feeCatalogue, catalogue.organisation);
+    await loadDemoItems(catalogue.items, catalogue.organisation, undefined, catalogue.feeCatalogue);
+    await loadDemoOpeningHours(catalogue.openingHours, catalogue.organisation);
+    if (options.testYearsAt) await loadTestYears(catalogue, options.testYearsAt);
+  } catch (error) {
+    await under.stop();
+    throw error;
+  }
+  return under;
+}
+
+/**
+ * Ids of a catalogue's demo directory: halls by tier (`city`, or `<tier>-<kind>` for a hall that is not a main
+ * one), departments by `<hall key>/<code>`, windows by `<hall key>/<number>`, published items, staff.
+ */
+export async function demoIdsOf(catalogue: RunningCatalogue): Promise<DemoIds> {
+  const org = catalogue.organisation;
+  const halls = await org.listHalls({ includeInactive: false });
+  const hallTier = new Map(halls.map((h) => [h.id, h.kind === 'main' ? h.tier : `${h.tier}-${h.kind}`]));
+  const departments = await org.listDepartments({ includeInactive: false });
+  const windows = await org.listWindows({ includeInactive: false });
+  const staff = await org.listStaff({ includeInactive: false });
+  const items = await catalogue.items.listItems({ status: 'published' }, { size: 500, token: '' });
+  return {
+    halls: Object.fromEntries(halls.map((h) => [hallTier.get(h.id)!, h.id])),
+    departments: Object.fromEntries(departments.map((d) => [`${hallTier.get(d.hallId)}/${d.code}`, d.id])),
+    windows: Object.fromEntries(windows.map((w) => [`${hallTier.get(w.hallId)}/${w.number}`, w.id])),
+    items: Object.fromEntries(items.items.map((i) => [i.content.implementationCode, i.itemId])),
+    staff: Object.fromEntries(staff.map((s) => [s.employeeNo, s.id])),
+  };
+}
+
+/** A staff member as the directory holds them: what their token asserts. */
+export interface StaffOnFile {
+  readonly id: string;
+  readonly roles: readonly string[];
+  readonly departmentId: string | null;
+  readonly hallId: string;
+}
+
+/** The active demo staff member with that employee number (e.g. 700SCJG01). */
+export async function demoStaffOf(catalogue: RunningCatalogue, employeeNo: string): Promise<StaffOnFile> {
+  const staff = (await catalogue.organisation.listStaff({ includeInactive: false })).find(
+    (s) => s.employeeNo === employeeNo,
+  );
+  if (!staff) throw new Error(`no demo staff member ${employeeNo}`);
+  return { id: staff.id, roles: [...staff.roles], departmentId: staff.departmentId, hallId: staff.hallId };
+}
+
+/** A token of `staff`, calling in `regionCode`. */
+export function signAsStaff(signer: TokenSigner, staff: StaffOnFile, regionCode: string): Promise<string> {
+  return signer.signStaff({
+    staffId: staff.id,
+    roles: [...staff.roles],
+    departmentId: staff.departmentId || null,
+    hallId: staff.hallId,
+    regionCode,
+  });
 }
 
 /**
@@ -219,33 +255,13 @@ export interface IntakeProcess {
  * as `under`: real-mode replicas for concurrency tests. It runs on the system clock.
  */
 export async function startIntakeProcess(under: IntakeUnderTest): Promise<IntakeProcess> {
-  const grpcPort = await freePort();
-  const httpPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'src', 'main.ts')], {
-    env: { ...process.env, ...under.env, GRPC_PORT: String(grpcPort), HTTP_PORT: String(httpPort) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`intake exited: ${output}`);
-      return (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200;
-    },
-    { timeoutMs: 30_000, what: 'intake process ready' },
-  ).catch((error: unknown) => {
-    child.kill('SIGKILL');
-    throw new Error(`${String(error)}\n--- output ---\n${output}`);
-  });
+  const started = await startServiceProcess(join(__dirname, '..', 'src', 'main.ts'), under.env);
   return {
-    child,
-    address: `127.0.0.1:${grpcPort}`,
-    output: () => output,
+    child: started.child,
+    address: `127.0.0.1:${started.grpcPort}`,
+    output: started.output,
     stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
+      await started.stop();
     },
   };
 }
@@ -289,5 +305,21 @@ export async function intakeEventsOf<T extends IntakeEvent['type']>(
   return (await intakeEventsOn(region)).filter((e): e is Extract<IntakeEvent, { type: T }> => e.type === type);
 }
 
-/** For other services' tests that register applicants: valid resident ID numbers (GB 11643 check character). */
-export { residentIdCheckChar } from '../src/domain/identity';
+/** Waits until the stream holds events of `type` that `match`, at least `n`, and answers them. */
+export async function intakeEventsUntil<T extends IntakeEvent['type']>(
+  region: string,
+  type: T,
+  match: (e: Extract<IntakeEvent, { type: T }>) => boolean,
+  n = 1,
+): Promise<Extract<IntakeEvent, { type: T }>[]> {
+  let found: Extract<IntakeEvent, { type: T }>[] = [];
+  await waitFor(async () => (found = (await intakeEventsOf(region, type)).filter(match)).length >= n, {
+    timeoutMs: 15_000,
+    intervalMs: 100,
+    what: `${n} ${type}`,
+  });
+  return found;
+}
+
+/** A valid resident ID number, for tests that register applicants: `first17` and its GB 11643 check character. */
+export const residentId = (first17: string): string => first17 + residentIdCheckChar(first17);

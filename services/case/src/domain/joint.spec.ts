@@ -14,19 +14,15 @@ import {
   jointItem,
   lastStage,
   opened,
+  part,
   people,
+  statuses,
   step,
   workingDays,
 } from './spec-fixtures';
 
 const S = caseV1.SubtaskStatus;
 const jointPlace = { approvingDepartmentId: DEPT.dev, leadDepartmentId: DEPT.dev };
-const statuses = (c: Case) => Object.fromEntries(c.subtasks.map((s) => [s.code, s.status]));
-const part = (c: Case, code: string) => {
-  const found = c.subtasks.find((s) => s.code === code);
-  if (!found) throw new Error(`no part ${code}`);
-  return found;
-};
 const decide = (
   c: Case,
   code: string,

@@ -321,3 +321,13 @@ export const lastStage = (c: Case): caseV1.StageRecord => {
   if (!stage) throw new Error('the case has no stage');
   return stage;
 };
+
+/** The part (subtask) of that code; fails when the case has none. */
+export const part = (c: Case | undefined, code: string): caseV1.Subtask => {
+  const found = c?.subtasks.find((s) => s.code === code);
+  if (!found) throw new Error(`no part ${code}`);
+  return found;
+};
+
+/** Each part's status by its code. */
+export const statuses = (c: Case | undefined) => Object.fromEntries(c!.subtasks.map((s) => [s.code, s.status]));

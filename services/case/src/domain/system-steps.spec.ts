@@ -17,6 +17,7 @@ import {
   jointItem,
   lastStage,
   opened,
+  part,
   people,
   reviewVerifyItem,
   step,
@@ -33,11 +34,6 @@ const CERT = caseV1.CertificateStatus;
 const on: EnvironmentOptions['settings'] = { deemOverdueStepsPassed: true, overdueGrace: workingDays(1) };
 const deemAt = (c: Case, at: Date, settings: EnvironmentOptions['settings'] = on) =>
   deemOverdueSteps(c, environment({ settings, now: at }));
-const part = (c: Case, code: string) => {
-  const found = c.subtasks.find((s) => s.code === code);
-  if (!found) throw new Error(`no part ${code}`);
-  return found;
-};
 
 describe('deemOverdueSteps (超时默认)', () => {
   // REVIEW due Thursday 5 March 17:30; with a grace of one working day, Friday 17:30.
