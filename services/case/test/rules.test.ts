@@ -662,6 +662,13 @@ describe('case rules', () => {
       clock().advance(10 * 86_400_000);
       await under.running.service.sweepOverdueSteps();
       expect((await under.getCase('700SCJG02', waiting.caseId)).case?.currentStage).toBe(P.PROCESS_STAGE_APPROVE);
+      // Longest overdue first, among steps it may deem: the cases waiting at 审批 for weeks, overdue longer, do not
+      // take the places of a review past its grace (a sweep of one case here).
+      clock().set(at('2026-11-02T09:00:00'));
+      const fresh = await open();
+      clock().set(at('2026-11-06T15:00:00'));
+      expect(await under.running.service.sweepOverdueSteps(1)).toBe(1);
+      expect(stageTrail((await under.getCase('700SCJG02', fresh.caseId)).case)).toContain('REVIEW:DEEMED_PASSED');
     });
   });
 });

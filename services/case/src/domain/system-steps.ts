@@ -16,7 +16,7 @@ import { calendarLimit, caseRef, closeStage, decidingDepartmentOf, enterStage, n
 const St = caseV1.StageStatus;
 
 /** Steps that 超时默认 may deem passed: reviews and parts, never a decision (审批) or an issue. */
-const DEEMABLE = new Set<string>([Stage.preReview, Stage.review, Stage.verify]);
+export const DEEMABLE_STAGES: ReadonlySet<string> = new Set([Stage.preReview, Stage.review, Stage.verify]);
 
 /**
  * 超时默认 (Gulou): when the hall turned it on, a review step or a joint part left overdue past the grace is deemed
@@ -54,7 +54,7 @@ export function deemOverdueSteps(c: Case, env: CaseEnvironment): Transition | un
   const jointOpen = next.subtasks.some((s) => !isDecided(s));
   if (
     stage?.status === St.STAGE_STATUS_ACTIVE &&
-    DEEMABLE.has(stage.stage) &&
+    DEEMABLE_STAGES.has(stage.stage) &&
     pastGrace(stage.dueAt) &&
     !(stage.stage === Stage.review && jointOpen)
   ) {

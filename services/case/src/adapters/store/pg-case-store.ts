@@ -23,6 +23,7 @@ import type {
 import { chainEntries } from '../../domain/action-log';
 import type { Case, CaseEventDraft, Transition } from '../../domain/model';
 import { decidingDepartmentOf } from '../../domain/stages';
+import { DEEMABLE_STAGES } from '../../domain/system-steps';
 import { todosOf } from '../../domain/todos';
 import type { CaseTables, CasesTable } from './tables';
 
@@ -270,13 +271,28 @@ export class PgCaseStore implements CaseStore {
     });
   }
 
+  /**
+   * Cases with a step 超时默认 could deem, longest overdue first: a review stage or a joint part, of a case in
+   * progress, in a hall that turned it on. Approvals overdue for weeks, or halls with it off, never fill the page.
+   */
   async overdueCandidates(before: Date, limit: number): Promise<string[]> {
     const rows = await this.db
       .selectFrom('todos')
-      .select('case_id')
-      .distinct()
-      .where('due_at', '<', before)
-      .where('kind', 'in', ['TODO_KIND_STAGE', 'TODO_KIND_SUBTASK'])
+      .innerJoin('cases', 'cases.id', 'todos.case_id')
+      .innerJoin('hall_settings', 'hall_settings.hall_id', 'cases.approving_hall_id')
+      .select('todos.case_id')
+      .where('todos.due_at', '<', before)
+      .where((eb) =>
+        eb.or([
+          eb('todos.kind', '=', 'TODO_KIND_SUBTASK'),
+          eb.and([eb('todos.kind', '=', 'TODO_KIND_STAGE'), eb('todos.stage', 'in', [...DEEMABLE_STAGES])]),
+        ]),
+      )
+      .where('cases.status', '=', caseV1.CaseStatus.CASE_STATUS_IN_PROGRESS)
+      .where('cases.mirror', '=', false)
+      .where(sql<boolean>`(hall_settings.settings ->> 'deemOverdueStepsPassed')::boolean`, 'is', true)
+      .groupBy('todos.case_id')
+      .orderBy(sql`min(todos.due_at)`)
       .limit(limit)
       .execute();
     return rows.map((r) => r.case_id);
