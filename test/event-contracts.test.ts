@@ -1,5 +1,12 @@
 import type { catalogueEventsV1 } from '@govhall/contracts';
-import { CaseEvents, CatalogueEvents, IntakeEvents, contractDescriptors, contractRegistry } from '@govhall/contracts';
+import {
+  CaseEvents,
+  CatalogueEvents,
+  IntakeEvents,
+  TimingEvents,
+  contractDescriptors,
+  contractRegistry,
+} from '@govhall/contracts';
 import {
   FakeClock,
   JetStreamBus,
@@ -24,6 +31,7 @@ describe('event contracts', () => {
     ['intake', IntakeEvents, ['AcceptedMaterial']],
     // CaseRef is a part of every case event, not a payload of its own.
     ['case', CaseEvents, ['CaseRef']],
+    ['timing', TimingEvents, []],
   ] as const)(
     'registers every message of %s events.proto, each under a name the descriptors know',
     (service, events: EventRegistry, parts) => {

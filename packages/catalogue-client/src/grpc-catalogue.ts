@@ -151,6 +151,11 @@ export class GrpcCatalogue implements CatalogueReader {
     return calendar;
   }
 
+  /** Drops the kept calendars, so the next read sees a year just loaded or working hours just changed. */
+  forgetCalendars(): void {
+    for (const key of [...this.directory.keys()]) if (key.startsWith('calendar:')) this.directory.delete(key);
+  }
+
   async openTimes(hallId: string, windowId: string, fromDate: string, days: number): Promise<readonly OpenDay[]> {
     const answer = await this.cached(`open:${hallId}:${windowId}:${fromDate}:${days}`, () =>
       this.call(this.openingHours, 'getOpenTimes', { hallId, windowId, fromDate, days }),

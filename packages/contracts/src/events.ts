@@ -2,6 +2,7 @@ import { defineEvents, type EventContract, type EventMessageCodec } from '@govha
 import * as caseEvents from './gen/govhall/case/v1/events';
 import * as catalogue from './gen/govhall/catalogue/v1/events';
 import * as intake from './gen/govhall/intake/v1/events';
+import * as timing from './gen/govhall/timing/v1/events';
 
 /** One contract: its type, its payload message by full name, and the generated message's JSON methods. */
 function contract<const Type extends string, T>(
@@ -177,6 +178,7 @@ export const IntakeEvents = defineEvents({
 export const CaseEvents = defineEvents({
   opened: contract('case.case.opened', 'govhall.case.v1.Opened', caseEvents.Opened),
   stageEntered: contract('case.stage.entered', 'govhall.case.v1.StageEntered', caseEvents.StageEntered),
+  handlerAssigned: contract('case.handler.assigned', 'govhall.case.v1.HandlerAssigned', caseEvents.HandlerAssigned),
   stageCompleted: contract('case.stage.completed', 'govhall.case.v1.StageCompleted', caseEvents.StageCompleted),
   subtaskReady: contract('case.subtask.ready', 'govhall.case.v1.SubtaskChanged', caseEvents.SubtaskChanged),
   subtaskStarted: contract('case.subtask.started', 'govhall.case.v1.SubtaskChanged', caseEvents.SubtaskChanged),
@@ -213,4 +215,15 @@ export const CaseEvents = defineEvents({
     'govhall.case.v1.HandoffProgressed',
     caseEvents.HandoffProgressed,
   ),
+});
+
+const timingMessage = (name: string): string => `govhall.timing.v1.${name}`;
+
+/** The timing service's events (`proto/govhall/timing/v1/events.proto`): notify and evaluation consume them. */
+export const TimingEvents = defineEvents({
+  warningIssued: contract('timing.warning.issued', timingMessage('WarningIssued'), timing.WarningIssued),
+  yellowCard: contract('timing.card.yellow', timingMessage('CardIssued'), timing.CardIssued),
+  redCard: contract('timing.card.red', timingMessage('CardIssued'), timing.CardIssued),
+  cardCancelled: contract('timing.card.cancelled', timingMessage('CardCancelled'), timing.CardCancelled),
+  ruleBreached: contract('timing.rule.breached', timingMessage('RuleBreached'), timing.RuleBreached),
 });

@@ -49,4 +49,8 @@ export * as intakeEventsV1 from './gen/govhall/intake/v1/events';
 export * as caseV1 from './gen/govhall/case/v1/case';
 /** The case service's event payloads (package govhall.case.v1). */
 export * as caseEventsV1 from './gen/govhall/case/v1/events';
-export { CatalogueEvents, IntakeEvents, CaseEvents } from './events';
+/** The timing service (电子监察): clocks, cards, supervision rules, indicators (package govhall.timing.v1). */
+export * as timingV1 from './gen/govhall/timing/v1/timing';
+/** The timing service's event payloads (package govhall.timing.v1). */
+export * as timingEventsV1 from './gen/govhall/timing/v1/events';
+export { CatalogueEvents, IntakeEvents, CaseEvents, TimingEvents } from './events';

@@ -1,5 +1,5 @@
 import { isIsoDate, localDateOf } from '@govhall/calendar';
-import { caseV1, catalogueItemsV1 } from '@govhall/contracts';
+import { caseEventsV1, caseV1, catalogueItemsV1 } from '@govhall/contracts';
 import { PermissionDeniedError, PreconditionFailedError, ValidationError } from '@govhall/kit';
 import { decidePart, isDecided, isSettled, requireSubtaskDepartment, requireWorkable, subtaskOf } from './joint';
 import {
@@ -201,6 +201,19 @@ function take(ch: Change, a: caseV1.TakeAction): void {
   const role = requireRole(actor, [...Roles.handle, ...Roles.decide], 'taking a stage');
   claim(stage, actor, c);
   ch.record({ action: 'take', role, stage: stage.stage });
+  ch.events.push({ name: 'handlerAssigned', payload: handlerAssigned(c, stage) });
+}
+
+/** case.handler.assigned: who handles a stage or joint part now (timing sends 催办 to them). */
+function handlerAssigned(c: Case, step: StageRecord | caseV1.Subtask): caseEventsV1.HandlerAssigned {
+  const isStage = 'seq' in step;
+  return {
+    case: caseRef(c),
+    stageSeq: isStage ? step.seq : 0,
+    stage: isStage ? step.stage : c.currentStage,
+    subtaskCode: isStage ? '' : step.code,
+    handlerStaffId: step.handlerStaffId,
+  };
 }
 
 function assign(ch: Change, a: caseV1.AssignAction): void {
@@ -220,6 +233,7 @@ function assign(ch: Change, a: caseV1.AssignAction): void {
   }
   if ('dependsOn' in step) requireWorkable(c, step);
   step.handlerStaffId = staff.id;
+  ch.events.push({ name: 'handlerAssigned', payload: handlerAssigned(c, step) });
   ch.record({
     action: 'assign',
     role,

@@ -108,6 +108,12 @@ export function openCase(
       leadDepartmentId: c.leadDepartmentId,
       crossTier: c.approvingHallId !== c.acceptingHallId,
       bundleId: '',
+      ...(content?.statutoryLimit ? { statutoryLimit: content.statutoryLimit } : {}),
+      approvingHallId: c.approvingHallId,
+      acceptingDepartmentId: c.acceptingDepartmentId,
+      acceptingWindowId: c.acceptingWindowId,
+      acceptingStaffId: c.acceptingStaffId,
+      completedOnTheSpot: immediateCompletion,
     },
   });
   const accept = c.stages[0]!;

@@ -91,12 +91,35 @@ export interface Opened {
   leadDepartmentId: string;
   crossTier: boolean;
   bundleId: string;
+  /** 法定时限 of the pinned item version: timing runs the statutory clock from `accepted_at`. */
+  statutoryLimit?:
+    | TimeLimit
+    | undefined;
+  /** The hall whose working calendar counts the case's limits (the approving tier's). */
+  approvingHallId: string;
+  acceptingDepartmentId: string;
+  acceptingWindowId: string;
+  acceptingStaffId: string;
+  /** 即办件: decided and issued at the window when accepted (现场办结). */
+  completedOnTheSpot: boolean;
 }
 
 /** case.stage.entered: a stage began; timing starts its stage clock from `budget`. */
 export interface StageEntered {
   case?: CaseRef | undefined;
   stage?: StageRecord | undefined;
+}
+
+/** case.handler.assigned: a stage or joint part was taken by, or assigned to, a person (催办 goes to them). */
+export interface HandlerAssigned {
+  case?:
+    | CaseRef
+    | undefined;
+  /** The stage record's seq; 0 for a joint part. */
+  stageSeq: number;
+  stage: ProcessStage;
+  subtaskCode: string;
+  handlerStaffId: string;
 }
 
 /** case.stage.completed: a stage ended (passed, sent back, or deemed passed). */
@@ -779,6 +802,12 @@ function createBaseOpened(): Opened {
     leadDepartmentId: "",
     crossTier: false,
     bundleId: "",
+    statutoryLimit: undefined,
+    approvingHallId: "",
+    acceptingDepartmentId: "",
+    acceptingWindowId: "",
+    acceptingStaffId: "",
+    completedOnTheSpot: false,
   };
 }
 
@@ -814,6 +843,24 @@ export const Opened: MessageFns<Opened> = {
     }
     if (message.bundleId !== "") {
       writer.uint32(74).string(message.bundleId);
+    }
+    if (message.statutoryLimit !== undefined) {
+      TimeLimit.encode(message.statutoryLimit, writer.uint32(82).fork()).join();
+    }
+    if (message.approvingHallId !== "") {
+      writer.uint32(90).string(message.approvingHallId);
+    }
+    if (message.acceptingDepartmentId !== "") {
+      writer.uint32(98).string(message.acceptingDepartmentId);
+    }
+    if (message.acceptingWindowId !== "") {
+      writer.uint32(106).string(message.acceptingWindowId);
+    }
+    if (message.acceptingStaffId !== "") {
+      writer.uint32(114).string(message.acceptingStaffId);
+    }
+    if (message.completedOnTheSpot !== false) {
+      writer.uint32(120).bool(message.completedOnTheSpot);
     }
     return writer;
   },
@@ -913,6 +960,54 @@ export const Opened: MessageFns<Opened> = {
             message.bundleId = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.statutoryLimit = TimeLimit.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.approvingHallId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.acceptingDepartmentId = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.acceptingWindowId = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.acceptingStaffId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.completedOnTheSpot = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -964,6 +1059,36 @@ export const Opened: MessageFns<Opened> = {
         : isSet(object.bundle_id)
         ? globalThis.String(object.bundle_id)
         : "",
+      statutoryLimit: isSet(object.statutoryLimit)
+        ? TimeLimit.fromJSON(object.statutoryLimit)
+        : isSet(object.statutory_limit)
+        ? TimeLimit.fromJSON(object.statutory_limit)
+        : undefined,
+      approvingHallId: isSet(object.approvingHallId)
+        ? globalThis.String(object.approvingHallId)
+        : isSet(object.approving_hall_id)
+        ? globalThis.String(object.approving_hall_id)
+        : "",
+      acceptingDepartmentId: isSet(object.acceptingDepartmentId)
+        ? globalThis.String(object.acceptingDepartmentId)
+        : isSet(object.accepting_department_id)
+        ? globalThis.String(object.accepting_department_id)
+        : "",
+      acceptingWindowId: isSet(object.acceptingWindowId)
+        ? globalThis.String(object.acceptingWindowId)
+        : isSet(object.accepting_window_id)
+        ? globalThis.String(object.accepting_window_id)
+        : "",
+      acceptingStaffId: isSet(object.acceptingStaffId)
+        ? globalThis.String(object.acceptingStaffId)
+        : isSet(object.accepting_staff_id)
+        ? globalThis.String(object.accepting_staff_id)
+        : "",
+      completedOnTheSpot: isSet(object.completedOnTheSpot)
+        ? globalThis.Boolean(object.completedOnTheSpot)
+        : isSet(object.completed_on_the_spot)
+        ? globalThis.Boolean(object.completed_on_the_spot)
+        : false,
     };
   },
 
@@ -996,6 +1121,24 @@ export const Opened: MessageFns<Opened> = {
     if (message.bundleId !== "") {
       obj.bundleId = message.bundleId;
     }
+    if (message.statutoryLimit !== undefined) {
+      obj.statutoryLimit = TimeLimit.toJSON(message.statutoryLimit);
+    }
+    if (message.approvingHallId !== "") {
+      obj.approvingHallId = message.approvingHallId;
+    }
+    if (message.acceptingDepartmentId !== "") {
+      obj.acceptingDepartmentId = message.acceptingDepartmentId;
+    }
+    if (message.acceptingWindowId !== "") {
+      obj.acceptingWindowId = message.acceptingWindowId;
+    }
+    if (message.acceptingStaffId !== "") {
+      obj.acceptingStaffId = message.acceptingStaffId;
+    }
+    if (message.completedOnTheSpot !== false) {
+      obj.completedOnTheSpot = message.completedOnTheSpot;
+    }
     return obj;
   },
 
@@ -1015,6 +1158,14 @@ export const Opened: MessageFns<Opened> = {
     message.leadDepartmentId = object.leadDepartmentId ?? "";
     message.crossTier = object.crossTier ?? false;
     message.bundleId = object.bundleId ?? "";
+    message.statutoryLimit = (object.statutoryLimit !== undefined && object.statutoryLimit !== null)
+      ? TimeLimit.fromPartial(object.statutoryLimit)
+      : undefined;
+    message.approvingHallId = object.approvingHallId ?? "";
+    message.acceptingDepartmentId = object.acceptingDepartmentId ?? "";
+    message.acceptingWindowId = object.acceptingWindowId ?? "";
+    message.acceptingStaffId = object.acceptingStaffId ?? "";
+    message.completedOnTheSpot = object.completedOnTheSpot ?? false;
     return message;
   },
 };
@@ -1102,6 +1253,157 @@ export const StageEntered: MessageFns<StageEntered> = {
     message.stage = (object.stage !== undefined && object.stage !== null)
       ? StageRecord.fromPartial(object.stage)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseHandlerAssigned(): HandlerAssigned {
+  return {
+    case: undefined,
+    stageSeq: 0,
+    stage: ProcessStage.PROCESS_STAGE_UNSPECIFIED,
+    subtaskCode: "",
+    handlerStaffId: "",
+  };
+}
+
+export const HandlerAssigned: MessageFns<HandlerAssigned> = {
+  encode(message: HandlerAssigned, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.stageSeq !== 0) {
+      writer.uint32(16).int32(message.stageSeq);
+    }
+    if (message.stage !== ProcessStage.PROCESS_STAGE_UNSPECIFIED) {
+      writer.uint32(24).int32(processStageToNumber(message.stage));
+    }
+    if (message.subtaskCode !== "") {
+      writer.uint32(34).string(message.subtaskCode);
+    }
+    if (message.handlerStaffId !== "") {
+      writer.uint32(42).string(message.handlerStaffId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HandlerAssigned {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandlerAssigned();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.stageSeq = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.stage = processStageFromJSON(reader.int32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.subtaskCode = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.handlerStaffId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HandlerAssigned {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      stageSeq: isSet(object.stageSeq)
+        ? globalThis.Number(object.stageSeq)
+        : isSet(object.stage_seq)
+        ? globalThis.Number(object.stage_seq)
+        : 0,
+      stage: isSet(object.stage) ? processStageFromJSON(object.stage) : ProcessStage.PROCESS_STAGE_UNSPECIFIED,
+      subtaskCode: isSet(object.subtaskCode)
+        ? globalThis.String(object.subtaskCode)
+        : isSet(object.subtask_code)
+        ? globalThis.String(object.subtask_code)
+        : "",
+      handlerStaffId: isSet(object.handlerStaffId)
+        ? globalThis.String(object.handlerStaffId)
+        : isSet(object.handler_staff_id)
+        ? globalThis.String(object.handler_staff_id)
+        : "",
+    };
+  },
+
+  toJSON(message: HandlerAssigned): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.stageSeq !== 0) {
+      obj.stageSeq = Math.round(message.stageSeq);
+    }
+    if (message.stage !== ProcessStage.PROCESS_STAGE_UNSPECIFIED) {
+      obj.stage = processStageToJSON(message.stage);
+    }
+    if (message.subtaskCode !== "") {
+      obj.subtaskCode = message.subtaskCode;
+    }
+    if (message.handlerStaffId !== "") {
+      obj.handlerStaffId = message.handlerStaffId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HandlerAssigned>, I>>(base?: I): HandlerAssigned {
+    return HandlerAssigned.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HandlerAssigned>, I>>(object: I): HandlerAssigned {
+    const message = createBaseHandlerAssigned();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.stageSeq = object.stageSeq ?? 0;
+    message.stage = object.stage ?? ProcessStage.PROCESS_STAGE_UNSPECIFIED;
+    message.subtaskCode = object.subtaskCode ?? "";
+    message.handlerStaffId = object.handlerStaffId ?? "";
     return message;
   },
 };
