@@ -1,5 +1,5 @@
 import { isIsoDate, localDateOf } from '@govhall/calendar';
-import { caseEventsV1, caseV1, catalogueItemsV1 } from '@govhall/contracts';
+import { caseV1, catalogueItemsV1, type caseEventsV1 } from '@govhall/contracts';
 import { PermissionDeniedError, PreconditionFailedError, ValidationError } from '@govhall/kit';
 import { decidePart, isDecided, isSettled, requireSubtaskDepartment, requireWorkable, subtaskOf } from './joint';
 import {
