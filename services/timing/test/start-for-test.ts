@@ -109,7 +109,8 @@ export async function startTimingForTest(
       all.alerts.push(...batch.alerts);
       all.cards.push(...batch.cards);
       all.warnings.push(...batch.warnings);
-      if (batch.clocks.length < 500) return all;
+      // One step per clock per batch (due order across clocks): until nothing is due.
+      if (batch.clocks.length === 0) return all;
     }
   };
   const events = async (caseId?: string): Promise<TimingEvent[]> => {

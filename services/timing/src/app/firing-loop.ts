@@ -22,18 +22,20 @@ export interface FiringLoopOptions {
 export class FiringLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private started = false;
   private stopped = false;
 
   constructor(private readonly options: FiringLoopOptions) {}
 
   start(): void {
+    this.started = true;
     this.stopped = false;
     this.schedule(0);
   }
 
-  /** Look now (a clock was just planned with an early step). */
+  /** Look now (a clock was just planned with an early step); nothing when the loop was not started. */
   wake(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    if (this.started && !this.stopped && !this.running) this.schedule(0);
   }
 
   async stop(): Promise<void> {

@@ -900,12 +900,16 @@ function requireHall(actor: Actor, hallId: string, what: string): void {
     throw new PermissionDeniedError(`${what}: hall ${hallId} is not yours (${actor.hallId})`);
 }
 
-/** A department's own staff act on its cards (a supervisor of the hall too). */
+/** Who answers for a department's cards: its leaders and its chief representative (a hall supervisor too). */
+const CARD_ANSWERERS = ['chief_representative', 'deputy_leader', 'principal_leader'];
+
 function requireDepartmentOf(actor: Actor, card: timingV1.Card, what: string): void {
   if (actor.kind !== 'staff') throw new PermissionDeniedError(`${what} requires staff`);
   if (isSupervisor(actor) && actor.hallId === card.hallId) return;
   if (actor.departmentId !== card.departmentId)
     throw new PermissionDeniedError(`${what}: the card is of department ${card.departmentId}, not yours`);
+  if (!actor.roles.some((r) => CARD_ANSWERERS.includes(r)))
+    throw new PermissionDeniedError(`${what} requires the department's chief representative or a leader`);
 }
 
 export { DAY_MS, stageName };

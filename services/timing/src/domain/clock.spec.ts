@@ -1,6 +1,17 @@
 import { WorkingCalendar, defaultNationalSchedules, type TimeLimit, type YearSchedule } from '@govhall/calendar';
 import { timingV1 } from '@govhall/contracts';
-import { extend, fireDue, newClock, pause, remainingWorkingMs, replan, resume, stop, type ClockState } from './clock';
+import {
+  extend,
+  fireDue,
+  newClock,
+  pause,
+  remainingWorkingMs,
+  replan,
+  resume,
+  stop,
+  type ClockState,
+  type Step,
+} from './clock';
 import { defaultHallRules, ladderPlanner, ruleViolations } from './ladder';
 
 const HOURS = {
@@ -47,6 +58,18 @@ function stageClock(start: string, budget: TimeLimit, calendar = national): Cloc
   );
 }
 
+/** Fires until nothing more is due at `now` (the loop's batches, one step per clock each). */
+function fireAll(clock: ClockState, now: Date): { clock: ClockState; alerts: Step[] } {
+  const alerts: Step[] = [];
+  let current = clock;
+  for (;;) {
+    const fired = fireDue(current, now);
+    current = fired.clock;
+    if (fired.alerts.length === 0) return { clock: current, alerts };
+    alerts.push(...fired.alerts);
+  }
+}
+
 const stepAt = (clock: ClockState, code: string): string | undefined => clock.steps.find((s) => s.code === code)?.at;
 const days = (amount: number): TimeLimit => ({ amount, unit: 'working_days' });
 
@@ -68,10 +91,10 @@ describe('the alert ladder across holidays, weekends and make-up days (Wuhu, wor
     expect(clock.dueAt).toEqual(at('2026-09-30T17:30'));
     expect(stepAt(clock, 'red')).toBe(at('2026-10-08T17:30').toISOString());
     for (const day of ['2026-10-01', '2026-10-03', '2026-10-05', '2026-10-07']) {
-      const fired = fireDue(fireDue(clock, at('2026-09-30T17:31')).clock, at(`${day}T23:59`));
+      const fired = fireAll(fireAll(clock, at('2026-09-30T17:31')).clock, at(`${day}T23:59`));
       expect(fired.alerts.map((a) => a.level)).toEqual([]);
     }
-    const red = fireDue(fireDue(clock, at('2026-09-30T17:31')).clock, at('2026-10-08T17:30'));
+    const red = fireAll(fireAll(clock, at('2026-09-30T17:31')).clock, at('2026-10-08T17:30'));
     expect(red.alerts.map((a) => a.level)).toEqual(['red']);
   });
 
@@ -100,7 +123,9 @@ describe('the alert ladder across holidays, weekends and make-up days (Wuhu, wor
 
   it('catches up after downtime: cards fire in order, a pre-due warning already past due is recorded as skipped', () => {
     const clock = stageClock('2026-10-12T10:00', days(2));
-    const late = fireDue(clock, at('2026-10-20T09:00'));
+    // One step per call, due first: the reminder at due, then yellow, then red.
+    expect(fireDue(clock, at('2026-10-20T09:00')).alerts.map((a) => a.level)).toEqual(['reminder']);
+    const late = fireAll(clock, at('2026-10-20T09:00'));
     expect(late.alerts.map((a) => a.level)).toEqual(['reminder', 'yellow', 'red']);
     expect(late.clock.steps.find((s) => s.code === 'pre:0')).toMatchObject({ skipped: true });
     expect(late.clock.firedSteps).toBe(late.clock.steps.length);

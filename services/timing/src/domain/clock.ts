@@ -258,9 +258,11 @@ export interface Firing {
 }
 
 /**
- * Handles every step of a clock whose instant has come, in order. After downtime several may have come at once
- * (catch-up): cards always fire; a pre-due warning whose clock is already past due is recorded as skipped, since
- * the card or the reminder at due says more.
+ * Handles the next step of a clock whose instant has come (and, before it, any pre-due warning gone stale). After
+ * downtime several may have come at once (catch-up): one step per call, so that the firing loop, which claims
+ * clocks by their next instant, fires every clock's steps in due order across clocks (a clock's red card after
+ * another clock's earlier yellow one). Cards always fire; a pre-due warning whose clock is already past due is
+ * recorded as skipped, since the card or the reminder at due says more.
  */
 export function fireDue(clock: ClockState, now: Date): Firing {
   if (clock.status !== 'running') return { clock, alerts: [] };
@@ -272,13 +274,14 @@ export function fireDue(clock: ClockState, now: Date): Firing {
     const step = steps[index]!;
     const preDue = step.level !== 'yellow' && step.level !== 'red' && due !== undefined && Date.parse(step.at) < due;
     const stale = preDue && due !== undefined && now.getTime() >= due;
-    if (stale) {
-      steps[index] = { ...step, skipped: true };
-    } else {
-      steps[index] = { ...step, fired: true };
-      alerts.push(step);
-    }
     index++;
+    if (stale) {
+      steps[index - 1] = { ...step, skipped: true };
+      continue;
+    }
+    steps[index - 1] = { ...step, fired: true };
+    alerts.push(step);
+    break;
   }
   const { nextFireAt: _next, ...rest } = clock;
   const next = nextPending(steps, index);

@@ -316,9 +316,7 @@ describe('computeIndicators', () => {
   });
 
   it('gives 0 for every rate and mean with a zero denominator', () => {
-    const { total, rows } = computeIndicators(
-      month({ registrations: [], cases: [], cards: [] }),
-    );
+    const { total, rows } = computeIndicators(month({ registrations: [], cases: [], cards: [] }));
     expect(rows).toEqual([]);
     expect(total).toEqual({
       key: 'hall-1',

@@ -485,7 +485,6 @@ export class PgTimingStore implements TimingStore {
       .execute();
     return [...new Set(rows.map((r) => r.hall_id))].sort();
   }
-
 }
 
 class PgTimingTx implements TimingTx {
