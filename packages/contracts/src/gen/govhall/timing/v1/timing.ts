@@ -967,11 +967,17 @@ export interface Indicators {
   onTimeRate: number;
   /** 提前办结率: completed before the promised day (at least one working day early) ÷ completed. */
   earlyCompletionRate: number;
-  /** 平均受理时间: mean working time from registration to acceptance, in working days. */
+  /**
+   * 平均受理时间: mean working time from registration to the acceptance decision (accepted or refused), 补正
+   * excluded, in working days.
+   */
   averageAcceptanceWorkingDays: number;
   /** 平均办结时间: mean working days from acceptance to completion, pauses excluded. */
   averageCompletionWorkingDays: number;
-  /** Cases completed after their promised instant, plus cases overdue and still open at the period's end. */
+  /**
+   * Cases completed after their promised instant, plus cases still open at the period's end (or now, for the
+   * running period) past their promised instant as pauses and extensions moved it.
+   */
   overdue: number;
   yellowCards: number;
   redCards: number;
