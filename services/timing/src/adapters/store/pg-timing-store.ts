@@ -331,7 +331,9 @@ export class PgTimingStore implements TimingStore {
               : undefined,
           })),
         );
-        const cards = await this.insertCards(trx, batch.cards);
+        // Each card's JSON is built once, for its row and its event.
+        const cardJson = new Map(batch.cards.map((card) => [card.id, timingV1.Card.toJSON(card)]));
+        const cards = await this.insertCards(trx, batch.cards, cardJson);
         await sql`
           UPDATE ${this.table('clocks')} c
           SET steps = x.steps, fired_steps = x.fired_steps, next_fire_at = x.next_fire_at, updated_at = ${now}
@@ -345,8 +347,17 @@ export class PgTimingStore implements TimingStore {
           )}::jsonb) AS x(id uuid, steps jsonb, fired_steps integer, next_fire_at timestamptz)
           WHERE c.id = x.id`.execute(trx);
         for (const card of cards) {
-          const name = card.level === timingV1.AlertLevel.ALERT_LEVEL_RED_CARD ? 'redCard' : 'yellowCard';
-          scope.emit(this.envelope({ name, payload: { card } }, card.caseId || undefined));
+          const contract =
+            card.level === timingV1.AlertLevel.ALERT_LEVEL_RED_CARD ? TimingEvents.redCard : TimingEvents.yellowCard;
+          scope.emit({
+            id: this.options.ids.next(),
+            type: contract.type,
+            schemaVersion: contract.schemaVersion,
+            occurredAt: this.options.clock.now().toISOString(),
+            regionCode: this.options.regionCode,
+            ...(card.caseId ? { caseId: card.caseId } : {}),
+            data: { card: cardJson.get(card.id) },
+          });
         }
         for (const warning of batch.warnings) {
           scope.emit(this.envelope({ name: 'warningIssued', payload: warning }, warning.clock?.caseId || undefined));
@@ -358,15 +369,22 @@ export class PgTimingStore implements TimingStore {
     return written;
   }
 
-  /** Cards once per clock and level: a card already written (a replica's, before a crash) is left as it is. */
-  private async insertCards(trx: Transaction<TimingTables>, cards: readonly timingV1.Card[]): Promise<timingV1.Card[]> {
+  /**
+   * Cards once per clock and level: a card already written (a replica's, before a crash) is left as it is. The
+   * issue itself is the card's first history entry, in the card; `card_history` rows record the changes after it.
+   */
+  private async insertCards(
+    trx: Transaction<TimingTables>,
+    cards: readonly timingV1.Card[],
+    json: ReadonlyMap<string, unknown>,
+  ): Promise<timingV1.Card[]> {
     if (cards.length === 0) return [];
     const rows = cards.map((card) => ({
       id: card.id,
       clock_id: card.clockId,
       level: LEVEL_COLUMN[card.level],
       status: 'issued',
-      card: timingV1.Card.toJSON(card),
+      card: json.get(card.id),
       case_id: card.caseId,
       hall_id: card.hallId,
       department_id: card.departmentId,
@@ -380,23 +398,7 @@ export class PgTimingStore implements TimingStore {
       ON CONFLICT (clock_id, level) DO NOTHING
       RETURNING id`.execute(trx);
     const ids = new Set(inserted.rows.map((r) => r.id));
-    const written = cards.filter((c) => ids.has(c.id));
-    if (written.length > 0) {
-      await trx
-        .insertInto('card_history')
-        .values(
-          written.map((c) => ({
-            card_id: c.id,
-            seq: 1,
-            status: 'issued',
-            staff_id: 'system',
-            reason: '',
-            at: c.issuedAt ?? new Date(),
-          })),
-        )
-        .execute();
-    }
-    return written;
+    return cards.filter((c) => ids.has(c.id));
   }
 
   async nextFireAt(): Promise<Date | undefined> {
