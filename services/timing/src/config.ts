@@ -9,6 +9,10 @@ export const timingEnv = baseServiceEnv.extend({
   TIMER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   /** Clocks claimed per firing transaction. */
   TIMER_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+  /** At start, the loop waits until the consumers have handled no event for this long (a backlog read) ... */
+  TIMER_CATCH_UP_QUIET_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /** ... but no longer than this. */
+  TIMER_CATCH_UP_MAX_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
   /** Off in tests that fire by hand under a fake clock. */
   TIMER_LOOP: z.enum(['on', 'off']).default('on'),
   /** How often the calendar horizon (the coming year's data) is checked. */

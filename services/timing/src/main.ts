@@ -142,14 +142,33 @@ export async function startTiming(config: TimingConfig, deps: TimingDependencies
     batchSize: config.TIMER_BATCH_SIZE,
     onFired: (batch, now) => own.fired(batch, now),
   });
-  const subscriptions: Subscription[] = await consumeTimingInputs(bus, service, config.REGION_CODE, async (year) => {
+  const inputs = await consumeTimingInputs(bus, service, config.REGION_CODE, async (year) => {
     const unparked = await service.calendarChanged(year);
     if (unparked > 0) {
       logger.info({ year, unparked }, 'calendar data changed: parked clocks recomputed');
       loop.wake();
     }
   });
-  if (config.TIMER_LOOP === 'on') loop.start();
+  const subscriptions: readonly Subscription[] = inputs.subscriptions;
+  // After downtime the consumers start with a backlog: a step due meanwhile must not fire before the events that
+  // stop its clock are read (a card for a case completed on time). The loop starts once they have been quiet a
+  // moment, or after TIMER_CATCH_UP_MAX_MS at the latest.
+  let gate: NodeJS.Timeout | undefined;
+  if (config.TIMER_LOOP === 'on') {
+    const opened = Date.now();
+    const openWhenQuiet = (): void => {
+      const quiet = Date.now() - inputs.lastHandledAt() >= config.TIMER_CATCH_UP_QUIET_MS;
+      if (quiet || Date.now() - opened >= config.TIMER_CATCH_UP_MAX_MS) {
+        logger.info({ waitedMs: Date.now() - opened }, 'event backlog read: firing due timers');
+        loop.start();
+      } else {
+        gate = setTimeout(openWhenQuiet, 100);
+        gate.unref();
+      }
+    };
+    gate = setTimeout(openWhenQuiet, config.TIMER_CATCH_UP_QUIET_MS);
+    gate.unref();
+  }
   const checkHorizon = (): void => {
     horizon.check().catch((error: unknown) => logger.warn({ err: error }, 'calendar horizon check failed'));
   };
@@ -190,6 +209,7 @@ export async function startTiming(config: TimingConfig, deps: TimingDependencies
       (stopping ??= (async () => {
         await grpcServer.shutdown();
         clearInterval(horizonTimer);
+        if (gate) clearTimeout(gate);
         clearInterval(gaugeTimer);
         await loop.stop();
         for (const subscription of subscriptions) await subscription.stop();

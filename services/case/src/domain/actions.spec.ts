@@ -482,12 +482,12 @@ describe('permissions', () => {
     expect(lastStage(taken.case).handlerStaffId).toBe(people.reviewer.staffId);
     expect(taken.log[0]).toMatchObject({ action: 'take', role: 'reviewer', stage: Stage.review });
     // Timing sends 催办 to whoever holds the step.
-    expect(taken.events).toEqual([
-      {
-        name: 'handlerAssigned',
-        payload: expect.objectContaining({ stageSeq: 2, subtaskCode: '', handlerStaffId: people.reviewer.staffId }),
-      },
-    ]);
+    expect(taken.events.map((e) => e.name)).toEqual(['handlerAssigned']);
+    expect(taken.events[0]?.payload).toMatchObject({
+      stageSeq: 2,
+      subtaskCode: '',
+      handlerStaffId: people.reviewer.staffId,
+    });
     const stored = bump(taken);
     expect(() => step(stored, { review: { opinion: '同意' } }, people.reviewer2, env)).toThrow(PreconditionFailedError);
     expect(() => step(stored, { take: {} }, people.reviewer2, env)).toThrow(PreconditionFailedError);
@@ -498,9 +498,8 @@ describe('permissions', () => {
 
     const assigned = step(stored, { assign: { staffId: people.reviewer2.staffId } }, people.verifier, env);
     expect(lastStage(assigned.case).handlerStaffId).toBe(people.reviewer2.staffId);
-    expect(assigned.events).toEqual([
-      { name: 'handlerAssigned', payload: expect.objectContaining({ handlerStaffId: people.reviewer2.staffId }) },
-    ]);
+    expect(assigned.events.map((e) => e.name)).toEqual(['handlerAssigned']);
+    expect(assigned.events[0]?.payload).toMatchObject({ handlerStaffId: people.reviewer2.staffId });
     expect(assigned.log[0]).toMatchObject({
       action: 'assign',
       role: 'chief_representative',

@@ -12,21 +12,29 @@ export const CATALOGUE_CONSUMER = 'timing-catalogue';
  * catalogue (leader chains; a calendar year loaded unparks clocks). Each event is handled once: its id is the
  * command's request id. Types a consumer does not need are acknowledged and skipped.
  */
+export interface TimingInputs {
+  readonly subscriptions: readonly Subscription[];
+  /** When an event was last handled (epoch ms; the start when none yet): the firing loop waits for a backlog. */
+  lastHandledAt(): number;
+}
+
 export async function consumeTimingInputs(
   bus: EventBus,
   service: TimingService,
   regionCode: string,
   onCalendarChanged: (year: number | undefined) => Promise<void>,
-): Promise<Subscription[]> {
+): Promise<TimingInputs> {
   const intake = eventDecoder(IntakeEvents, contractRegistry());
   const cases = eventDecoder(CaseEvents, contractRegistry());
   const catalogue = eventDecoder(CatalogueEvents, contractRegistry());
-  return [
+  let last = Date.now();
+  const subscriptions = [
     await consumeEvents(
       bus,
       { stream: streamFor('intake', regionCode).name, durable: INTAKE_CONSUMER, regionCode },
       intake,
       async (event) => {
+        last = Date.now();
         const id = event.envelope.id;
         if (event.type === 'intake.application.registered') return service.registered(id, event.data);
         if (event.type === 'intake.application.supplement_requested')
@@ -58,6 +66,7 @@ export async function consumeTimingInputs(
       { stream: streamFor('case', regionCode).name, durable: CASE_CONSUMER, regionCode },
       cases,
       async (event) => {
+        last = Date.now();
         const id = event.envelope.id;
         if (event.type === 'case.case.opened') return service.caseOpened(id, event.data);
         if (event.type === 'case.stage.entered') return service.stageEntered(id, event.data);
@@ -80,6 +89,7 @@ export async function consumeTimingInputs(
       { stream: streamFor('catalogue', regionCode).name, durable: CATALOGUE_CONSUMER, regionCode },
       catalogue,
       async (event) => {
+        last = Date.now();
         if (event.type === 'catalogue.leader_chain.set') return service.leaderChainSet(event.envelope.id, event.data);
         if (event.type === 'catalogue.calendar.year_loaded') return onCalendarChanged(event.data.schedule?.year);
         if (event.type === 'catalogue.calendar.hall_hours_set') return onCalendarChanged(undefined);
@@ -88,4 +98,5 @@ export async function consumeTimingInputs(
       },
     ),
   ];
+  return { subscriptions, lastHandledAt: () => last };
 }
