@@ -73,6 +73,8 @@ describe('the embedded start (pnpm start)', () => {
       INTAKE_HTTP_PORT: String(await freePort()),
       CASE_GRPC_PORT: String(await freePort()),
       CASE_HTTP_PORT: String(await freePort()),
+      TIMING_GRPC_PORT: String(await freePort()),
+      TIMING_HTTP_PORT: String(await freePort()),
     };
   });
   afterAll(async () => {
@@ -178,6 +180,27 @@ describe('the embedded start (pnpm start)', () => {
     expect(answers[13]).toMatch(/"intact": true,\s*"entries": 6/);
     expect(answers[14]).toContain('"certificateNumber": "JY13707050012345"');
     expect(answers[14]).not.toContain('"applicantName": "潍坊禾丰食品销售有限公司"');
+    // Timing, as the city's supervisor: the hall's rules are Wuhu's ladder (催办 at 80% and at due, the red card
+    // one working day after the yellow); the case at 审核 has its acceptance clock stopped and its stage, promised
+    // and statutory clocks running; this month's indicators print how the speed-ups are defined.
+    expect(platform.output()).toContain(`timing      gRPC   127.0.0.1:${env['TIMING_GRPC_PORT']}`);
+    expect(platform.output()).toMatch(
+      /supervision \(电子监察\): \d+ clocks of the 15 demo cases \(\d+ running, \d+ paused, 0 parked, \d+ stopped\), \d+ overdue now, \d+ yellow \/ \d+ red cards/,
+    );
+    expect(platform.output()).not.toContain("still reading the demo's events");
+    expect(answers[15]).toMatch(/"level": "ALERT_LEVEL_REMINDER",\s*"percentOfBudget": 80/);
+    expect(answers[15]).toMatch(/"remindAtDue": true[\s\S]*"redAfterWorkingDays": 1/);
+    expect(answers[15]).toMatch(/"acceptanceLimit": \{\s*"amount": 4,\s*"unit": "LIMIT_UNIT_WORKING_HOURS"/);
+    expect(answers[16]).toMatch(/"kind": "CLOCK_KIND_ACCEPTANCE",\s*"status": "CLOCK_STATUS_STOPPED"/);
+    expect(answers[16]).toMatch(
+      /"kind": "CLOCK_KIND_STAGE",\s*"status": "CLOCK_STATUS_RUNNING",[^{}]*"stage": "PROCESS_STAGE_REVIEW"/,
+    );
+    expect(answers[16]).toMatch(/"kind": "CLOCK_KIND_PROMISED",\s*"status": "CLOCK_STATUS_RUNNING"/);
+    expect(answers[16]).toMatch(/"kind": "CLOCK_KIND_STATUTORY",\s*"status": "CLOCK_STATUS_RUNNING"/);
+    expect(answers[16]).toMatch(/"remainingWorkingMs": "\d+"/);
+    expect(answers[17]).toMatch(/"total": \{[^}]*"received": [1-9]\d*/);
+    expect(answers[17]).toContain('"commitmentSpeedUp"');
+    expect(answers[17]).toContain('ratio of means');
     expect(answers.slice(7).join('\n')).not.toMatch(/\b1[3-9]\d{9}\b|\b\d{17}[\dX]\b/);
     // Reflection for every service it lists, health included, every message of their methods, and a call
     // made through reflection alone. Once is enough: the second start serves the same code.
@@ -196,6 +219,7 @@ describe('the embedded start (pnpm start)', () => {
       ['CATALOGUE_GRPC_PORT', 'govhall.catalogue.v1.ItemService', 40],
       ['INTAKE_GRPC_PORT', 'govhall.intake.v1.IntakeService', 40],
       ['CASE_GRPC_PORT', 'govhall.case.v1.CaseService', 30],
+      ['TIMING_GRPC_PORT', 'govhall.timing.v1.TimingService', 20],
     ] as const) {
       const address = `127.0.0.1:${env[port]}`;
       const services = (await grpcurl(address, 'list')).trim().split('\n');

@@ -19,8 +19,17 @@ import {
 } from '@govhall/intake';
 import { loadCaseConfig, loadDemoCases, startCase, type DemoCasesSummary, type RunningCase } from '@govhall/case';
 import { localDateOf } from '@govhall/calendar';
-import { intakeV1 } from '@govhall/contracts';
-import { createLogger, type EventBus, type Logger, type TokenSigner, type TokenVerifier } from '@govhall/kit';
+import { intakeV1, timingV1 } from '@govhall/contracts';
+import {
+  callUnary,
+  createLogger,
+  type EventBus,
+  type Logger,
+  type TokenSigner,
+  type TokenVerifier,
+} from '@govhall/kit';
+import { loadTimingConfig, startTiming, type RunningTiming } from '@govhall/timing';
+import * as grpc from '@grpc/grpc-js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DemoClock } from './demo-clock';
@@ -81,6 +90,11 @@ export type DemoLines = readonly string[];
 export interface PlatformService {
   readonly name: string;
   readonly defaultPorts: { readonly grpc: number; readonly http: number };
+  /**
+   * Its demo is loaded after every other service's: it reads what their demos produce (events), so it starts
+   * early and consumes them while they are played, and only its banner line waits for the end.
+   */
+  readonly demoLast?: boolean;
   start(context: PlatformContext): Promise<StartedService>;
 }
 
@@ -362,6 +376,7 @@ const caseService: PlatformService = {
           signer: context.signer,
           past: (at, work) => context.clock.at(at, work),
         });
+        caseDemos.set(context.peers, demo);
         return [caseDemoLine(demo)];
       },
       tryLines: (grpc, staffToken) => Promise.resolve(demo ? caseTryLines(demo, grpc, staffToken) : []),
@@ -379,9 +394,167 @@ const caseService: PlatformService = {
   },
 };
 
+/** The city's supervisor (督查科): the banner reads the hall's rules, clocks and cards as them. */
+const DEMO_SUPERVISOR = '700GLB03';
+/** How long the timing service may take to finish reading the demo's events once they are all published. */
+const TIMING_CATCH_UP_MS = 20_000;
+
+/**
+ * The case demo of one start, by that start's `peers` (one map per start, shared by its services): the services
+ * after the case service name its demo cases by key.
+ */
+const caseDemos = new WeakMap<PlatformContext['peers'], DemoCasesSummary>();
+
+/** What the timing service made of the demo: the banner's line and the ids the random-input sweep seeds with. */
+interface TimingDemo {
+  readonly line: string;
+  readonly ids: readonly string[];
+}
+
+/**
+ * Waits until the timing service has read the demo's events, fires what is due, and counts its clocks and cards.
+ * It starts after the case demo was played, so its consumers begin with a backlog; the archived case's story is
+ * the last on both intake's and the case service's streams, so once its acceptance and promised clocks have
+ * stopped, everything before them has been read (each stream is consumed in order).
+ */
+async function timingDemo(running: RunningTiming, context: PlatformContext): Promise<TimingDemo> {
+  const cases = caseDemos.get(context.peers);
+  if (!cases) return { line: 'supervision (电子监察): no demo cases to time', ids: [] };
+  const client = new timingV1.TimingServiceClient(`127.0.0.1:${running.grpcPort}`, grpc.credentials.createInsecure());
+  const supervisorOf = async (hallId: string): Promise<grpc.Metadata> => {
+    const metadata = new grpc.Metadata();
+    const token = await context.signer.signStaff({
+      staffId: 'demo-loader',
+      roles: ['supervisor'],
+      departmentId: null,
+      hallId,
+      regionCode: context.regionCode,
+    });
+    metadata.set('authorization', `Bearer ${token}`);
+    return metadata;
+  };
+  try {
+    const city = await supervisorOf(cases.hallIds['city'] ?? '');
+    const clocksOf = async (caseId: string) =>
+      (await callUnary(client, 'getCaseClocks', { caseId, registrationId: '' }, { metadata: city })).clocks;
+    const last = cases.byKey.get('company-setup-archived');
+    const K = timingV1.ClockKind;
+    const caughtUp = (clocks: timingV1.Clock[]) =>
+      [K.CLOCK_KIND_ACCEPTANCE, K.CLOCK_KIND_PROMISED].every((kind) => clocks.some((c) => c.kind === kind)) &&
+      clocks.every((c) => c.status === timingV1.ClockStatus.CLOCK_STATUS_STOPPED);
+    let behind = false;
+    if (last) {
+      const until = Date.now() + TIMING_CATCH_UP_MS;
+      while (!caughtUp(await clocksOf(last.caseId))) {
+        if (Date.now() > until) {
+          behind = true;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    // What has fallen due (the demo's past included) fires now, not at the loop's next look: one step per clock
+    // per claim, so until a claim finds nothing (bounded: the banner must not wait on a clock that never settles).
+    for (let claim = 0; claim < 50; claim++) {
+      if ((await running.service.fireDueBatch(500)).clocks.length === 0) break;
+    }
+
+    const clocks = (await Promise.all([...cases.byKey.values()].map((c) => clocksOf(c.caseId)))).flat();
+    const S = timingV1.ClockStatus;
+    const count = (status: timingV1.ClockStatus) => clocks.filter((c) => c.status === status).length;
+    let overdue = 0;
+    const cards: timingV1.Card[] = [];
+    for (const hallId of Object.values(cases.hallIds)) {
+      const metadata = await supervisorOf(hallId);
+      overdue += (
+        await callUnary(client, 'listOverdue', { hallId, departmentId: '', pageSize: 200, pageToken: '' }, { metadata })
+      ).clocks.length;
+      let pageToken = '';
+      do {
+        const page = await callUnary(
+          client,
+          'listCards',
+          timingV1.ListCardsRequest.fromPartial({ hallId, pageSize: 200, pageToken }),
+          { metadata },
+        );
+        cards.push(...page.cards);
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+    }
+    const L = timingV1.AlertLevel;
+    const standing = cards.filter((c) => c.status !== timingV1.CardStatus.CARD_STATUS_CANCELLED);
+    const yellow = standing.filter((c) => c.level === L.ALERT_LEVEL_YELLOW_CARD).length;
+    const cancelled = cards.length - standing.length;
+    const line =
+      `supervision (电子监察): ${clocks.length} clocks of the ${cases.byKey.size} demo cases (${count(S.CLOCK_STATUS_RUNNING)} running, ` +
+      `${count(S.CLOCK_STATUS_PAUSED)} paused, ${count(S.CLOCK_STATUS_PARKED)} parked, ${count(S.CLOCK_STATUS_STOPPED)} stopped), ` +
+      `${overdue} overdue now, ${yellow} yellow / ${standing.length - yellow} red cards` +
+      (cancelled > 0 ? ` (${cancelled} more cancelled)` : '') +
+      `; Wuhu's ladder in every hall` +
+      (behind ? ` (still reading the demo's events after ${TIMING_CATCH_UP_MS / 1000} s)` : '');
+    const ids = new Set<string>();
+    for (const c of clocks)
+      for (const id of [c.caseId, c.registrationId, c.hallId, c.departmentId]) if (id) ids.add(id);
+    for (const c of cards) ids.add(c.id);
+    return { line, ids: [...ids] };
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * The timing service's `try:` lines, as the city's supervisor: the hall's rules (Wuhu's ladder, the default), the
+ * clocks of the case at 审核 (stopped acceptance, running stage, promised and statutory), this month's indicators.
+ */
+function timingTryLines(cases: DemoCasesSummary | undefined, address: string, staffToken: string): string[] {
+  const city = cases?.hallIds['city'];
+  const reviewing = cases?.byKey.get('food-business-review');
+  if (!city) return [];
+  const as = `-H "authorization: Bearer $(${staffToken} ${DEMO_SUPERVISOR})"`;
+  const lines = [
+    `grpcurl -plaintext ${as} -d '{"hallId":"${city}"}' ${address} govhall.timing.v1.TimingService/GetHallRules`,
+  ];
+  if (reviewing)
+    lines.push(
+      `grpcurl -plaintext ${as} -d '{"caseId":"${reviewing.caseId}"}' ${address} govhall.timing.v1.TimingService/GetCaseClocks`,
+    );
+  const month = localDateOf(new Date()).slice(0, 7);
+  lines.push(
+    `grpcurl -plaintext ${as} -d '{"hallId":"${city}","month":"${month}"}' ${address} govhall.timing.v1.TimingService/GetIndicators`,
+  );
+  return lines;
+}
+
+const timing: PlatformService = {
+  name: 'timing',
+  defaultPorts: { grpc: 50054, http: 9404 },
+  demoLast: true,
+  async start(context) {
+    const catalogueAddress = context.peers.get('catalogue');
+    if (!catalogueAddress) throw new Error('timing reads hall calendars from the catalogue: start the catalogue first');
+    const running: RunningTiming = await startTiming(
+      loadTimingConfig({ ...baseEnv(context), CATALOGUE_ADDRESS: catalogueAddress }),
+      baseDeps(context, 'timing'),
+    );
+    let demo: TimingDemo | undefined;
+    return {
+      grpcPort: running.grpcPort,
+      httpPort: running.httpPort,
+      grpcServices: running.grpcServices,
+      loadDemo: async () => {
+        demo = await timingDemo(running, context);
+        return [demo.line];
+      },
+      tryLines: (grpc, staffToken) => Promise.resolve(timingTryLines(caseDemos.get(context.peers), grpc, staffToken)),
+      demoIds: () => demo?.ids ?? [],
+      stop: () => running.stop(),
+    };
+  },
+};
+
 /**
  * Every service of the embedded start, in start order. Adding a service is one entry here: the launcher
  * starts it, loads its demo, prints its banner line and `try:` lines, and the random-input sweep
  * (`test/fuzz.test.ts`) covers all its methods.
  */
-export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue, intake, caseService];
+export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue, timing, intake, caseService];

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     const staffToken = [...given, 'pnpm -s staff-token'].join(' ');
     const banner: BannerService[] = [];
     const peers = new Map<string, string>();
+    const deferred: (() => Promise<void>)[] = [];
     for (const service of PLATFORM_SERVICES) {
       const ports = servicePorts(env, service);
       const started = await service.start({
@@ -72,14 +73,19 @@ async function main(): Promise<void> {
       });
       stops.push(() => started.stop());
       peers.set(service.name, `127.0.0.1:${started.grpcPort}`);
-      const demo = await started.loadDemo();
-      banner.push({
-        name: service.name,
-        started,
-        demo,
-        tryLines: await started.tryLines(`127.0.0.1:${ports.grpc}`, staffToken),
-      });
+      const demo = async (): Promise<void> => {
+        const lines = await started.loadDemo();
+        banner.push({
+          name: service.name,
+          started,
+          demo: lines,
+          tryLines: await started.tryLines(`127.0.0.1:${ports.grpc}`, staffToken),
+        });
+      };
+      if (service.demoLast) deferred.push(demo);
+      else await demo();
     }
+    for (const demo of deferred) await demo();
     printBanner(env, {
       postgresUrl: postgres.url,
       busLine: useNats
