@@ -2,6 +2,7 @@ import type { Metrics } from '@govhall/kit';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { FiredBatch } from '../app/ports';
 import type { HorizonReport } from '../app/horizon';
+import { chinaYearOf } from '../domain/clock';
 
 /** The timing service's own metrics, beside the kit's RED and bus metrics. */
 export function timingMetrics(metrics: Metrics) {
@@ -41,7 +42,7 @@ export function timingMetrics(metrics: Metrics) {
     horizon(report: HorizonReport): void {
       yearMissing.reset();
       parked.reset();
-      const year = new Date(report.checkedAt.getTime() + 8 * 3_600_000).getUTCFullYear() + 1;
+      const year = chinaYearOf(report.checkedAt) + 1;
       for (const hall of report.halls) {
         yearMissing.set({ hall_id: hall.hallId, year: String(year) }, hall.comingYearMissing ? 1 : 0);
         parked.set({ hall_id: hall.hallId }, hall.parkedClocks);

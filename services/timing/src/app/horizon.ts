@@ -1,11 +1,12 @@
+import { UTC_OFFSET_MS } from '@govhall/calendar';
 import type { timingV1 } from '@govhall/contracts';
 import type { Clock, Logger } from '@govhall/kit';
+import { chinaYearOf } from '../domain/clock';
 import type { TimingCalendars, TimingStore } from './ports';
 
 /** Warn this many days before a year starts without its calendar data. */
 export const HORIZON_WARNING_DAYS = 60;
 const DAY_MS = 86_400_000;
-const CST_MS = 8 * 3_600_000;
 
 export interface HorizonReport {
   readonly checkedAt: Date;
@@ -36,8 +37,8 @@ export class CalendarHorizon {
 
   async check(): Promise<HorizonReport> {
     const now = this.options.clock.now();
-    const year = new Date(now.getTime() + CST_MS).getUTCFullYear();
-    const nextYearStarts = Date.UTC(year + 1, 0, 1) - CST_MS;
+    const year = chinaYearOf(now);
+    const nextYearStarts = Date.UTC(year + 1, 0, 1) - UTC_OFFSET_MS;
     const warn = nextYearStarts - now.getTime() <= HORIZON_WARNING_DAYS * DAY_MS;
     const halls: timingV1.HallHorizon[] = [];
     for (const { hallId, parked } of await this.options.store.activeHalls()) {

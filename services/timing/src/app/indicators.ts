@@ -1,3 +1,4 @@
+import { UTC_OFFSET_MS, localDateOf } from '@govhall/calendar';
 import { timingV1 } from '@govhall/contracts';
 import { ValidationError, enumCodec, type Actor, type Clock, type FieldViolation } from '@govhall/kit';
 import {
@@ -10,7 +11,6 @@ import type { TimingStore } from './ports';
 import { departmentScope } from './timing-queries';
 
 /** China time, where the halls' months and days begin. */
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 const MAX_PERIOD_DAYS = 366;
 const MONTH = /^(\d{4})-(\d{2})$/;
@@ -42,17 +42,12 @@ function chinaMidnight(year: number, month: number, day: number): Date | undefin
   const check = new Date(utc);
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
     return undefined;
-  return new Date(utc - CHINA_OFFSET_MS);
-}
-
-/** The China-time calendar day of an instant, as YYYY-MM-DD. */
-function chinaDate(instant: Date): string {
-  return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+  return new Date(utc - UTC_OFFSET_MS);
 }
 
 /** The China-time month of an instant, as YYYY-MM. */
 export function chinaMonth(instant: Date): string {
-  return chinaDate(instant).slice(0, 7);
+  return localDateOf(instant).slice(0, 7);
 }
 
 function parseDay(value: string): Date | undefined {
@@ -78,7 +73,7 @@ export function periodOf(
     const from = chinaMidnight(year, month, 1);
     const to = chinaMidnight(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1);
     if (!from || !to) return bad('month', 'must be YYYY-MM');
-    return { from, to, fromDate: chinaDate(from), toDate: chinaDate(new Date(to.getTime() - DAY_MS)) };
+    return { from, to, fromDate: localDateOf(from), toDate: localDateOf(new Date(to.getTime() - DAY_MS)) };
   }
   if (!request.fromDate && !request.toDate) return bad('month', 'give a month (YYYY-MM) or from_date and to_date');
   const first = parseDay(request.fromDate);

@@ -10,7 +10,7 @@ import {
   type Clock,
   type FieldViolation,
 } from '@govhall/kit';
-import { remainingWorkingMs, type ClockState } from '../domain/clock';
+import { chinaYearOf, remainingWorkingMs, type ClockState } from '../domain/clock';
 import { clockMessage } from './messages';
 import type { TimingCalendars, TimingStore } from './ports';
 import { isSupervisor, type TimingService } from './timing-service';
@@ -65,10 +65,9 @@ export class TimingQueries {
     const answers: timingV1.Clock[] = [];
     for (const clock of clocks) {
       if (!calendars.has(clock.hallId)) {
-        const year = new Date(clock.startedAt.getTime() + 8 * 3_600_000).getUTCFullYear();
         calendars.set(
           clock.hallId,
-          await this.options.calendars.calendarFor(clock.hallId, year).catch(() => undefined),
+          await this.options.calendars.calendarFor(clock.hallId, chinaYearOf(clock.startedAt)).catch(() => undefined),
         );
       }
       const calendar = calendars.get(clock.hallId);

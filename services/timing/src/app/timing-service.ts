@@ -23,6 +23,7 @@ import {
 } from '@govhall/kit';
 import { z } from 'zod';
 import {
+  chinaYearOf,
   extend,
   fireDue,
   isCardLevel,
@@ -38,14 +39,19 @@ import {
   type StepPlanner,
 } from '../domain/clock';
 import type { CaseFacts } from '../domain/indicators';
-import { DEFAULT_ACCEPTANCE_LIMIT, defaultHallRules, ladderPlanner, ruleViolations } from '../domain/ladder';
+import {
+  DEFAULT_ACCEPTANCE_LIMIT,
+  alertLevelCodec,
+  defaultHallRules,
+  ladderPlanner,
+  ruleViolations,
+} from '../domain/ladder';
 import { recipientsOf } from '../domain/recipients';
 import {
   newTrail,
   refused,
   stageCompleted,
   stageEntryFinding,
-  stageName,
   supervisionRuleCodec,
   type SupervisionRuleName,
 } from '../domain/supervision';
@@ -53,7 +59,6 @@ import { cardMessage, clockMessage, historyEntry } from './messages';
 import type { ClaimedClock, FiredBatch, TimingCalendars, TimingStore, TimingTx } from './ports';
 
 const Stage = catalogueItemsV1.ProcessStage;
-const DAY_MS = 86_400_000;
 /** How long a hall's rules are reused before they are read again (another replica may have changed them). */
 const RULES_TTL_MS = 30_000;
 
@@ -66,11 +71,6 @@ export interface TimingServiceOptions {
 }
 
 type Rules = timingV1.HallRules;
-
-/** Year of an instant in China time (calendars are per Chinese calendar year). */
-function yearOf(instant: Date): number {
-  return new Date(instant.getTime() + 8 * 3_600_000).getUTCFullYear();
-}
 
 /**
  * The timing use cases: clocks from intake's and the case service's events, the firing of their alert ladders,
@@ -166,7 +166,7 @@ export class TimingService {
     clocks: readonly { hallId: string; startedAt: Date }[],
   ): Promise<Map<string, WorkingCalendar>> {
     const from = new Map<string, number>();
-    for (const c of clocks) from.set(c.hallId, Math.min(from.get(c.hallId) ?? Infinity, yearOf(c.startedAt)));
+    for (const c of clocks) from.set(c.hallId, Math.min(from.get(c.hallId) ?? Infinity, chinaYearOf(c.startedAt)));
     const calendars = new Map<string, WorkingCalendar>();
     for (const [hallId, year] of from) calendars.set(hallId, await this.options.calendars.calendarFor(hallId, year));
     return calendars;
@@ -749,7 +749,7 @@ export class TimingService {
         } else {
           warnings.push({
             warningId: this.options.ids.next(),
-            level: alertLevelProto(step.level),
+            level: alertLevelCodec.toProto(step.level),
             clock: clockMessage(firing.clock, step.remainingMs),
             recipients,
             remainingWorkingMs: step.remainingMs,
@@ -874,15 +874,6 @@ function round4(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
 
-function alertLevelProto(level: string): timingV1.AlertLevel {
-  const L = timingV1.AlertLevel;
-  return level === 'pre_warning'
-    ? L.ALERT_LEVEL_PRE_WARNING
-    : level === 'applicant_warning'
-      ? L.ALERT_LEVEL_APPLICANT_WARNING
-      : L.ALERT_LEVEL_REMINDER;
-}
-
 function staffIdOf(actor: Actor): string {
   return actor.kind === 'staff' ? actor.staffId : actor.kind === 'service' ? `service:${actor.service}` : '';
 }
@@ -911,5 +902,3 @@ function requireDepartmentOf(actor: Actor, card: timingV1.Card, what: string): v
   if (!actor.roles.some((r) => CARD_ANSWERERS.includes(r)))
     throw new PermissionDeniedError(`${what} requires the department's chief representative or a leader`);
 }
-
-export { DAY_MS, stageName };

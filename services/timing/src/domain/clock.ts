@@ -1,5 +1,10 @@
-import { ScheduleMissingError, type TimeLimit, type WorkingCalendar } from '@govhall/calendar';
+import { ScheduleMissingError, localDateOf, type TimeLimit, type WorkingCalendar } from '@govhall/calendar';
 import type { RecipientRoleName } from './ladder';
+
+/** The calendar year of an instant in China time (schedules are per Chinese calendar year). */
+export function chinaYearOf(instant: Date): number {
+  return Number(localDateOf(instant).slice(0, 4));
+}
 
 export type ClockKindName = 'acceptance' | 'stage' | 'subtask' | 'promised' | 'statutory';
 export type ClockStatusName = 'running' | 'paused' | 'parked' | 'stopped';

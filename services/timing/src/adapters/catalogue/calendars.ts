@@ -2,6 +2,7 @@ import type { WorkingCalendar } from '@govhall/calendar';
 import type { GrpcCatalogue } from '@govhall/catalogue-client';
 import type { Clock } from '@govhall/kit';
 import type { TimingCalendars } from '../../app/ports';
+import { chinaYearOf } from '../../domain/clock';
 
 /** The catalogue answers at most 20 years per call. */
 const MAX_YEARS = 20;
@@ -18,7 +19,7 @@ export class CatalogueCalendars implements TimingCalendars {
   ) {}
 
   calendarFor(hallId: string, fromYear: number): Promise<WorkingCalendar> {
-    const now = new Date(this.clock.now().getTime() + 8 * 3_600_000).getUTCFullYear();
+    const now = chinaYearOf(this.clock.now());
     const last = Math.max(now, fromYear) + 2;
     const first = Math.max(Math.min(fromYear, now), last - MAX_YEARS + 1);
     return this.catalogue.workingCalendar(hallId, first, last - first + 1);
