@@ -19,10 +19,23 @@ describe('side port', () => {
         bus: () => (readiness.bus ? Promise.resolve(true) : Promise.reject(new Error('bus down'))),
       },
       logger: pino({ level: 'silent' }),
+      postRoutes: {
+        '/echo': (body) => Promise.resolve({ status: 202, body: { got: body } }),
+      },
     });
     base = `http://127.0.0.1:${side.port}`;
   });
   afterAll(() => side.close());
+
+  it('hands a POST route its JSON body and answers what it returns; a body that is not JSON is 400', async () => {
+    const response = await fetch(`${base}/echo`, { method: 'POST', body: JSON.stringify([{ sid: 'a' }]) });
+    expect(response.status).toBe(202);
+    await expect(response.json()).resolves.toEqual({ got: [{ sid: 'a' }] });
+    const bad = await fetch(`${base}/echo`, { method: 'POST', body: 'not json' });
+    expect(bad.status).toBe(400);
+    await expect(bad.json()).resolves.toMatchObject({ error: 'body is not JSON' });
+    expect((await fetch(`${base}/echo`)).status).toBe(404);
+  });
 
   it('answers /healthz with 200 while the process lives', async () => {
     const response = await fetch(`${base}/healthz`);

@@ -18,6 +18,28 @@ export interface SidePortOptions {
   readonly logger: Logger;
   /** How long `/readyz` waits for each check; default 2 s (below the usual 3-5 s probe timeout). */
   readonly readinessTimeoutMs?: number;
+  /**
+   * POST routes of the service's own (e.g. notify's SMS receipts), by path: each gets the body parsed as JSON
+   * (at most 1 MiB; anything else is 400) and answers a status and a JSON body.
+   */
+  readonly postRoutes?: Readonly<Record<string, (body: unknown) => Promise<{ status: number; body: unknown }>>>;
+}
+
+const MAX_POST_BYTES = 1024 * 1024;
+
+async function readJson(request: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; why: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_POST_BYTES) return { ok: false, why: 'body over 1 MiB' };
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { ok: false, why: 'body is not JSON' };
+  }
 }
 
 export interface RunningSidePort {
@@ -53,6 +75,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
  * - `GET /readyz` → 200 when every readiness check passes, else 503; both with
  *   `{"status":"ready"|"not ready","checks":{"database":true,"bus":false}}` (checks run in parallel);
  * - `GET /metrics` → the registry in Prometheus text format;
+ * - `POST` to one of `postRoutes` → that route's answer;
  * - anything else → 404.
  */
 export async function startSidePort(options: SidePortOptions): Promise<RunningSidePort> {
@@ -69,6 +92,13 @@ export async function startSidePort(options: SidePortOptions): Promise<RunningSi
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://side-port').pathname;
+    const route = request.method === 'POST' ? options.postRoutes?.[path] : undefined;
+    if (route) {
+      const body = await readJson(request);
+      if (!body.ok) return sendJson(response, 400, { status: 'bad request', error: body.why });
+      const answer = await route(body.value);
+      return sendJson(response, answer.status, answer.body);
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 404, { status: 'not found' });
     switch (path) {
       case '/healthz':
