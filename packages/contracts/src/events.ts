@@ -3,6 +3,7 @@ import * as caseEvents from './gen/govhall/case/v1/events';
 import * as catalogue from './gen/govhall/catalogue/v1/events';
 import * as intake from './gen/govhall/intake/v1/events';
 import * as timing from './gen/govhall/timing/v1/events';
+import * as notify from './gen/govhall/notify/v1/events';
 
 /** One contract: its type, its payload message by full name, and the generated message's JSON methods. */
 function contract<const Type extends string, T>(
@@ -112,9 +113,10 @@ export const CatalogueEvents = defineEvents({
 });
 
 const intakeMessage = (name: string): string => `govhall.intake.v1.${name}`;
-const ticket = (verb: string) =>
+// Generic in the verb so each event keeps its literal type and a switch over `type` narrows to it.
+const ticket = <const Verb extends string>(verb: Verb) =>
   contract(`intake.ticket.${verb}`, intakeMessage('TicketChanged'), intake.TicketChanged);
-const appointment = (verb: string) =>
+const appointment = <const Verb extends string>(verb: Verb) =>
   contract(`intake.appointment.${verb}`, intakeMessage('AppointmentChanged'), intake.AppointmentChanged);
 
 /** The intake service's events (`proto/govhall/intake/v1/events.proto`). */
@@ -205,6 +207,11 @@ export const CaseEvents = defineEvents({
     'govhall.case.v1.CertificateIssued',
     caseEvents.CertificateIssued,
   ),
+  certificateDelivered: contract(
+    'case.certificate.delivered',
+    'govhall.case.v1.CertificateDelivered',
+    caseEvents.CertificateDelivered,
+  ),
   completed: contract('case.case.completed', 'govhall.case.v1.Completed', caseEvents.Completed),
   archived: contract('case.case.archived', 'govhall.case.v1.Archived', caseEvents.Archived),
   pickupAgreed: contract('case.bundle.pickup_agreed', 'govhall.case.v1.PickupAgreed', caseEvents.PickupAgreed),
@@ -226,4 +233,10 @@ export const TimingEvents = defineEvents({
   redCard: contract('timing.card.red', timingMessage('CardIssued'), timing.CardIssued),
   cardCancelled: contract('timing.card.cancelled', timingMessage('CardCancelled'), timing.CardCancelled),
   ruleBreached: contract('timing.rule.breached', timingMessage('RuleBreached'), timing.RuleBreached),
+});
+
+/** The notification service's events (`proto/govhall/notify/v1/events.proto`); phones in them are masked. */
+export const NotifyEvents = defineEvents({
+  smsSent: contract('notify.sms.sent', 'govhall.notify.v1.DispatchChanged', notify.DispatchChanged),
+  smsFailed: contract('notify.sms.failed', 'govhall.notify.v1.DispatchChanged', notify.DispatchChanged),
 });

@@ -53,4 +53,8 @@ export * as caseEventsV1 from './gen/govhall/case/v1/events';
 export * as timingV1 from './gen/govhall/timing/v1/timing';
 /** The timing service's event payloads (package govhall.timing.v1). */
 export * as timingEventsV1 from './gen/govhall/timing/v1/events';
-export { CatalogueEvents, IntakeEvents, CaseEvents, TimingEvents } from './events';
+/** The notification service (短信通知): templates, the dispatch log, hall settings (package govhall.notify.v1). */
+export * as notifyV1 from './gen/govhall/notify/v1/notify';
+/** The notification service's event payloads (package govhall.notify.v1). */
+export * as notifyEventsV1 from './gen/govhall/notify/v1/events';
+export { CatalogueEvents, IntakeEvents, CaseEvents, TimingEvents, NotifyEvents } from './events';

@@ -21,6 +21,7 @@ import {
   type EventEnvelope,
   type EventOf,
   type Logger,
+  type SigningKey,
   type TokenSigner,
 } from '@govhall/kit';
 import type * as grpc from '@grpc/grpc-js';
@@ -64,6 +65,10 @@ export interface IntakeUnderTest {
   as(employeeNo: string): Promise<grpc.ChannelOptions & { interceptors: grpc.Interceptor[] }>;
   /** A token of a demo staff member. */
   tokenOf(employeeNo: string): Promise<string>;
+  /** The signer of the key the services trust (staff and any service), e.g. for notify's service token. */
+  readonly signer: TokenSigner;
+  /** That key, for a service started as its own process (AUTH_SIGNING_KEY_FILE, AUTH_SIGNING_KEY_ID). */
+  readonly signingKey: SigningKey;
   /** Ids of the demo directory: halls by tier, departments by `<hall tier>/<code>`, windows by number. */
   demo(): Promise<DemoIds>;
   stop(): Promise<void>;
@@ -128,6 +133,8 @@ export async function startIntakeForTest(options: { clock?: Clock; logger?: Logg
     region,
     catalogue,
     running,
+    signer,
+    signingKey: callerKey.key,
     address: `127.0.0.1:${running.grpcPort}`,
     catalogueAddress,
     clock,

@@ -223,7 +223,14 @@ describe('a full lifecycle of 一审一核: review → verify → approve → is
         deliveredByStaffId: people.clerk.staffId,
       }),
     );
-    expect(deliver.events).toEqual([]);
+    // Notify tells the applicant the certificate left by express (证照快递), with the tracking number.
+    expect(deliver.events).toMatchObject([
+      {
+        name: 'certificateDelivered',
+        payload: { delivery: { expressCompany: 'EMS', trackingNumber: '1187654321098' } },
+      },
+    ]);
+    expect(deliver.events).toHaveLength(1);
     expect(deliver.log[0]).toMatchObject({ action: 'deliver', detail: { tracking: '1187654321098' } });
   });
 
@@ -258,6 +265,7 @@ describe('a full lifecycle of 一审一核: review → verify → approve → is
       'stageCompleted',
       'stageEntered',
       'certificateIssued',
+      'certificateDelivered',
       'stageCompleted',
       'stageEntered',
       'completed',
@@ -269,7 +277,7 @@ describe('a full lifecycle of 一审一核: review → verify → approve → is
           : undefined,
       ),
     );
-    expect(versions).toEqual([[2, 2], [3, 3], [4, 4, 4], [undefined], [], [7, 7, 7]]);
+    expect(versions).toEqual([[2, 2], [3, 3], [4, 4, 4], [undefined], [6], [7, 7, 7]]);
     expect(story.transitions.flatMap((t) => t.log.map((e) => e.action))).toEqual([
       'review',
       'verify',

@@ -641,6 +641,10 @@ function deliver(ch: Change, a: caseV1.DeliverAction): void {
     );
   }
   c.delivery = delivery;
+  ch.events.push({
+    name: 'certificateDelivered',
+    payload: { case: caseRef(c), delivery, certificates: c.certificates },
+  });
   ch.record({
     action: 'deliver',
     role,

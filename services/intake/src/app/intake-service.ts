@@ -30,7 +30,7 @@ import {
   type Decision,
   type LinkedDepartment,
 } from '../domain/decisions';
-import { maskPersonIdNumber, maskPhone } from '../domain/identity';
+import { isMobile, maskPersonIdNumber, maskPhone, normalisePhone } from '../domain/identity';
 import {
   DEFAULT_REGISTRATION_NUMBER_FORMAT,
   formatCaseNumber,
@@ -313,6 +313,21 @@ export class IntakeService {
         return { registration };
       },
     );
+  }
+
+  /** The notify service's one way to a phone: opened here, answered to it alone (the access rule), never logged. */
+  async getContact(r: pb.GetContactRequest): Promise<pb.GetContactResponse> {
+    if (!r.applicantId === !r.appointmentId)
+      throw ValidationError.single('applicant_id', 'give exactly one of applicant_id and appointment_id');
+    const sealed = await this.store.sealedPhone(
+      r.applicantId ? { applicantId: r.applicantId } : { appointmentId: r.appointmentId },
+    );
+    if (!sealed)
+      throw r.applicantId
+        ? new NotFoundError('phone of applicant', r.applicantId)
+        : new NotFoundError('appointment', r.appointmentId);
+    const phone = normalisePhone(this.o.cipher.decrypt(sealed));
+    return { mobile: isMobile(phone) ? phone : '', phoneMasked: maskPhone(phone) };
   }
 
   async getRegistration(actor: Actor, r: pb.GetRegistrationRequest): Promise<pb.GetRegistrationResponse> {

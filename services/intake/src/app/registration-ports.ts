@@ -108,4 +108,6 @@ export interface RegistrationStore extends RegistrationReads {
   overdueIds(now: Date): Promise<string[]>;
   /** The hall's document template; undefined when it has none of its own. */
   template(hallId: string): Promise<pb.DocumentTemplate | undefined>;
+  /** The sealed phone of an applicant or an appointment; undefined when there is no such row (or no phone). */
+  sealedPhone(of: { applicantId: string } | { appointmentId: string }): Promise<string | undefined>;
 }

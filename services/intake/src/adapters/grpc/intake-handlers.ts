@@ -25,6 +25,8 @@ export const INTAKE_ACCESS = {
   renderDocument: STAFF,
   setDocumentTemplate: Access.staff({ anyRole: ['administrator'] }),
   getDocumentTemplate: STAFF,
+  // Phones leave intake for one purpose only: an SMS.
+  getContact: Access.service('notify'),
 } as const;
 
 /** Thin gRPC handlers of `govhall.intake.v1.IntakeService`: the use cases take and answer the contract messages. */
@@ -69,6 +71,7 @@ export function intakeHandlers(service: IntakeService, documents: IntakeDocument
     getDocumentTemplate: unary('GetDocumentTemplate', async (r: pb.GetDocumentTemplateRequest, ctx) => ({
       template: await documents.getTemplate(ctx.actor, r.hallId),
     })),
+    getContact: unary('GetContact', (r: pb.GetContactRequest) => service.getContact(r)),
   };
 }
 

@@ -252,6 +252,22 @@ export class PgRegistrationStore extends Reads implements RegistrationStore {
     return rows.map((r) => pb.Registration.fromJSON(r.doc));
   }
 
+  async sealedPhone(of: { applicantId: string } | { appointmentId: string }): Promise<string | undefined> {
+    const row =
+      'applicantId' in of
+        ? await this.db
+            .selectFrom('applicants')
+            .select('phone_sealed')
+            .where('id', '=', of.applicantId)
+            .executeTakeFirst()
+        : await this.db
+            .selectFrom('appointments')
+            .select('phone_sealed')
+            .where('id', '=', of.appointmentId)
+            .executeTakeFirst();
+    return row?.phone_sealed ?? undefined;
+  }
+
   async refusals(hallId: string, from: Date, to: Date): Promise<pb.Registration[]> {
     const rows = await this.db
       .selectFrom('registrations')

@@ -21,12 +21,14 @@ import {
 import {
   ActionLogEntry,
   Case,
+  Certificate,
   CommitmentVerification,
   Decision,
   DecisionKind,
   decisionKindFromJSON,
   decisionKindToJSON,
   decisionKindToNumber,
+  Delivery,
   DeliveryMethod,
   deliveryMethodFromJSON,
   deliveryMethodToJSON,
@@ -165,7 +167,20 @@ export interface CommitmentVerified {
   verification?: CommitmentVerification | undefined;
 }
 
-/** case.case.completed: 办结. */
+/**
+ * case.case.completed: 办结.
+ * case.certificate.delivered: the result was handed over at a window, an appointment for collecting it was
+ * agreed (预约领取), or it left by express (证照快递) with the company and tracking number.
+ */
+export interface CertificateDelivered {
+  case?: CaseRef | undefined;
+  delivery?:
+    | Delivery
+    | undefined;
+  /** The certificates handed over (none for a decision without one). */
+  certificates: Certificate[];
+}
+
 export interface Completed {
   case?: CaseRef | undefined;
   completedAt?: Date | undefined;
@@ -1946,6 +1961,111 @@ export const CommitmentVerified: MessageFns<CommitmentVerified> = {
     message.verification = (object.verification !== undefined && object.verification !== null)
       ? CommitmentVerification.fromPartial(object.verification)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseCertificateDelivered(): CertificateDelivered {
+  return { case: undefined, delivery: undefined, certificates: [] };
+}
+
+export const CertificateDelivered: MessageFns<CertificateDelivered> = {
+  encode(message: CertificateDelivered, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      CaseRef.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    if (message.delivery !== undefined) {
+      Delivery.encode(message.delivery, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.certificates) {
+      Certificate.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CertificateDelivered {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCertificateDelivered();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = CaseRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.delivery = Delivery.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.certificates.push(Certificate.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CertificateDelivered {
+    return {
+      case: isSet(object.case) ? CaseRef.fromJSON(object.case) : undefined,
+      delivery: isSet(object.delivery) ? Delivery.fromJSON(object.delivery) : undefined,
+      certificates: globalThis.Array.isArray(object?.certificates)
+        ? object.certificates.map((e: any) => Certificate.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CertificateDelivered): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = CaseRef.toJSON(message.case);
+    }
+    if (message.delivery !== undefined) {
+      obj.delivery = Delivery.toJSON(message.delivery);
+    }
+    if (message.certificates?.length) {
+      obj.certificates = message.certificates.map((e) => Certificate.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CertificateDelivered>, I>>(base?: I): CertificateDelivered {
+    return CertificateDelivered.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CertificateDelivered>, I>>(object: I): CertificateDelivered {
+    const message = createBaseCertificateDelivered();
+    message.case = (object.case !== undefined && object.case !== null) ? CaseRef.fromPartial(object.case) : undefined;
+    message.delivery = (object.delivery !== undefined && object.delivery !== null)
+      ? Delivery.fromPartial(object.delivery)
+      : undefined;
+    message.certificates = object.certificates?.map((e) => Certificate.fromPartial(e)) || [];
     return message;
   },
 };

@@ -1205,6 +1205,19 @@ export interface GetDocumentTemplateResponse {
   template?: DocumentTemplate | undefined;
 }
 
+/** One of them. */
+export interface GetContactRequest {
+  applicantId: string;
+  appointmentId: string;
+}
+
+export interface GetContactResponse {
+  /** The mainland mobile, 11 digits; empty when the number on file is a landline (no SMS reaches it). */
+  mobile: string;
+  /** As on file, masked (138****5678, 0536-*****23). */
+  phoneMasked: string;
+}
+
 function createBaseAgentInput(): AgentInput {
   return {
     hallId: "",
@@ -8723,6 +8736,188 @@ export const GetDocumentTemplateResponse: MessageFns<GetDocumentTemplateResponse
   },
 };
 
+function createBaseGetContactRequest(): GetContactRequest {
+  return { applicantId: "", appointmentId: "" };
+}
+
+export const GetContactRequest: MessageFns<GetContactRequest> = {
+  encode(message: GetContactRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.applicantId !== "") {
+      writer.uint32(10).string(message.applicantId);
+    }
+    if (message.appointmentId !== "") {
+      writer.uint32(18).string(message.appointmentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetContactRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetContactRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.applicantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.appointmentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetContactRequest {
+    return {
+      applicantId: isSet(object.applicantId)
+        ? globalThis.String(object.applicantId)
+        : isSet(object.applicant_id)
+        ? globalThis.String(object.applicant_id)
+        : "",
+      appointmentId: isSet(object.appointmentId)
+        ? globalThis.String(object.appointmentId)
+        : isSet(object.appointment_id)
+        ? globalThis.String(object.appointment_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetContactRequest): unknown {
+    const obj: any = {};
+    if (message.applicantId !== "") {
+      obj.applicantId = message.applicantId;
+    }
+    if (message.appointmentId !== "") {
+      obj.appointmentId = message.appointmentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetContactRequest>, I>>(base?: I): GetContactRequest {
+    return GetContactRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetContactRequest>, I>>(object: I): GetContactRequest {
+    const message = createBaseGetContactRequest();
+    message.applicantId = object.applicantId ?? "";
+    message.appointmentId = object.appointmentId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetContactResponse(): GetContactResponse {
+  return { mobile: "", phoneMasked: "" };
+}
+
+export const GetContactResponse: MessageFns<GetContactResponse> = {
+  encode(message: GetContactResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mobile !== "") {
+      writer.uint32(10).string(message.mobile);
+    }
+    if (message.phoneMasked !== "") {
+      writer.uint32(18).string(message.phoneMasked);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetContactResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetContactResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mobile = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.phoneMasked = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetContactResponse {
+    return {
+      mobile: isSet(object.mobile) ? globalThis.String(object.mobile) : "",
+      phoneMasked: isSet(object.phoneMasked)
+        ? globalThis.String(object.phoneMasked)
+        : isSet(object.phone_masked)
+        ? globalThis.String(object.phone_masked)
+        : "",
+    };
+  },
+
+  toJSON(message: GetContactResponse): unknown {
+    const obj: any = {};
+    if (message.mobile !== "") {
+      obj.mobile = message.mobile;
+    }
+    if (message.phoneMasked !== "") {
+      obj.phoneMasked = message.phoneMasked;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetContactResponse>, I>>(base?: I): GetContactResponse {
+    return GetContactResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetContactResponse>, I>>(object: I): GetContactResponse {
+    const message = createBaseGetContactResponse();
+    message.mobile = object.mobile ?? "";
+    message.phoneMasked = object.phoneMasked ?? "";
+    return message;
+  },
+};
+
 /**
  * One window in (一窗受理). The front desk (总台受理) registers an application once: the applicant, an agent if
  * any, the item with its catalogue version pinned, the situation (情形) and the materials handed in, checked
@@ -8940,6 +9135,19 @@ export const IntakeServiceService = {
       Buffer.from(GetDocumentTemplateResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetDocumentTemplateResponse => GetDocumentTemplateResponse.decode(value),
   },
+  /**
+   * The notify service only: the mobile of an applicant or of an appointment, opened to send one SMS and not
+   * kept (PIPL: used for the purpose it was given for). No staff member may call it.
+   */
+  getContact: {
+    path: "/govhall.intake.v1.IntakeService/GetContact" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetContactRequest): Buffer => Buffer.from(GetContactRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetContactRequest => GetContactRequest.decode(value),
+    responseSerialize: (value: GetContactResponse): Buffer => Buffer.from(GetContactResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetContactResponse => GetContactResponse.decode(value),
+  },
 } as const;
 
 export interface IntakeServiceServer extends UntypedServiceImplementation {
@@ -8968,6 +9176,11 @@ export interface IntakeServiceServer extends UntypedServiceImplementation {
   /** Administrators: a hall's document template (header, seal text, complaint contacts, footer). */
   setDocumentTemplate: handleUnaryCall<SetDocumentTemplateRequest, SetDocumentTemplateResponse>;
   getDocumentTemplate: handleUnaryCall<GetDocumentTemplateRequest, GetDocumentTemplateResponse>;
+  /**
+   * The notify service only: the mobile of an applicant or of an appointment, opened to send one SMS and not
+   * kept (PIPL: used for the purpose it was given for). No staff member may call it.
+   */
+  getContact: handleUnaryCall<GetContactRequest, GetContactResponse>;
 }
 
 export interface IntakeServiceClient extends Client {
@@ -9247,6 +9460,25 @@ export interface IntakeServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetDocumentTemplateResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The notify service only: the mobile of an applicant or of an appointment, opened to send one SMS and not
+   * kept (PIPL: used for the purpose it was given for). No staff member may call it.
+   */
+  getContact(
+    request: GetContactRequest,
+    callback: (error: ServiceError | null, response: GetContactResponse) => void,
+  ): ClientUnaryCall;
+  getContact(
+    request: GetContactRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetContactResponse) => void,
+  ): ClientUnaryCall;
+  getContact(
+    request: GetContactRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetContactResponse) => void,
   ): ClientUnaryCall;
 }
 
