@@ -15,6 +15,8 @@ const common = {
   transformIgnorePatterns: ['/node_modules/(?!(\\.pnpm/(jose|unpdf)@[^/]+/node_modules/)?(jose|unpdf)/)'],
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // A dynamic import names its TypeScript module `./x.js`, as Node's ESM rules want (tsx maps it to x.ts).
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
 module.exports = {
   globalSetup: '<rootDir>/packages/testing/src/global-setup.ts',

@@ -37,9 +37,7 @@ import { consumeNotifyInputs } from './adapters/bus/consumers';
 import { CatalogueDirectory, GrpcContacts } from './adapters/contacts/grpc-contacts';
 import { notifyGrpcService } from './adapters/grpc/notify-handlers';
 import { notifyMetrics } from './adapters/metrics';
-import { AliyunSmsProvider } from './adapters/sms/aliyun';
 import { FileSmsProvider } from './adapters/sms/file';
-import { TencentSmsProvider } from './adapters/sms/tencent';
 import { PgNotifyStore } from './adapters/store/pg-notify-store';
 import type { NotifyTables } from './adapters/store/tables';
 import { DispatchLoop } from './app/dispatch-loop';
@@ -95,6 +93,8 @@ async function keyPair(path: string, variable: string): Promise<[string, string]
 
 async function providersFrom(config: NotifyConfig, clock: Clock): Promise<SmsProvider[]> {
   const providers: SmsProvider[] = [];
+  // Each SDK is loaded only when its provider is configured: Aliyun's alone is ~30 MB, and the embedded start
+  // (the file provider) needs neither.
   for (const name of config.SMS_PROVIDERS) {
     if (name === 'file') providers.push(new FileSmsProvider({ path: config.SMS_FILE_PATH!, clock }));
     if (name === 'aliyun') {
@@ -102,6 +102,7 @@ async function providersFrom(config: NotifyConfig, clock: Clock): Promise<SmsPro
         config.ALIYUN_SMS_ACCESS_KEY_FILE!,
         'ALIYUN_SMS_ACCESS_KEY_FILE',
       );
+      const { AliyunSmsProvider } = await import('./adapters/sms/aliyun.js');
       providers.push(
         new AliyunSmsProvider({
           accessKeyId,
@@ -114,6 +115,7 @@ async function providersFrom(config: NotifyConfig, clock: Clock): Promise<SmsPro
     }
     if (name === 'tencent') {
       const [secretId, secretKey] = await keyPair(config.TENCENT_SMS_SECRET_FILE!, 'TENCENT_SMS_SECRET_FILE');
+      const { TencentSmsProvider } = await import('./adapters/sms/tencent.js');
       providers.push(
         new TencentSmsProvider({
           secretId,
