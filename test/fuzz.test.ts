@@ -114,6 +114,7 @@ describe('random and edge-case requests to every method of every service', () =>
         grpcPort: 0,
         httpPort: 0,
         keysDir,
+        dataDir: keysDir,
         peers,
         signer: key.signer(),
         clock,

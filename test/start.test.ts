@@ -75,6 +75,8 @@ describe('the embedded start (pnpm start)', () => {
       CASE_HTTP_PORT: String(await freePort()),
       TIMING_GRPC_PORT: String(await freePort()),
       TIMING_HTTP_PORT: String(await freePort()),
+      NOTIFY_GRPC_PORT: String(await freePort()),
+      NOTIFY_HTTP_PORT: String(await freePort()),
     };
   });
   afterAll(async () => {
@@ -201,6 +203,15 @@ describe('the embedded start (pnpm start)', () => {
     expect(answers[17]).toMatch(/"total": \{[^}]*"received": [1-9]\d*/);
     expect(answers[17]).toContain('"commitmentSpeedUp"');
     expect(answers[17]).toContain('ratio of means');
+    expect(platform.output()).toContain(`notify      gRPC   127.0.0.1:${env['NOTIFY_GRPC_PORT']}`);
+    // Sent or held for quiet hours, by the hour the test runs at; every message of the demo accounted for.
+    expect(platform.output()).toMatch(
+      /SMS \(短信\): \d+ sent to \S+sms-outbox\.jsonl, (\d+ for [^,]+, )*\d+ cancelled/,
+    );
+    expect(answers[18]).toMatch(/"code": "case_accepted"[\s\S]*"text": "您申请的\$\{item\}/);
+    // The city's log: messages the demo's events asked for, newest first.
+    expect(answers[19]).toMatch(/"eventType": "(intake|case|timing)\.[a-z_.]+",[\s\S]*"templateCode": "[a-z_]+"/);
+    expect(answers[20]).toMatch(/"quietHoursStart": "21:00",\s*"quietHoursEnd": "08:00"/);
     expect(answers.slice(7).join('\n')).not.toMatch(/\b1[3-9]\d{9}\b|\b\d{17}[\dX]\b/);
     // Reflection for every service it lists, health included, every message of their methods, and a call
     // made through reflection alone. Once is enough: the second start serves the same code.
@@ -220,6 +231,7 @@ describe('the embedded start (pnpm start)', () => {
       ['INTAKE_GRPC_PORT', 'govhall.intake.v1.IntakeService', 40],
       ['CASE_GRPC_PORT', 'govhall.case.v1.CaseService', 30],
       ['TIMING_GRPC_PORT', 'govhall.timing.v1.TimingService', 20],
+      ['NOTIFY_GRPC_PORT', 'govhall.notify.v1.NotifyService', 18],
     ] as const) {
       const address = `127.0.0.1:${env[port]}`;
       const services = (await grpcurl(address, 'list')).trim().split('\n');

@@ -7,7 +7,7 @@ import {
   type TokenSigner,
 } from '@govhall/kit';
 import { z } from 'zod';
-import type { PlatformService } from './platform';
+import type { ServicePortDefaults } from './service-ports';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback);
@@ -26,14 +26,14 @@ export type LauncherEnv = z.infer<typeof common> & {
   readonly ports: ReadonlyMap<string, { readonly grpc: number; readonly http: number }>;
 };
 
-const portVariables = (service: PlatformService): { grpc: string; http: string } => {
+const portVariables = (service: ServicePortDefaults): { grpc: string; http: string } => {
   const prefix = service.name.toUpperCase().replace(/-/g, '_');
   return { grpc: `${prefix}_GRPC_PORT`, http: `${prefix}_HTTP_PORT` };
 };
 
 /** Reads the environment once; every bad variable is reported together (`ConfigError`). */
 export function loadLauncherEnv(
-  services: readonly PlatformService[],
+  services: readonly ServicePortDefaults[],
   source: NodeJS.ProcessEnv = process.env,
 ): LauncherEnv {
   const portShape: Record<string, z.ZodType<number>> = {};
@@ -53,7 +53,7 @@ export function loadLauncherEnv(
 }
 
 /** A service's ports from the environment (or its defaults). */
-export function servicePorts(env: LauncherEnv, service: PlatformService): { grpc: number; http: number } {
+export function servicePorts(env: LauncherEnv, service: ServicePortDefaults): { grpc: number; http: number } {
   const ports = env.ports.get(service.name);
   if (!ports) throw new Error(`no ports for ${service.name}`);
   return ports;

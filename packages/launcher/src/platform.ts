@@ -28,11 +28,13 @@ import {
   type TokenSigner,
   type TokenVerifier,
 } from '@govhall/kit';
+import { loadNotifyConfig, startNotify, type RunningNotify } from '@govhall/notify';
 import { loadTimingConfig, startTiming, type RunningTiming } from '@govhall/timing';
 import * as grpc from '@grpc/grpc-js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DemoClock } from './demo-clock';
+import { DEFAULT_PORTS, type ServicePortDefaults } from './service-ports';
 
 export { DemoClock } from './demo-clock';
 
@@ -53,6 +55,8 @@ export interface PlatformContext {
   readonly httpPort: number;
   /** The folder of the embedded start's keys (`<data>/keys`), where a service keeps its own development keys. */
   readonly keysDir: string;
+  /** The embedded start's data folder (`GOVHALL_DATA_DIR`): files a developer looks at, such as the SMS outbox. */
+  readonly dataDir: string;
   /** gRPC addresses (`127.0.0.1:port`) of the services started before this one, by name. */
   readonly peers: ReadonlyMap<string, string>;
   /** Signs staff tokens `verifier` trusts: a demo loader acts as demo staff on another service's gRPC API. */
@@ -86,10 +90,8 @@ export interface StartedService {
 /** What the banner says of a service's demo data. */
 export type DemoLines = readonly string[];
 
-/** A service the embedded start runs: its name, its default ports, and how to start it. */
-export interface PlatformService {
-  readonly name: string;
-  readonly defaultPorts: { readonly grpc: number; readonly http: number };
+/** A service the embedded start runs: its name, its default ports (`service-ports.ts`), and how to start it. */
+export interface PlatformService extends ServicePortDefaults {
   /**
    * Its demo is loaded after every other service's: it reads what their demos produce (events), so it starts
    * early and consumes them while they are played, and only its banner line waits for the end.
@@ -136,7 +138,7 @@ function baseDeps(
 
 const catalogue: PlatformService = {
   name: 'catalogue',
-  defaultPorts: { grpc: 50051, http: 9401 },
+  defaultPorts: DEFAULT_PORTS.catalogue,
   async start(context) {
     const running: RunningCatalogue = await startCatalogue(
       loadCatalogueConfig(baseEnv(context)),
@@ -269,7 +271,7 @@ async function intakeTryLines(
 
 const intake: PlatformService = {
   name: 'intake',
-  defaultPorts: { grpc: 50052, http: 9402 },
+  defaultPorts: DEFAULT_PORTS.intake,
   async start(context) {
     const catalogueAddress = context.peers.get('catalogue');
     if (!catalogueAddress) throw new Error('intake reads the catalogue: start the catalogue first');
@@ -348,7 +350,7 @@ function caseTryLines(demo: DemoCasesSummary, grpc: string, staffToken: string):
 
 const caseService: PlatformService = {
   name: 'case',
-  defaultPorts: { grpc: 50053, http: 9403 },
+  defaultPorts: DEFAULT_PORTS.case,
   async start(context) {
     const catalogueAddress = context.peers.get('catalogue');
     const intakeAddress = context.peers.get('intake');
@@ -527,7 +529,7 @@ function timingTryLines(cases: DemoCasesSummary | undefined, address: string, st
 
 const timing: PlatformService = {
   name: 'timing',
-  defaultPorts: { grpc: 50054, http: 9404 },
+  defaultPorts: DEFAULT_PORTS.timing,
   demoLast: true,
   async start(context) {
     const catalogueAddress = context.peers.get('catalogue');
@@ -552,9 +554,105 @@ const timing: PlatformService = {
   },
 };
 
+/** How long the notify service may take to finish reading the demo's events once timing has read them. */
+const NOTIFY_CATCH_UP_MS = 20_000;
+
+const notify: PlatformService = {
+  name: 'notify',
+  defaultPorts: DEFAULT_PORTS.notify,
+  demoLast: true,
+  async start(context) {
+    const catalogueAddress = context.peers.get('catalogue');
+    const intakeAddress = context.peers.get('intake');
+    if (!catalogueAddress || !intakeAddress)
+      throw new Error('notify reads phones from intake and the catalogue: start them first');
+    const outbox = join(context.dataDir, 'sms-outbox.jsonl');
+    const running: RunningNotify = await startNotify(
+      loadNotifyConfig({
+        ...baseEnv(context),
+        CATALOGUE_ADDRESS: catalogueAddress,
+        INTAKE_ADDRESS: intakeAddress,
+        // No provider account on a developer's machine: every SMS is a JSON line in the data folder.
+        SMS_PROVIDERS: 'file',
+        SMS_FILE_PATH: outbox,
+        SMS_DEFAULT_SIGN_NAME: '潍坊市政务服务中心',
+        // The demo's stories happened over the past weeks: their messages are still sent (to the file).
+        SMS_MAX_EVENT_AGE_HOURS: String(24 * 365),
+      }),
+      { ...baseDeps(context, 'notify'), signer: context.signer },
+    );
+    let line = '';
+    return {
+      grpcPort: running.grpcPort,
+      httpPort: running.httpPort,
+      grpcServices: running.grpcServices,
+      loadDemo: async () => {
+        line = await notifyDemoLine(running, outbox);
+        return [line];
+      },
+      tryLines: (grpc, staffToken) => Promise.resolve(notifyTryLines(caseDemos.get(context.peers), grpc, staffToken)),
+      stop: () => running.stop(),
+    };
+  },
+};
+
+/**
+ * Waits until notify has planned the demo's messages (its count holds still) and has sent what is due, then says
+ * how many went to the outbox file and what the others wait for (quiet hours, the per-number limit, reminders).
+ */
+async function notifyDemoLine(running: RunningNotify, outbox: string): Promise<string> {
+  const total = async () => (await running.service.tally()).reduce((sum, t) => sum + t.count, 0);
+  const until = Date.now() + NOTIFY_CATCH_UP_MS;
+  let last = -1;
+  let still = 0;
+  // Planned messages come in as notify reads the streams; three looks in a row without a change is caught up.
+  while (Date.now() < until && still < 3) {
+    const now = await total();
+    still = now === last ? still + 1 : 0;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  for (let claim = 0; claim < 50; claim++) if ((await running.dispatcher.sendDue()) === 0) break;
+  const tally = await running.service.tally();
+  const of = (status: string, waitingFor?: string) =>
+    tally
+      .filter((t) => t.status === status && (waitingFor === undefined || t.waitingFor === waitingFor))
+      .reduce((sum, t) => sum + t.count, 0);
+  const waiting = [
+    [of('pending', 'quiet_hours'), 'quiet hours (免打扰)'],
+    [of('pending', 'number_limit'), 'the per-number limit'],
+    [of('pending', 'scheduled'), 'their hour (reminders)'],
+    [of('pending', 'retry'), 'a retry'],
+  ]
+    .filter(([n]) => Number(n) > 0)
+    .map(([n, why]) => `${String(n)} for ${String(why)}`);
+  return (
+    `SMS (短信): ${of('sent') + of('delivered')} sent to ${outbox}` +
+    (waiting.length > 0 ? `, ${waiting.join(', ')}` : '') +
+    (of('dead') > 0 ? `, ${of('dead')} dead letters` : '') +
+    (of('cancelled') > 0 ? `, ${of('cancelled')} cancelled` : '')
+  );
+}
+
+/**
+ * The notify service's `try:` lines: the templates (anyone), the city hall's message log and its quiet hours as
+ * its administrator (中心管理员).
+ */
+function notifyTryLines(cases: DemoCasesSummary | undefined, address: string, staffToken: string): string[] {
+  const city = cases?.hallIds['city'];
+  const as = `-H "authorization: Bearer $(${staffToken} ${DEMO_ADMINISTRATOR})"`;
+  const lines = [`grpcurl -plaintext ${as} -d '{}' ${address} govhall.notify.v1.NotifyService/ListTemplates`];
+  if (city)
+    lines.push(
+      `grpcurl -plaintext ${as} -d '{"hallId":"${city}","pageSize":5}' ${address} govhall.notify.v1.NotifyService/ListDispatches`,
+      `grpcurl -plaintext ${as} -d '{"hallId":"${city}"}' ${address} govhall.notify.v1.NotifyService/GetHallSettings`,
+    );
+  return lines;
+}
+
 /**
  * Every service of the embedded start, in start order. Adding a service is one entry here: the launcher
  * starts it, loads its demo, prints its banner line and `try:` lines, and the random-input sweep
  * (`test/fuzz.test.ts`) covers all its methods.
  */
-export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue, timing, intake, caseService];
+export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue, timing, intake, caseService, notify];

@@ -7,19 +7,19 @@
  * The embedded start plays the part the gateway plays in production: whoever authenticated the person mints
  * the token. Only the embedded start's keys are used, never a deployment's.
  */
-import { staffRole } from '@govhall/catalogue';
+import { staffRole } from '@govhall/catalogue/enums';
 import { catalogueV1 as pb } from '@govhall/contracts';
 import { callUnary } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
 import { developmentKeys, launcherSigner, loadLauncherEnv, servicePorts } from './env';
-import { PLATFORM_SERVICES } from './platform';
+import { SERVICE_PORT_DEFAULTS } from './service-ports';
 
 const USAGE =
   'usage: pnpm -s staff-token <employee number>   (e.g. 700GLB07, the demo 中心管理员)\n' +
   '       pnpm -s staff-token --service <name>';
 
 async function main(argv: readonly string[]): Promise<string> {
-  const env = loadLauncherEnv(PLATFORM_SERVICES);
+  const env = loadLauncherEnv(SERVICE_PORT_DEFAULTS);
   const keys = await developmentKeys(env);
   const signer = launcherSigner(keys);
   if (argv[0] === '--service') {
@@ -29,7 +29,7 @@ async function main(argv: readonly string[]): Promise<string> {
   const employeeNo = argv[0];
   if (!employeeNo || argv.length > 1) throw new Error(USAGE);
 
-  const catalogue = PLATFORM_SERVICES.find((s) => s.name === 'catalogue')!;
+  const catalogue = SERVICE_PORT_DEFAULTS.find((s) => s.name === 'catalogue')!;
   const address = `127.0.0.1:${servicePorts(env, catalogue).grpc}`;
   const client = new pb.OrganisationServiceClient(address, grpc.credentials.createInsecure());
   try {

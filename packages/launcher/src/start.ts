@@ -67,6 +67,7 @@ async function main(): Promise<void> {
         grpcPort: ports.grpc,
         httpPort: ports.http,
         keysDir: keys.dir,
+        dataDir: env.GOVHALL_DATA_DIR,
         peers,
         signer,
         clock,
