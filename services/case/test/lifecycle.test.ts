@@ -164,6 +164,7 @@ describe('case lifecycles', () => {
       'case.stage.completed:APPROVE',
       'case.stage.entered:ISSUE',
       'case.certificate.issued',
+      'case.certificate.delivered',
       'case.stage.completed:ISSUE',
       'case.stage.entered:ARCHIVE',
       'case.case.completed',
