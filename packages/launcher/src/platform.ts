@@ -619,13 +619,13 @@ async function notifyDemoLine(running: RunningNotify, outbox: string): Promise<s
       .filter((t) => t.status === status && (waitingFor === undefined || t.waitingFor === waitingFor))
       .reduce((sum, t) => sum + t.count, 0);
   const waiting = [
-    [of('pending', 'quiet_hours'), 'quiet hours (免打扰)'],
-    [of('pending', 'number_limit'), 'the per-number limit'],
-    [of('pending', 'scheduled'), 'their hour (reminders)'],
-    [of('pending', 'retry'), 'a retry'],
+    [of('pending', 'quiet_hours'), 'held for quiet hours (免打扰: written when they end)'],
+    [of('pending', 'number_limit'), 'waiting for the per-number limit'],
+    [of('pending', 'scheduled'), 'reminders waiting for their hour'],
+    [of('pending', 'retry'), 'waiting for a retry'],
   ]
     .filter(([n]) => Number(n) > 0)
-    .map(([n, why]) => `${String(n)} for ${String(why)}`);
+    .map(([n, what]) => `${String(n)} ${String(what)}`);
   return (
     `SMS (短信): ${of('sent') + of('delivered')} sent to ${outbox}` +
     (waiting.length > 0 ? `, ${waiting.join(', ')}` : '') +
