@@ -16,6 +16,7 @@ import type { Clock, EventOf, Logger } from '@govhall/kit';
 import { TemplateCodes as T } from '../domain/default-templates';
 import type { PlannedMessage, Recipient } from '../domain/dispatch';
 import {
+  calendarDateWording,
   clockWording,
   dateTimeWording,
   dateWording,
@@ -206,7 +207,13 @@ export class Planner {
         if (!a) return this.apply(envelope, []);
         const hall = await this.hall(a.hallId);
         const group = `appointment:${a.id}`;
-        const variables = { date: a.date, start: a.start, end: a.end, hall: hall.name, code: a.code };
+        const variables = {
+          date: calendarDateWording(a.date),
+          start: a.start,
+          end: a.end,
+          hall: hall.name,
+          code: a.code,
+        };
         const base = { caseId: '', caseNumber: '', hallId: a.hallId, urgent: false, recipient: appointmentOf(a.id) };
         const messages: PlannedMessage[] = [{ ...base, templateCode: T.appointmentBooked, variables }];
         const reminderAt = appointmentReminderAt(a.date, a.start, this.o.clock.now());

@@ -1,5 +1,6 @@
 import { caseV1, catalogueItemsV1, timingV1 } from '@govhall/contracts';
 import {
+  calendarDateWording,
   clockWording,
   dateTimeWording,
   dateWording,
@@ -27,6 +28,12 @@ describe('dates, in China time', () => {
     expect(dateTimeWording(new Date('2026-01-05T01:02:00Z'))).toBe('1月5日 09:02');
     expect(dateTimeWording(new Date('2026-10-12T09:30:00+08:00'))).toBe('10月12日 09:30');
     expect(dateTimeWording(new Date('2026-10-12T23:59:00+08:00'))).toBe('10月12日 23:59');
+  });
+
+  it('writes a calendar date (an appointment’s day) as it stands, without zeros', () => {
+    expect(calendarDateWording('2026-12-04')).toBe('2026年12月4日');
+    expect(calendarDateWording('2027-01-10')).toBe('2027年1月10日');
+    expect(calendarDateWording('not a date')).toBe('not a date');
   });
 });
 

@@ -66,6 +66,12 @@ export function dateWording(instant: Date): string {
   return `${t.y}年${t.mo}月${t.d}日`;
 }
 
+/** 2026年12月4日 for the calendar date 2026-12-04 (an appointment's day). */
+export function calendarDateWording(isoDate: string): string {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  return y && m && d ? `${y}年${m}月${d}日` : isoDate;
+}
+
 /** 10月20日 14:30 (China time). */
 export function dateTimeWording(instant: Date): string {
   const t = china(instant);
