@@ -17,9 +17,9 @@
 import Dysmsapi, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
-import { UTC_OFFSET_MS } from '@govhall/calendar';
-import { maskPersonalData, systemClock, ValidationError, type Clock, type FieldViolation } from '@govhall/kit';
+import { systemClock, ValidationError, type Clock, type FieldViolation } from '@govhall/kit';
 import type { DeliveryReceipt, SendOutcome, SmsMessage, SmsProvider } from '../../app/sms-provider';
+import { parseChinaTime, receiptArray, safeErrorMessage, untilNextChinaMidnight } from './provider-common';
 
 export interface AliyunSmsOptions {
   readonly accessKeyId: string;
@@ -38,7 +38,6 @@ const DEFAULT_ENDPOINT = 'dysmsapi.aliyuncs.com';
 const DEFAULT_TIMEOUT_MS = 5000;
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 /** A QPS limit (`Throttling.*`) without the server's `x-acs-retry-after`. */
 const QPS_WAIT_MS = 1000;
 
@@ -126,12 +125,6 @@ function aliyunRuleFor(code: string, httpStatus?: number): Rule {
   return REFUSED;
 }
 
-/** Milliseconds from `now` to the next 00:00 in China (UTC+08:00, no DST), when daily limits reset. */
-function untilNextChinaMidnight(now: Date): number {
-  const local = now.getTime() + UTC_OFFSET_MS;
-  return DAY_MS - (((local % DAY_MS) + DAY_MS) % DAY_MS);
-}
-
 /** Which per-number limit an `isv.BUSINESS_LIMIT_CONTROL` hit, from its message; a minute when it does not say. */
 function businessLimitWait(message: string, now: Date): number {
   if (/分钟|minute/i.test(message)) return MINUTE_MS;
@@ -176,14 +169,6 @@ function splitEndpoint(endpoint: string): { protocol: 'http' | 'https'; host: st
   const match = /^(https?):\/\/([^/]+)\/?$/i.exec(endpoint);
   if (match) return { protocol: match[1]!.toLowerCase() as 'http' | 'https', host: match[2]! };
   return { protocol: 'https', host: endpoint };
-}
-
-/**
- * An error message fit for the dispatch log: httpx puts the whole request URL in its network errors, query
- * string (PhoneNumbers, TemplateParam, Signature) included, so the query goes and personal data is masked.
- */
-export function safeErrorMessage(message: string): string {
-  return maskPersonalData(message.replace(/(\b[a-z]+:\/\/[^\s?]*)\?\S*/gi, '$1'));
 }
 
 interface ThrownByAliyun {
@@ -324,20 +309,6 @@ export class AliyunSmsProvider implements SmsProvider {
   }
 }
 
-/** The JSON array a receipt push carries; a string body is parsed first. */
-export function receiptArray(body: unknown): unknown[] {
-  let parsed = body;
-  if (typeof body === 'string' || Buffer.isBuffer(body)) {
-    try {
-      parsed = JSON.parse(body.toString());
-    } catch {
-      throw ValidationError.single('body', 'is not JSON');
-    }
-  }
-  if (!Array.isArray(parsed)) throw ValidationError.single('body', 'must be a JSON array of reports');
-  return parsed;
-}
-
 function optionalString(
   report: Record<string, unknown>,
   key: string,
@@ -351,34 +322,4 @@ function optionalString(
     return undefined;
   }
   return value;
-}
-
-const CHINA_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
-
-/** `yyyy-MM-dd HH:mm:ss` in China (+08:00) as an instant; `undefined` for anything else or an impossible date. */
-export function parseChinaTime(value: string): Date | undefined {
-  const m = CHINA_TIME.exec(value);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const local = Date.UTC(year, month - 1, day, hour, minute, second);
-  const back = new Date(local);
-  // Date.UTC rolls 02-30 over to March and 24:00 to the next day; a round trip refuses both.
-  if (
-    back.getUTCFullYear() !== year ||
-    back.getUTCMonth() !== month - 1 ||
-    back.getUTCDate() !== day ||
-    back.getUTCHours() !== hour ||
-    back.getUTCMinutes() !== minute ||
-    back.getUTCSeconds() !== second
-  ) {
-    return undefined;
-  }
-  return new Date(local - UTC_OFFSET_MS);
 }

@@ -18,11 +18,10 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { UTC_OFFSET_MS } from '@govhall/calendar';
 import { systemClock, ValidationError, type Clock, type FieldViolation } from '@govhall/kit';
 import { sms } from 'tencentcloud-sdk-nodejs-sms';
 import type { DeliveryReceipt, SendOutcome, SmsMessage, SmsProvider } from '../../app/sms-provider';
-import { parseChinaTime, receiptArray, safeErrorMessage } from './aliyun';
+import { parseChinaTime, receiptArray, safeErrorMessage, untilNextChinaMidnight } from './provider-common';
 
 export interface TencentSmsOptions {
   readonly secretId: string;
@@ -45,7 +44,6 @@ type SendSmsResponse = Awaited<ReturnType<SmsClient['SendSms']>>;
 const DEFAULT_ENDPOINT = 'sms.tencentcloudapi.com';
 const DEFAULT_TIMEOUT_MS = 5000;
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 type Wait = number | 'next-midnight';
 type Rule =
@@ -131,11 +129,6 @@ function tencentRuleFor(code: string): Rule {
   if (REFUSED_PREFIXES.some((prefix) => code === prefix || code.startsWith(`${prefix}.`))) return REFUSED;
   // ResourceUnavailable.*, ServiceUnavailable, codes added later.
   return TRANSIENT;
-}
-
-function untilNextChinaMidnight(now: Date): number {
-  const local = now.getTime() + UTC_OFFSET_MS;
-  return DAY_MS - (((local % DAY_MS) + DAY_MS) % DAY_MS);
 }
 
 /** Classifies a refusal of Tencent Cloud, per number (`SendStatusSet[].Code`) or for the request (`Error.Code`). */
