@@ -1,5 +1,5 @@
 /** The notify service's commands and queries (the gRPC handlers call these). */
-import { UTC_OFFSET_MS, localDateOf } from '@govhall/calendar';
+import { localDateOf } from '@govhall/calendar';
 import { notifyV1 as pb } from '@govhall/contracts';
 import {
   NotFoundError,
@@ -14,7 +14,7 @@ import {
 } from '@govhall/kit';
 import { TemplateCodes } from '../domain/default-templates';
 import type { DispatchStatus, PlannedMessage } from '../domain/dispatch';
-import { minutesOfDay } from '../domain/policy';
+import { chinaTimeOfDayMs, minutesOfDay } from '../domain/policy';
 import { dateWording } from '../domain/wording';
 import { render, templateViolations } from '../domain/templates';
 import { dispatchToProto, draftFromProto, recipientKindCodec, statusCodec, templateToProto } from './messages';
@@ -201,7 +201,7 @@ export class NotifyService {
   async planDailySummaries(): Promise<number> {
     const now = this.o.clock.now();
     const day = localDateOf(now);
-    const minute = Math.floor(((now.getTime() + UTC_OFFSET_MS) % 86_400_000) / 60_000);
+    const minute = Math.floor(chinaTimeOfDayMs(now) / 60_000);
     let planned = 0;
     for (const settings of await this.o.store.dailySummaryHalls()) {
       const at = minutesOfDay(settings.dailySummaryAt);

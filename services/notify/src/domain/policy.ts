@@ -14,6 +14,12 @@ export function minutesOfDay(value: string): number | undefined {
   return match ? Number(match[1]) * 60 + Number(match[2]) : undefined;
 }
 
+/** Milliseconds since the last midnight in China at `now`. */
+export function chinaTimeOfDayMs(now: Date): number {
+  const local = now.getTime() + UTC_OFFSET_MS;
+  return local - Math.floor(local / DAY_MS) * DAY_MS;
+}
+
 /**
  * The end of the quiet hours `now` falls in (China time), or undefined when it falls in none. Start and end are
  * `HH:MM`; a start after the end runs past midnight (21:00 to 08:00); equal ones mean no quiet hours.
@@ -22,9 +28,9 @@ export function quietUntil(now: Date, start: string, end: string): Date | undefi
   const from = minutesOfDay(start);
   const to = minutesOfDay(end);
   if (from === undefined || to === undefined || from === to) return undefined;
-  const local = now.getTime() + UTC_OFFSET_MS;
-  const midnight = Math.floor(local / DAY_MS) * DAY_MS;
-  const minute = (local - midnight) / MINUTE_MS;
+  const sinceMidnight = chinaTimeOfDayMs(now);
+  const midnight = now.getTime() + UTC_OFFSET_MS - sinceMidnight;
+  const minute = sinceMidnight / MINUTE_MS;
   const inside = from < to ? minute >= from && minute < to : minute >= from || minute < to;
   if (!inside) return undefined;
   const endDay = from < to || minute < to ? midnight : midnight + DAY_MS;

@@ -4,13 +4,13 @@
  */
 import { UTC_OFFSET_MS } from '@govhall/calendar';
 import { maskPersonalData, ValidationError } from '@govhall/kit';
+import { chinaTimeOfDayMs } from '../../domain/policy';
 
 const DAY_MS = 86_400_000;
 
 /** Milliseconds from `now` to the next 00:00 in China (UTC+08:00, no DST), when daily limits reset. */
 export function untilNextChinaMidnight(now: Date): number {
-  const local = now.getTime() + UTC_OFFSET_MS;
-  return DAY_MS - (((local % DAY_MS) + DAY_MS) % DAY_MS);
+  return DAY_MS - chinaTimeOfDayMs(now);
 }
 
 /**
