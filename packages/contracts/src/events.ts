@@ -4,6 +4,7 @@ import * as catalogue from './gen/govhall/catalogue/v1/events';
 import * as intake from './gen/govhall/intake/v1/events';
 import * as timing from './gen/govhall/timing/v1/events';
 import * as notify from './gen/govhall/notify/v1/events';
+import * as fee from './gen/govhall/fee/v1/events';
 
 /** One contract: its type, its payload message by full name, and the generated message's JSON methods. */
 function contract<const Type extends string, T>(
@@ -239,4 +240,32 @@ export const TimingEvents = defineEvents({
 export const NotifyEvents = defineEvents({
   smsSent: contract('notify.sms.sent', 'govhall.notify.v1.DispatchChanged', notify.DispatchChanged),
   smsFailed: contract('notify.sms.failed', 'govhall.notify.v1.DispatchChanged', notify.DispatchChanged),
+});
+
+const feeMessage = (name: string): string => `govhall.fee.v1.${name}`;
+
+/** The fee service's events (`proto/govhall/fee/v1/events.proto`): the case service, timing and evaluation consume them. */
+export const FeeEvents = defineEvents({
+  billOpened: contract('fee.bill.opened', feeMessage('BillChanged'), fee.BillChanged),
+  billAssessed: contract('fee.bill.assessed', feeMessage('BillChanged'), fee.BillChanged),
+  billIssued: contract('fee.bill.issued', feeMessage('BillChanged'), fee.BillChanged),
+  billPaid: contract('fee.bill.paid', feeMessage('BillChanged'), fee.BillChanged),
+  billCancelled: contract('fee.bill.cancelled', feeMessage('BillChanged'), fee.BillChanged),
+  billRefunded: contract('fee.bill.refunded', feeMessage('BillChanged'), fee.BillChanged),
+  caseFeesPaid: contract('fee.case.fees_paid', feeMessage('CaseFeesPaid'), fee.CaseFeesPaid),
+  lineAboveStandard: contract('fee.line.above_standard', feeMessage('LineAboveStandard'), fee.LineAboveStandard),
+  paymentRefundRequired: contract(
+    'fee.payment.refund_required',
+    feeMessage('PaymentRefundRequired'),
+    fee.PaymentRefundRequired,
+  ),
+  depositReceived: contract('fee.deposit.received', feeMessage('DepositChanged'), fee.DepositChanged),
+  depositRefundApplied: contract('fee.deposit.refund_applied', feeMessage('DepositChanged'), fee.DepositChanged),
+  depositSigned: contract('fee.deposit.signed', feeMessage('DepositChanged'), fee.DepositChanged),
+  depositRefunded: contract('fee.deposit.refunded', feeMessage('DepositChanged'), fee.DepositChanged),
+  reconciliationMismatched: contract(
+    'fee.reconciliation.mismatched',
+    feeMessage('ReconciliationMismatched'),
+    fee.ReconciliationMismatched,
+  ),
 });

@@ -57,4 +57,8 @@ export * as timingEventsV1 from './gen/govhall/timing/v1/events';
 export * as notifyV1 from './gen/govhall/notify/v1/notify';
 /** The notification service's event payloads (package govhall.notify.v1). */
 export * as notifyEventsV1 from './gen/govhall/notify/v1/events';
-export { CatalogueEvents, IntakeEvents, CaseEvents, TimingEvents, NotifyEvents } from './events';
+/** The fee service (一费制): bills, payments, receipts, refunds, settlement, deposits (package govhall.fee.v1). */
+export * as feeV1 from './gen/govhall/fee/v1/fee';
+/** The fee service's event payloads (package govhall.fee.v1). */
+export * as feeEventsV1 from './gen/govhall/fee/v1/events';
+export { CatalogueEvents, IntakeEvents, CaseEvents, TimingEvents, NotifyEvents, FeeEvents } from './events';

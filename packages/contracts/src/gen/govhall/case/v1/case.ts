@@ -693,6 +693,69 @@ export function handoffStatusToNumber(object: HandoffStatus): number {
   }
 }
 
+export enum CaseFeeStatus {
+  /** CASE_FEE_STATUS_UNSPECIFIED - Cases opened before the fee service: not checked. */
+  CASE_FEE_STATUS_UNSPECIFIED = "CASE_FEE_STATUS_UNSPECIFIED",
+  /** CASE_FEE_STATUS_FREE - The item is free (不收费). */
+  CASE_FEE_STATUS_FREE = "CASE_FEE_STATUS_FREE",
+  CASE_FEE_STATUS_DUE = "CASE_FEE_STATUS_DUE",
+  CASE_FEE_STATUS_PAID = "CASE_FEE_STATUS_PAID",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export function caseFeeStatusFromJSON(object: any): CaseFeeStatus {
+  switch (object) {
+    case 0:
+    case "CASE_FEE_STATUS_UNSPECIFIED":
+      return CaseFeeStatus.CASE_FEE_STATUS_UNSPECIFIED;
+    case 1:
+    case "CASE_FEE_STATUS_FREE":
+      return CaseFeeStatus.CASE_FEE_STATUS_FREE;
+    case 2:
+    case "CASE_FEE_STATUS_DUE":
+      return CaseFeeStatus.CASE_FEE_STATUS_DUE;
+    case 3:
+    case "CASE_FEE_STATUS_PAID":
+      return CaseFeeStatus.CASE_FEE_STATUS_PAID;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CaseFeeStatus.UNRECOGNIZED;
+  }
+}
+
+export function caseFeeStatusToJSON(object: CaseFeeStatus): string {
+  switch (object) {
+    case CaseFeeStatus.CASE_FEE_STATUS_UNSPECIFIED:
+      return "CASE_FEE_STATUS_UNSPECIFIED";
+    case CaseFeeStatus.CASE_FEE_STATUS_FREE:
+      return "CASE_FEE_STATUS_FREE";
+    case CaseFeeStatus.CASE_FEE_STATUS_DUE:
+      return "CASE_FEE_STATUS_DUE";
+    case CaseFeeStatus.CASE_FEE_STATUS_PAID:
+      return "CASE_FEE_STATUS_PAID";
+    case CaseFeeStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export function caseFeeStatusToNumber(object: CaseFeeStatus): number {
+  switch (object) {
+    case CaseFeeStatus.CASE_FEE_STATUS_UNSPECIFIED:
+      return 0;
+    case CaseFeeStatus.CASE_FEE_STATUS_FREE:
+      return 1;
+    case CaseFeeStatus.CASE_FEE_STATUS_DUE:
+      return 2;
+    case CaseFeeStatus.CASE_FEE_STATUS_PAID:
+      return 3;
+    case CaseFeeStatus.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 export enum TodoKind {
   TODO_KIND_UNSPECIFIED = "TODO_KIND_UNSPECIFIED",
   TODO_KIND_STAGE = "TODO_KIND_STAGE",
@@ -960,7 +1023,15 @@ export interface Case {
   /** Region of the deployment that opened the case. */
   regionCode: string;
   projectName: string;
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /**
+   * 一费制: the case's fees. DUE from acceptance when the pinned item charges fees; PAID once the fee service
+   * reports every bill of the case paid or exempt (fee.case.fees_paid). A certificate (issue) waits while DUE.
+   */
+  feeStatus: CaseFeeStatus;
+  feesPaidAt?: Date | undefined;
 }
 
 /**
@@ -3746,6 +3817,8 @@ function createBaseCase(): Case {
     regionCode: "",
     projectName: "",
     updatedAt: undefined,
+    feeStatus: CaseFeeStatus.CASE_FEE_STATUS_UNSPECIFIED,
+    feesPaidAt: undefined,
   };
 }
 
@@ -3861,6 +3934,12 @@ export const Case: MessageFns<Case> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(298).fork()).join();
+    }
+    if (message.feeStatus !== CaseFeeStatus.CASE_FEE_STATUS_UNSPECIFIED) {
+      writer.uint32(304).int32(caseFeeStatusToNumber(message.feeStatus));
+    }
+    if (message.feesPaidAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.feesPaidAt), writer.uint32(314).fork()).join();
     }
     return writer;
   },
@@ -4174,6 +4253,22 @@ export const Case: MessageFns<Case> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 38: {
+            if (tag !== 304) {
+              break;
+            }
+
+            message.feeStatus = caseFeeStatusFromJSON(reader.int32());
+            continue;
+          }
+          case 39: {
+            if (tag !== 314) {
+              break;
+            }
+
+            message.feesPaidAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4333,6 +4428,16 @@ export const Case: MessageFns<Case> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      feeStatus: isSet(object.feeStatus)
+        ? caseFeeStatusFromJSON(object.feeStatus)
+        : isSet(object.fee_status)
+        ? caseFeeStatusFromJSON(object.fee_status)
+        : CaseFeeStatus.CASE_FEE_STATUS_UNSPECIFIED,
+      feesPaidAt: isSet(object.feesPaidAt)
+        ? fromJsonTimestamp(object.feesPaidAt)
+        : isSet(object.fees_paid_at)
+        ? fromJsonTimestamp(object.fees_paid_at)
+        : undefined,
     };
   },
 
@@ -4449,6 +4554,12 @@ export const Case: MessageFns<Case> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.feeStatus !== CaseFeeStatus.CASE_FEE_STATUS_UNSPECIFIED) {
+      obj.feeStatus = caseFeeStatusToJSON(message.feeStatus);
+    }
+    if (message.feesPaidAt !== undefined) {
+      obj.feesPaidAt = message.feesPaidAt.toISOString();
+    }
     return obj;
   },
 
@@ -4507,6 +4618,8 @@ export const Case: MessageFns<Case> = {
     message.regionCode = object.regionCode ?? "";
     message.projectName = object.projectName ?? "";
     message.updatedAt = object.updatedAt ?? undefined;
+    message.feeStatus = object.feeStatus ?? CaseFeeStatus.CASE_FEE_STATUS_UNSPECIFIED;
+    message.feesPaidAt = object.feesPaidAt ?? undefined;
     return message;
   },
 };
