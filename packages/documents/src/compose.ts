@@ -12,6 +12,8 @@ import type {
   LegalBasis,
   MaterialStatus,
   Party,
+  PaymentNotice,
+  PaymentNoticeLine,
   PermitDecision,
   RefusalDecision,
   RefusalNotice,
@@ -21,6 +23,7 @@ import type {
   SupplementProblem,
 } from './documents';
 import { formatDate, formatDateTime } from './format';
+import { chineseCapitalAmount, formatPaymentCode, formatQuantity, formatYuan, formatYuanOfSum } from './money';
 import type { DocumentKind, HallDocumentTemplate } from './template';
 import { titleOf } from './template';
 
@@ -98,6 +101,9 @@ export const STANDARD_REVOCATION_BASIS: readonly LegalBasis[] = [
 ];
 
 export const STANDARD_QUERY_INSTRUCTIONS = '凭受理编号和查询密码，可在政务服务网或到本中心服务窗口查询办理进度';
+
+/** Where to pay, when the notice names nothing else. */
+export const STANDARD_PAYMENT_INSTRUCTIONS = '请持本通知单到大厅银行收费窗口缴费，或凭缴款码网上缴费。';
 
 function paragraph(text: string, indent = true): Block {
   return { type: 'paragraph', text, indent };
@@ -436,6 +442,72 @@ function revocationBlocks(decision: RevocationDecision): Block[] {
   ];
 }
 
+/** 收费标准 / 数量: `90.00元/平方米 × 1,250.000平方米`, or a fixed fee's `550.00元`. */
+function feeStandardCell(entry: PaymentNoticeLine): string {
+  if (entry.standard === 'fixed') return `${formatYuan(entry.standardFen)}元`;
+  // The schema requires all three for a per-unit fee.
+  const unit = entry.unitName!;
+  return `${formatYuan(entry.unitPriceFen!)}元/${unit} × ${formatQuantity(entry.quantityMilli!)}${unit}`;
+}
+
+function reductionCell(entry: PaymentNoticeLine): string {
+  return entry.reductionFen === 0 ? '—' : `${formatYuan(entry.reductionFen)}\n依据：${entry.reductionBasis!}`;
+}
+
+function paymentBlocks(notice: PaymentNotice): Block[] {
+  const cases = notice.caseNumbers.join('、');
+  const reduced = notice.lines.reduce((sum, entry) => sum + BigInt(entry.reductionFen), 0n);
+  const instructions = notice.paymentInstructions ?? STANDARD_PAYMENT_INSTRUCTIONS;
+  return [
+    paragraph(`您（单位）办理的“${notice.title}”应缴费用已经核定，请按本通知单缴纳。`),
+    {
+      type: 'fields',
+      rows: [
+        { label: '缴款码', value: formatPaymentCode(notice.paymentCode) },
+        ...partyRows('缴款人', notice.payer),
+        { label: '受理编号', value: cases },
+        { label: '项目名称', value: notice.title },
+        { label: '开票时间', value: formatDateTime(notice.issuedAt) },
+      ],
+    },
+    {
+      type: 'table',
+      caption: '收费明细',
+      columns: [
+        { title: '序号', width: 0.07 },
+        { title: '收费单位', width: 0.19 },
+        { title: '收费项目', width: 0.17 },
+        { title: '收费标准/数量', width: 0.21 },
+        { title: '减免（元）', width: 0.22 },
+        { title: '应缴（元）', width: 0.14 },
+      ],
+      rows: [
+        ...notice.lines.map((entry, i) => [
+          String(i + 1),
+          entry.departmentName,
+          entry.feeName,
+          feeStandardCell(entry),
+          reductionCell(entry),
+          formatYuan(entry.chargedFen),
+        ]),
+        ['', '合计', '', '', reduced > 0n ? formatYuanOfSum(reduced) : '—', formatYuan(notice.totalFen)],
+      ],
+    },
+    {
+      type: 'fields',
+      rows: [
+        { label: '合计（小写）', value: `¥${formatYuan(notice.totalFen)}` },
+        { label: '合计（大写）', value: chineseCapitalAmount(notice.totalFen) },
+        {
+          label: '部分缴费',
+          value: notice.allowPartial ? '允许：可分次缴纳，合计缴足为止' : '不允许：须一次缴清',
+        },
+        { label: '缴费方式', value: instructions },
+      ],
+    },
+  ];
+}
+
 function decisionParts(
   decision: PermitDecision | RefusalDecision | RevocationDecision,
   blocks: readonly Block[],
@@ -504,6 +576,14 @@ function kindParts(document: HallDocument, template: HallDocumentTemplate): Kind
       return decisionParts(document, refusalDecisionBlocks(document));
     case 'revocation_decision':
       return decisionParts(document, revocationBlocks(document));
+    case 'payment_notice':
+      return {
+        number: { label: '缴费通知单号', value: document.billNumber },
+        applicant: document.payer,
+        blocks: paymentBlocks(document),
+        ...(document.handling ? { contacts: contactsLine(document.handling, '开票窗口', '开票人') } : {}),
+        date: document.issuedAt,
+      };
   }
 }
 

@@ -405,6 +405,137 @@ export const revocationDecisionSchema = z
     }
   });
 
+/** An amount of money: integer fen (分), never a float. */
+const fen = z
+  .number({ error: 'must be an amount in fen' })
+  .int('must be a whole number of fen (a safe integer)')
+  .min(0, 'must not be negative');
+
+export const FEE_STANDARD_KINDS = ['fixed', 'per_unit'] as const;
+/** A fee's published standard: a fixed amount, or a price per unit times the quantity. */
+export type FeeStandardKind = (typeof FEE_STANDARD_KINDS)[number];
+
+/** One charged line of a bill (收费项目), as the fee service confirmed it. */
+export const paymentNoticeLineSchema = z
+  .object({
+    /** 收费单位, e.g. 潍坊市自然资源和规划局. */
+    departmentName: line(2, 60),
+    /** 收费项目, e.g. 城市基础设施配套费. */
+    feeName: line(1, 100),
+    standard: z.enum(FEE_STANDARD_KINDS),
+    /** per_unit: the price of one unit. */
+    unitPriceFen: fen.optional(),
+    /** per_unit: the unit, e.g. 平方米. */
+    unitName: line(1, 20).optional(),
+    /** per_unit: the quantity in thousandths of the unit (1,250.000 平方米 = 1250000), above 0. */
+    quantityMilli: z
+      .number({ error: 'must be a quantity in thousandths of the unit' })
+      .int('must be a whole number of thousandths of the unit (a safe integer)')
+      .min(1, 'must be above 0')
+      .optional(),
+    /** What the standard gives: the fixed amount, or unit price × quantity rounded half up to the fen. */
+    standardFen: fen,
+    /** 减免: standard − charged when less than the standard is charged, else 0. */
+    reductionFen: fen.default(0),
+    /** 减免依据, e.g. 小微企业免收（财税〔2016〕79号）: required with a reduction. */
+    reductionBasis: line(2, 200).optional(),
+    /** 应缴金额: what is charged on this line. */
+    chargedFen: fen,
+  })
+  .strict();
+
+/** unit price × thousandths of a unit, rounded half up to the fen, in BigInt: a product can pass 2^53. */
+function perUnitFen(unitPriceFen: number, quantityMilli: number): bigint {
+  return (BigInt(unitPriceFen) * BigInt(quantityMilli) * 2n + 1000n) / 2000n;
+}
+
+/** Whether an amount passed its own field's check: arithmetic on a bad one would only repeat that refusal. */
+function isFen(value: number | undefined): value is number {
+  return value !== undefined && Number.isSafeInteger(value) && value >= 0;
+}
+
+function checkPaymentLine(
+  entry: z.output<typeof paymentNoticeLineSchema>,
+  issue: (field: string, message: string) => void,
+): void {
+  const perUnitFields = ['unitPriceFen', 'unitName', 'quantityMilli'] as const;
+  if (entry.standard === 'per_unit') {
+    for (const field of perUnitFields) {
+      if (entry[field] === undefined) issue(field, 'a per-unit fee gives its unit price, unit and quantity');
+    }
+    if (
+      isFen(entry.unitPriceFen) &&
+      isFen(entry.standardFen) &&
+      isFen(entry.quantityMilli) &&
+      entry.quantityMilli > 0 &&
+      perUnitFen(entry.unitPriceFen, entry.quantityMilli) !== BigInt(entry.standardFen)
+    ) {
+      issue('standardFen', 'must be unitPriceFen × quantityMilli / 1000, rounded half up to the fen');
+    }
+  } else {
+    for (const field of perUnitFields) {
+      if (entry[field] !== undefined) issue(field, 'only a per-unit fee has a unit price, unit and quantity');
+    }
+  }
+  if (!isFen(entry.standardFen) || !isFen(entry.chargedFen) || !isFen(entry.reductionFen)) return;
+  // Charged above the standard is a breach the fee service reports; the notice prints what is charged.
+  const expectedReduction = Math.max(0, entry.standardFen - entry.chargedFen);
+  if (entry.reductionFen !== expectedReduction) {
+    issue('reductionFen', 'must be standardFen − chargedFen when less than the standard is charged, else 0');
+  }
+  if (entry.reductionFen > 0 && !entry.reductionBasis) issue('reductionBasis', 'a reduction names its basis');
+  if (entry.reductionFen === 0 && entry.reductionBasis) issue('reductionBasis', 'only a reduction has a basis');
+}
+
+/** 缴费通知单: an issued bill (一费制 or one department's), to pay at the hall's bank counter or online. */
+export const paymentNoticeSchema = z
+  .object({
+    kind: z.literal('payment_notice'),
+    /** 缴费通知单号, e.g. JF370700-20261202-0001: the document's number. */
+    billNumber: documentNumber,
+    /** 缴款码: the 20 digits the payer gives the bank (printed in groups of four). */
+    paymentCode: z
+      .string()
+      .trim()
+      .regex(/^\d{20}$/, 'must be the 20 digits of the payment code'),
+    /** 缴款人: the applicant as registered (masked like every party). */
+    payer: partySchema,
+    /** 受理编号 of the cases on the bill (several for a project's bundle). */
+    caseNumbers: z.array(documentNumber).min(1, 'name at least one case').max(100),
+    /** The project's name for a bundle's bill, else the item's name. */
+    title: line(2, 200),
+    lines: z.array(paymentNoticeLineSchema).min(1, 'list at least one charged line').max(200),
+    /** 应缴合计: the sum of the lines' chargedFen. */
+    totalFen: fen,
+    /** Whether the bank may take the total in several payments. */
+    allowPartial: z.boolean({ error: 'must be true or false' }),
+    /** When the bill was issued (开票). */
+    issuedAt: instant,
+    /** Where and how to pay; else the standard sentence (the hall's bank counter, or online with the code). */
+    paymentInstructions: line(2, 200).optional(),
+    /** The window and staff that issued the bill; a notice may leave them out. */
+    handling: handlingSchema.optional(),
+  })
+  .strict()
+  .superRefine((notice, ctx) => {
+    let sum = 0n;
+    notice.lines.forEach((entry, i) => {
+      if (isFen(entry.chargedFen)) sum += BigInt(entry.chargedFen);
+      checkPaymentLine(entry, (field, message) => ctx.addIssue({ code: 'custom', path: ['lines', i, field], message }));
+    });
+    if (
+      isFen(notice.totalFen) &&
+      notice.lines.every((entry) => isFen(entry.chargedFen)) &&
+      sum !== BigInt(notice.totalFen)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['totalFen'],
+        message: `must be the sum of the lines' chargedFen (${sum} fen)`,
+      });
+    }
+  });
+
 export const hallDocumentSchema = z.discriminatedUnion('kind', [
   acceptanceNoticeSchema,
   supplementNoticeSchema,
@@ -413,6 +544,7 @@ export const hallDocumentSchema = z.discriminatedUnion('kind', [
   permitDecisionSchema,
   refusalDecisionSchema,
   revocationDecisionSchema,
+  paymentNoticeSchema,
 ]);
 
 export type Party = z.output<typeof partySchema>;
@@ -432,6 +564,11 @@ export type RevocationDecision = z.output<typeof revocationDecisionSchema>;
 export type PermitDecisionInput = z.input<typeof permitDecisionSchema>;
 export type RefusalDecisionInput = z.input<typeof refusalDecisionSchema>;
 export type RevocationDecisionInput = z.input<typeof revocationDecisionSchema>;
+/** 缴费通知单 of an issued bill. */
+export type PaymentNotice = z.output<typeof paymentNoticeSchema>;
+export type PaymentNoticeLine = z.output<typeof paymentNoticeLineSchema>;
+/** What a caller writes (`reductionFen` may be left out when nothing is reduced). */
+export type PaymentNoticeInput = z.input<typeof paymentNoticeSchema>;
 /** A document to render, by its `kind`. */
 export type HallDocument = z.output<typeof hallDocumentSchema>;
 /** What a caller writes (`sequence` and `situations` may be left out). */

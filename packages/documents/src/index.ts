@@ -1,13 +1,14 @@
 /**
  * @govhall/documents: the printable documents of the halls, shared by the intake, case and fee services —
  * 受理通知书, 补正材料通知书（一次性告知书）, 不予受理通知书, 受理通知单（材料流转单） and the decisions
- * 准予行政许可决定书, 不予行政许可决定书 and 撤销行政许可决定书, each as a self-contained
- * HTML page (A4 print styles) and as a PDF with an embedded Noto Sans SC subset. A hall's own lines come from
- * its {@link HallDocumentTemplate}, data validated by {@link hallDocumentTemplateSchema}.
+ * 准予行政许可决定书, 不予行政许可决定书 and 撤销行政许可决定书, and the fee service's 缴费通知单, each
+ * as a self-contained HTML page (A4 print styles) and as a PDF with an embedded Noto Sans SC subset. A hall's
+ * own lines come from its {@link HallDocumentTemplate}, data validated by {@link hallDocumentTemplateSchema}.
  */
 export {
   CHANNELS,
   COLLECTION_METHODS,
+  FEE_STANDARD_KINDS,
   MATERIAL_STATUSES,
   SUPPLEMENT_PROBLEMS,
   acceptanceNoticeSchema,
@@ -16,6 +17,8 @@ export {
   legalBasisSchema,
   parseHallDocument,
   partySchema,
+  paymentNoticeLineSchema,
+  paymentNoticeSchema,
   permitDecisionSchema,
   refusalDecisionSchema,
   refusalNoticeSchema,
@@ -27,12 +30,16 @@ export type {
   AcceptanceNotice,
   Channel,
   CollectionMethod,
+  FeeStandardKind,
   HallDocument,
   HallDocumentInput,
   Handling,
   LegalBasis,
   MaterialStatus,
   Party,
+  PaymentNotice,
+  PaymentNoticeInput,
+  PaymentNoticeLine,
   PermitDecision,
   PermitDecisionInput,
   RefusalDecision,
@@ -46,6 +53,7 @@ export type {
 } from './documents';
 export { InvalidDocumentError, InvalidTemplateError } from './errors';
 export { formatDate, formatDateTime } from './format';
+export { chineseCapitalAmount, formatYuan } from './money';
 export { renderDocument, renderHtml, renderPdf } from './render';
 export type { DocumentFormat, RenderedDocument } from './render';
 export {

@@ -79,8 +79,14 @@ export function documentFileName(
 }
 
 function fileNameOf(document: HallDocument, template: HallDocumentTemplate, format: DocumentFormat): string {
-  // A decision is named by its case: its 文号 has brackets that file names and headers handle badly.
-  const number = 'caseNumber' in document ? document.caseNumber : document.registrationNumber;
+  const number = fileNumberOf(document);
   const title = titleOf(document.kind, template).replace(/[\\/:*?"<>|\s]/g, '');
   return `${title}-${number}.${format}`;
+}
+
+function fileNumberOf(document: HallDocument): string {
+  // A payment notice is named by its bill: a bill may be a project's and carry several cases.
+  if (document.kind === 'payment_notice') return document.billNumber;
+  // A decision is named by its case: its 文号 has brackets that file names and headers handle badly.
+  return 'caseNumber' in document ? document.caseNumber : document.registrationNumber;
 }

@@ -128,6 +128,51 @@ export const revocationDecision = {
   court: '潍坊市奎文区人民法院',
 } satisfies HallDocumentInput;
 
+/**
+ * 缴费通知单 of a project's one-fee bill: a per-unit fee (112,500.00), an exempt fixed fee (550.00 免收) and a
+ * fixed fee (10.00): 112,510.00 in all.
+ */
+export const paymentNotice = {
+  kind: 'payment_notice',
+  billNumber: 'JF370700-20261202-0001',
+  paymentCode: '37070020261202000142',
+  payer: company,
+  caseNumbers: ['SL3707002026120200011', 'SL3707002026120200012'],
+  title: '潍坊滨海新能源产业园一期项目',
+  lines: [
+    {
+      departmentName: '潍坊市住房和城乡建设局',
+      feeName: '城市基础设施配套费',
+      standard: 'per_unit',
+      unitPriceFen: 9000,
+      unitName: '平方米',
+      quantityMilli: 1_250_000,
+      standardFen: 11_250_000,
+      chargedFen: 11_250_000,
+    },
+    {
+      departmentName: '潍坊市自然资源和规划局',
+      feeName: '不动产登记费',
+      standard: 'fixed',
+      standardFen: 55_000,
+      reductionFen: 55_000,
+      reductionBasis: '小微企业免收（财税〔2016〕79号）',
+      chargedFen: 0,
+    },
+    {
+      departmentName: '潍坊市自然资源和规划局',
+      feeName: '不动产权证书工本费',
+      standard: 'fixed',
+      standardFen: 1_000,
+      chargedFen: 1_000,
+    },
+  ],
+  totalFen: 11_251_000,
+  allowPartial: false,
+  issuedAt: new Date('2026-12-02T02:00:00Z'),
+  handling: { window: '综合收费窗口', staff: '孙七' },
+} satisfies HallDocumentInput;
+
 export const notices: readonly HallDocumentInput[] = [
   acceptanceNotice,
   supplementNotice,
@@ -135,4 +180,4 @@ export const notices: readonly HallDocumentInput[] = [
   registrationSlip,
 ];
 export const decisions: readonly HallDocumentInput[] = [permitDecision, refusalDecision, revocationDecision];
-export const allDocuments: readonly HallDocumentInput[] = [...notices, ...decisions];
+export const allDocuments: readonly HallDocumentInput[] = [...notices, ...decisions, paymentNotice];

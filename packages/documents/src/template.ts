@@ -16,6 +16,7 @@ export const DOCUMENT_KINDS = [
   'permit_decision',
   'refusal_decision',
   'revocation_decision',
+  'payment_notice',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -28,6 +29,7 @@ export const DEFAULT_TITLES: Readonly<Record<DocumentKind, string>> = {
   permit_decision: '准予行政许可决定书',
   refusal_decision: '不予行政许可决定书',
   revocation_decision: '撤销行政许可决定书',
+  payment_notice: '缴费通知单',
 };
 
 const title = line(2, 30);
@@ -64,6 +66,7 @@ export const hallDocumentTemplateSchema = z
         permit_decision: title.optional(),
         refusal_decision: title.optional(),
         revocation_decision: title.optional(),
+        payment_notice: title.optional(),
       })
       .strict()
       .optional(),
