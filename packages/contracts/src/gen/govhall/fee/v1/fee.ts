@@ -691,6 +691,9 @@ export interface ChargeableFee {
   reducible: boolean;
   /** The basis the item names for reductions (e.g. 小微企业免收（财税〔2016〕79号）). */
   reductionBasis: string;
+  fiscalAccount: string;
+  upwardShareBasisPoints: number;
+  upwardBody: string;
 }
 
 /** One department's part of a bill. */
@@ -2001,6 +2004,9 @@ function createBaseChargeableFee(): ChargeableFee {
     legalBasis: "",
     reducible: false,
     reductionBasis: "",
+    fiscalAccount: "",
+    upwardShareBasisPoints: 0,
+    upwardBody: "",
   };
 }
 
@@ -2038,6 +2044,15 @@ export const ChargeableFee: MessageFns<ChargeableFee> = {
     }
     if (message.reductionBasis !== "") {
       writer.uint32(90).string(message.reductionBasis);
+    }
+    if (message.fiscalAccount !== "") {
+      writer.uint32(98).string(message.fiscalAccount);
+    }
+    if (message.upwardShareBasisPoints !== 0) {
+      writer.uint32(104).int32(message.upwardShareBasisPoints);
+    }
+    if (message.upwardBody !== "") {
+      writer.uint32(114).string(message.upwardBody);
     }
     return writer;
   },
@@ -2143,6 +2158,30 @@ export const ChargeableFee: MessageFns<ChargeableFee> = {
             message.reductionBasis = reader.string();
             continue;
           }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.fiscalAccount = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.upwardShareBasisPoints = reader.int32();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.upwardBody = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2200,6 +2239,21 @@ export const ChargeableFee: MessageFns<ChargeableFee> = {
         : isSet(object.reduction_basis)
         ? globalThis.String(object.reduction_basis)
         : "",
+      fiscalAccount: isSet(object.fiscalAccount)
+        ? globalThis.String(object.fiscalAccount)
+        : isSet(object.fiscal_account)
+        ? globalThis.String(object.fiscal_account)
+        : "",
+      upwardShareBasisPoints: isSet(object.upwardShareBasisPoints)
+        ? globalThis.Number(object.upwardShareBasisPoints)
+        : isSet(object.upward_share_basis_points)
+        ? globalThis.Number(object.upward_share_basis_points)
+        : 0,
+      upwardBody: isSet(object.upwardBody)
+        ? globalThis.String(object.upwardBody)
+        : isSet(object.upward_body)
+        ? globalThis.String(object.upward_body)
+        : "",
     };
   },
 
@@ -2238,6 +2292,15 @@ export const ChargeableFee: MessageFns<ChargeableFee> = {
     if (message.reductionBasis !== "") {
       obj.reductionBasis = message.reductionBasis;
     }
+    if (message.fiscalAccount !== "") {
+      obj.fiscalAccount = message.fiscalAccount;
+    }
+    if (message.upwardShareBasisPoints !== 0) {
+      obj.upwardShareBasisPoints = Math.round(message.upwardShareBasisPoints);
+    }
+    if (message.upwardBody !== "") {
+      obj.upwardBody = message.upwardBody;
+    }
     return obj;
   },
 
@@ -2257,6 +2320,9 @@ export const ChargeableFee: MessageFns<ChargeableFee> = {
     message.legalBasis = object.legalBasis ?? "";
     message.reducible = object.reducible ?? false;
     message.reductionBasis = object.reductionBasis ?? "";
+    message.fiscalAccount = object.fiscalAccount ?? "";
+    message.upwardShareBasisPoints = object.upwardShareBasisPoints ?? 0;
+    message.upwardBody = object.upwardBody ?? "";
     return message;
   },
 };

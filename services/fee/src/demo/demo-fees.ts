@@ -1,0 +1,188 @@
+import { catalogueItemsV1, catalogueV1, feeV1 } from '@govhall/contracts';
+import { callUnary, type Actor, type Clock } from '@govhall/kit';
+import * as grpc from '@grpc/grpc-js';
+import type { FeeService } from '../app/fee-service';
+import { yuan } from '../domain/money';
+
+// The embedded start's fee demo (一费制 in the city hall of the demo, Weifang 370700): the one-fee scope covers
+// the construction projects' joint item (企业投资项目并联审批), whose bills carry three departments' fees (住建、
+// 自然资源、不动产); the bills open by themselves from the demo cases intake accepts. The loader confirms and
+// issues one of them (left unpaid), pays another at the bank counter (apportioned, receipts issued), and records
+// a performance deposit whose refund waits for the centre's two heads. Every step has a fixed request id, so a
+// second start on the same data folder changes nothing.
+
+/** The joint item of the demo's construction projects (services/catalogue/demo/items/02-investment-construction.yaml). */
+export const DEMO_JOINT_ITEM = '11370700FGW000199002000';
+
+export interface DemoScope {
+  readonly cityHallId: string;
+  readonly jointItemId: string;
+}
+
+/** The city hall and the joint item, read from the catalogue (public calls), once its demo is loaded. */
+export async function demoScopeOf(catalogueAddress: string): Promise<DemoScope | undefined> {
+  const organisation = new catalogueV1.OrganisationServiceClient(catalogueAddress, grpc.credentials.createInsecure());
+  const items = new catalogueItemsV1.ItemServiceClient(catalogueAddress, grpc.credentials.createInsecure());
+  try {
+    const { halls } = await callUnary(
+      organisation,
+      'listHalls',
+      catalogueV1.ListHallsRequest.fromPartial({ tier: catalogueV1.HallTier.HALL_TIER_CITY }),
+    );
+    const city = halls[0];
+    if (!city) return undefined;
+    let pageToken = '';
+    do {
+      const page = await callUnary(
+        items,
+        'listItems',
+        catalogueItemsV1.ListItemsRequest.fromPartial({ hallId: city.id, pageSize: 500, pageToken }),
+      );
+      const joint = page.items.find((i) => i.content?.implementationCode === DEMO_JOINT_ITEM);
+      if (joint) return { cityHallId: city.id, jointItemId: joint.id };
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return undefined;
+  } finally {
+    organisation.close();
+    items.close();
+  }
+}
+
+const staff = (hallId: string, regionCode: string, roles: string[], departmentId: string | null = null): Actor => ({
+  kind: 'staff',
+  staffId: `demo-fee-${roles[0]}`,
+  roles,
+  departmentId,
+  hallId,
+  regionCode,
+});
+
+/** The city hall's one-fee scope and its 50/50 split with the district that shares the building (上交除外). */
+export async function configureDemoScope(service: FeeService, scope: DemoScope, regionCode: string): Promise<void> {
+  const admin = staff(scope.cityHallId, regionCode, ['administrator']);
+  const current = (await service.getHallFeeSettings({ hallId: scope.cityHallId })).settings!;
+  if (current.version > 0) return;
+  await service.setHallFeeSettings(admin, {
+    requestId: 'demo-fee-settings-city',
+    expectedVersion: 0,
+    settings: feeV1.HallFeeSettings.fromPartial({
+      hallId: scope.cityHallId,
+      oneFeeItemIds: [scope.jointItemId],
+      revenueSplit: { partnerName: '奎文区财政局', ownShareBasisPoints: 5000 },
+    }),
+  });
+}
+
+/** How long the demo waits for the service to open the demo cases' bills. */
+const DEMO_CATCH_UP_MS = 60_000;
+
+/** Quantities the departments confirm on the demo's bills, per fee code (per-unit fees in thousandths). */
+const DEMO_QUANTITIES: Readonly<Record<string, number>> = { F01: 12_500_000, F02: 2_000_000 };
+
+/** Loads the demo's bills and deposit; answers the banner's line. */
+export async function loadFeeDemo(
+  service: FeeService,
+  scope: DemoScope,
+  regionCode: string,
+  clock: Clock,
+): Promise<string> {
+  const supervisor = staff(scope.cityHallId, regionCode, ['supervisor', 'administrator']);
+  const list = async () =>
+    (
+      await service.listBills(
+        supervisor,
+        feeV1.ListBillsRequest.fromPartial({ hallId: scope.cityHallId, pageSize: 200 }),
+      )
+    ).bills;
+  const consolidated = async () =>
+    (await list())
+      .filter((b) => b.kind === feeV1.BillKind.BILL_KIND_ONE_FEE && b.parts.length >= 2)
+      .sort((a, b) => a.number.localeCompare(b.number));
+  // The bills open as the service reads intake's stream: wait (a while at most) for the demo's two joint cases'.
+  let oneFee = await consolidated();
+  for (let waited = 0; oneFee.length < 2 && waited < DEMO_CATCH_UP_MS; waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    oneFee = await consolidated();
+  }
+  const confirm = async (bill: feeV1.Bill) => {
+    for (const part of bill.parts) {
+      if (part.status === feeV1.PartStatus.PART_STATUS_CONFIRMED) continue;
+      await service.assessFees(staff(bill.hallId, regionCode, ['clerk'], part.departmentId), {
+        requestId: `demo-fee-assess-${bill.id}-${part.departmentId}`,
+        billId: bill.id,
+        departmentId: part.departmentId,
+        lines: part.chargeable.map((c) =>
+          feeV1.AssessedLine.fromPartial({
+            caseId: c.caseId,
+            feeCode: c.feeCode,
+            quantityMilli:
+              c.kind === feeV1.FeeStandardKind.FEE_STANDARD_KIND_PER_UNIT ? (DEMO_QUANTITIES[c.feeCode] ?? 1_000) : 0,
+          }),
+        ),
+      });
+    }
+    return (
+      await service.issueBill(staff(bill.hallId, regionCode, ['clerk'], bill.parts[0]!.departmentId), {
+        requestId: `demo-fee-issue-${bill.id}`,
+        billId: bill.id,
+        allowPartial: false,
+      })
+    ).bill!;
+  };
+  const [unpaid, paid] = oneFee;
+  const lines: string[] = [];
+  if (unpaid) {
+    const issued = await confirm(unpaid);
+    lines.push(
+      `${issued.number} ${yuan(issued.totalFen)}元 of ${issued.parts.length} departments issued, unpaid (缴款码 ${issued.paymentCode})`,
+    );
+  }
+  if (paid) {
+    let issued = await confirm(paid);
+    if (issued.status === feeV1.BillStatus.BILL_STATUS_ISSUED)
+      issued = (
+        await service.recordPayment({
+          bankTransactionId: `DEMO${issued.number.replaceAll('-', '')}`,
+          paymentCode: issued.paymentCode,
+          amountFen: issued.totalFen,
+          channel: feeV1.PaymentChannel.PAYMENT_CHANNEL_COUNTER,
+          paidAt: clock.now(),
+        })
+      ).bill!;
+    lines.push(
+      `${issued.number} ${yuan(issued.paidFen)}元 paid at the counter, ${issued.receipts.filter((r) => !r.applicantCopy).length} department receipts`,
+    );
+  }
+  const admin = staff(scope.cityHallId, regionCode, ['administrator']);
+  const { deposit } = await service.recordDeposit(admin, {
+    requestId: 'demo-fee-deposit-1',
+    hallId: scope.cityHallId,
+    projectName: '白浪河综合治理二期工程',
+    enterpriseName: '潍坊市城市建设工程有限公司',
+    enterpriseCreditCode: '91370700MA3C5B7N2K',
+    amountFen: 86_200_000,
+    fiscalAccount: '3707010000100090009',
+    bankTransactionId: 'DEMODEPOSIT0001',
+  });
+  const acceptanceDate = new Date(clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  await service.applyDepositRefund(admin, {
+    requestId: 'demo-fee-deposit-1-apply',
+    depositId: deposit!.id,
+    acceptanceDocument: '竣工验收备案表 潍建竣〔2026〕0312号',
+    acceptanceDate,
+  });
+  for (const [step, signer] of [
+    ['owner', '潍坊市水利局 刘建军'],
+    ['supervisor', '山东正信工程监理有限公司 王海'],
+  ] as const)
+    await service.signDepositRefund(admin, {
+      requestId: `demo-fee-deposit-1-${step}`,
+      depositId: deposit!.id,
+      stepCode: step,
+      signerName: signer,
+    });
+  const bills = await list();
+  lines.push(`deposit ${yuan(deposit!.amountFen)}元 waiting for the centre's two heads`);
+  return `one-fee (一费制): ${bills.length} bills from the demo cases; ${lines.join('; ')}`;
+}
