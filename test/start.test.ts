@@ -73,6 +73,8 @@ describe('the embedded start (pnpm start)', () => {
       INTAKE_HTTP_PORT: String(await freePort()),
       CASE_GRPC_PORT: String(await freePort()),
       CASE_HTTP_PORT: String(await freePort()),
+      FEE_GRPC_PORT: String(await freePort()),
+      FEE_HTTP_PORT: String(await freePort()),
       TIMING_GRPC_PORT: String(await freePort()),
       TIMING_HTTP_PORT: String(await freePort()),
       NOTIFY_GRPC_PORT: String(await freePort()),
@@ -182,6 +184,16 @@ describe('the embedded start (pnpm start)', () => {
     expect(answers[13]).toMatch(/"intact": true,\s*"entries": 6/);
     expect(answers[14]).toContain('"certificateNumber": "JY13707050012345"');
     expect(answers[14]).not.toContain('"applicantName": "潍坊禾丰食品销售有限公司"');
+    // Fee (一费制), as the city's administrator: the demo's two consolidated bills of three departments (one
+    // issued and unpaid, one paid with its receipts), the city's one-fee scope and split, a deposit waiting.
+    expect(platform.output()).toContain(`fee         gRPC   127.0.0.1:${env['FEE_GRPC_PORT']}`);
+    expect(platform.output()).toMatch(
+      /one-fee \(一费制\): \d+ bills from the demo cases; JF\d+-\d{8}-\d{4} [\d,.]+元 of 3 departments issued, unpaid \(缴款码 \d{20}\); JF\d+-\d{8}-\d{4} [\d,.]+元 paid at the counter, 3 department receipts; deposit 862,000.00元 waiting/,
+    );
+    expect(answers[21]).toContain('"status": "BILL_STATUS_PAID"');
+    expect(answers[21]).toContain('"status": "BILL_STATUS_ISSUED"');
+    expect(answers[22]).toMatch(/"ownShareBasisPoints": 5000/);
+    expect(answers[23]).toMatch(/"pendingCount": 1[\s\S]*"summary": "在账履约保证金1宗86.20万元/);
     // Timing, as the city's supervisor: the hall's rules are Wuhu's ladder (催办 at 80% and at due, the red card
     // one working day after the yellow); the case at 审核 has its acceptance clock stopped and its stage, promised
     // and statutory clocks running; this month's indicators print how the speed-ups are defined.
@@ -245,6 +257,7 @@ describe('the embedded start (pnpm start)', () => {
       ['CASE_GRPC_PORT', 'govhall.case.v1.CaseService', 30],
       ['TIMING_GRPC_PORT', 'govhall.timing.v1.TimingService', 20],
       ['NOTIFY_GRPC_PORT', 'govhall.notify.v1.NotifyService', 18],
+      ['FEE_GRPC_PORT', 'govhall.fee.v1.FeeService', 40],
     ] as const) {
       const address = `127.0.0.1:${env[port]}`;
       const services = (await grpcurl(address, 'list')).trim().split('\n');

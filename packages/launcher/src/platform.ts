@@ -29,6 +29,7 @@ import {
   type TokenVerifier,
 } from '@govhall/kit';
 import { loadNotifyConfig, startNotify, type RunningNotify } from '@govhall/notify';
+import { configureDemoScope, demoScopeOf, loadFeeConfig, loadFeeDemo, startFee, type RunningFee } from '@govhall/fee';
 import { loadTimingConfig, startTiming, type RunningTiming } from '@govhall/timing';
 import * as grpc from '@grpc/grpc-js';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -97,6 +98,8 @@ export interface PlatformService extends ServicePortDefaults {
    * early and consumes them while they are played, and only its banner line waits for the end.
    */
   readonly demoLast?: boolean;
+  /** Among the `demoLast` ones, a higher order loads later (its demo waits on what the others' consumers read). */
+  readonly demoOrder?: number;
   start(context: PlatformContext): Promise<StartedService>;
 }
 
@@ -655,4 +658,48 @@ function notifyTryLines(cases: DemoCasesSummary | undefined, address: string, st
  * starts it, loads its demo, prints its banner line and `try:` lines, and the random-input sweep
  * (`test/fuzz.test.ts`) covers all its methods.
  */
-export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue, timing, intake, caseService, notify];
+/**
+ * The fee service (一费制): started right after the catalogue so that the city hall's one-fee scope is set before
+ * intake's demo accepts the cases whose bills open from it; its demo (confirming, issuing and paying bills) waits
+ * for the cases.
+ */
+const fee: PlatformService = {
+  name: 'fee',
+  defaultPorts: DEFAULT_PORTS.fee,
+  demoLast: true,
+  // After timing's and notify's: by then the bus has delivered the demo's acceptances to fee too.
+  demoOrder: 1,
+  async start(context) {
+    const catalogueAddress = context.peers.get('catalogue');
+    if (!catalogueAddress)
+      throw new Error('fee reads items and calendars from the catalogue: start the catalogue first');
+    const running: RunningFee = await startFee(
+      loadFeeConfig({ ...baseEnv(context), CATALOGUE_ADDRESS: catalogueAddress }),
+      { ...baseDeps(context, 'fee'), clock: context.clock },
+    );
+    const scope = await demoScopeOf(catalogueAddress);
+    if (scope) await configureDemoScope(running.service, scope, context.regionCode);
+    return {
+      grpcPort: running.grpcPort,
+      httpPort: running.httpPort,
+      grpcServices: running.grpcServices,
+      loadDemo: async () =>
+        scope ? [await loadFeeDemo(running.service, scope, context.regionCode, context.clock)] : [],
+      tryLines: (grpc, staffToken) => Promise.resolve(feeTryLines(scope?.cityHallId, grpc, staffToken)),
+      stop: () => running.stop(),
+    };
+  },
+};
+
+/** The fee service's `try:` lines, as the city's administrator: the hall's bills, its settings, the deposits report. */
+function feeTryLines(city: string | undefined, address: string, staffToken: string): string[] {
+  if (!city) return [];
+  const as = `-H "authorization: Bearer $(${staffToken} ${DEMO_ADMINISTRATOR})"`;
+  return [
+    `grpcurl -plaintext ${as} -d '{"hallId":"${city}","pageSize":5}' ${address} govhall.fee.v1.FeeService/ListBills`,
+    `grpcurl -plaintext ${as} -d '{"hallId":"${city}"}' ${address} govhall.fee.v1.FeeService/GetHallFeeSettings`,
+    `grpcurl -plaintext ${as} -d '{"hallId":"${city}"}' ${address} govhall.fee.v1.FeeService/GetDepositReport`,
+  ];
+}
+
+export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue, fee, timing, intake, caseService, notify];

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const staffToken = [...given, 'pnpm -s staff-token'].join(' ');
     const banner: BannerService[] = [];
     const peers = new Map<string, string>();
-    const deferred: (() => Promise<void>)[] = [];
+    const deferred: { order: number; load: () => Promise<void> }[] = [];
     for (const service of PLATFORM_SERVICES) {
       const ports = servicePorts(env, service);
       const started = await service.start({
@@ -83,10 +83,11 @@ async function main(): Promise<void> {
           tryLines: await started.tryLines(`127.0.0.1:${ports.grpc}`, staffToken),
         });
       };
-      if (service.demoLast) deferred.push(demo);
+      if (service.demoLast) deferred.push({ order: service.demoOrder ?? 0, load: demo });
       else await demo();
     }
-    for (const demo of deferred) await demo();
+    // Stable: services of one order keep the list's.
+    for (const demo of deferred.sort((a, b) => a.order - b.order)) await demo.load();
     printBanner(env, {
       postgresUrl: postgres.url,
       busLine: useNats

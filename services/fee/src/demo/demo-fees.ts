@@ -139,7 +139,9 @@ export async function loadFeeDemo(
     );
   }
   if (paid) {
-    let issued = await confirm(paid);
+    await confirm(paid);
+    // As it is now (a second start finds it paid already).
+    let issued = (await service.getBill(supervisor, { billId: paid.id, paymentCode: '' })).bill!;
     if (issued.status === feeV1.BillStatus.BILL_STATUS_ISSUED)
       issued = (
         await service.recordPayment({

@@ -341,6 +341,8 @@ export function assess(
       });
     if (!perUnit && l.quantityMilli !== 0)
       violations.push({ field: `${f}.quantity_milli`, description: 'must be 0 for a fixed fee' });
+    const quantityOk = !perUnit || (Number.isSafeInteger(l.quantityMilli) && l.quantityMilli > 0);
+    if (!quantityOk) return;
     const standard = standardFen(fee, perUnit ? l.quantityMilli : 0);
     if (!isFen(standard)) {
       violations.push({ field: `${f}.quantity_milli`, description: 'gives an amount beyond any fee' });
