@@ -1,5 +1,5 @@
 import { testPerson } from '@govhall/case/testing';
-import { FeeEvents, contractRegistry, feeV1 } from '@govhall/contracts';
+import { FeeEvents, caseV1, contractRegistry, feeV1 } from '@govhall/contracts';
 import { callUnary, eventDecoder, fieldViolationsOf, type EventEnvelope } from '@govhall/kit';
 import { readStream, sharedNatsUrl, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
@@ -244,11 +244,15 @@ describe('one bill, one payment, one settlement', () => {
         ),
       { timeoutMs: 15_000, intervalMs: 100, what: 'fee.case.fees_paid' },
     );
-    await waitFor(async () => (await t.under.getCase('700FGW01', caseId)).case?.feeStatus === 'CASE_FEE_STATUS_PAID', {
-      timeoutMs: 15_000,
-      intervalMs: 100,
-      what: 'the case sees its fees paid',
-    });
+    await waitFor(
+      async () =>
+        (await t.under.getCase('700FGW01', caseId)).case?.feeStatus === caseV1.CaseFeeStatus.CASE_FEE_STATUS_PAID,
+      {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+        what: 'the case sees its fees paid',
+      },
+    );
   });
 
   it('settles the day per department; the revenue split leaves out the upward share', async () => {

@@ -768,10 +768,10 @@ export class FeeService {
 
   async signDepositRefund(actor: Actor, r: pb.SignDepositRefundRequest): Promise<pb.SignDepositRefundResponse> {
     const staff = staffOf(actor);
-    const deposit = await this.depositCommand(r.requestId, 'SignDepositRefund', r, r.depositId, async (d, tx, now) => {
+    const deposit = await this.depositCommand(r.requestId, 'SignDepositRefund', r, r.depositId, (d, tx, now) => {
       const next = sign(d, r.stepCode, r.signerName, staff, now);
       tx.emit({ name: 'depositSigned', payload: { deposit: next } });
-      return next;
+      return Promise.resolve(next);
     });
     return { deposit };
   }
