@@ -27,7 +27,7 @@ import {
   type Subscription,
   type TokenVerifier,
 } from '@govhall/kit';
-import { consumeHandoffs, consumeIntake } from './adapters/bus/consumers';
+import { consumeFees, consumeHandoffs, consumeIntake } from './adapters/bus/consumers';
 import { GrpcCaseCatalogue } from './adapters/catalogue/grpc-case-catalogue';
 import { caseGrpcService } from './adapters/grpc/case-handlers';
 import { PgCaseStore } from './adapters/store/pg-case-store';
@@ -90,6 +90,8 @@ export async function startCase(config: CaseConfig, deps: CaseDependencies = {})
     await bus.ensureStream(deadLetterStreamFor(config.REGION_CODE));
     // Intake publishes acceptances here; the case service may start first.
     await bus.ensureStream(streamFor('intake', config.REGION_CODE));
+    // The fee service publishes fees paid here (一费制); it may start after the case service, or not yet be deployed.
+    await bus.ensureStream(streamFor('fee', config.REGION_CODE));
   } catch (error) {
     if (ownsBus) await bus?.close();
     await database.close();
@@ -131,7 +133,10 @@ export async function startCase(config: CaseConfig, deps: CaseDependencies = {})
     ...(deps.progressLimits ? { progressLimits: deps.progressLimits } : {}),
   });
   const documents = new CaseDocuments({ service, catalogue, clock });
-  const subscriptions: Subscription[] = [await consumeIntake(bus, service, config.REGION_CODE)];
+  const subscriptions: Subscription[] = [
+    await consumeIntake(bus, service, config.REGION_CODE),
+    await consumeFees(bus, service, config.REGION_CODE),
+  ];
   subscriptions.push(...(await consumeHandoffs(bus, service, config.REGION_CODE, config.HANDOFF_STREAMS)));
   const sweepTimer = setInterval(() => {
     service.sweepOverdueSteps().catch((error: unknown) => logger.warn({ err: error }, '超时默认 sweep failed'));

@@ -1,6 +1,13 @@
 import { isIsoDate, localDateOf, type WorkingCalendar } from '@govhall/calendar';
 import { enumName } from '@govhall/catalogue-client';
-import { caseV1, catalogueItemsV1, catalogueV1, type caseEventsV1, type intakeEventsV1 } from '@govhall/contracts';
+import {
+  caseV1,
+  catalogueItemsV1,
+  catalogueV1,
+  type caseEventsV1,
+  type feeEventsV1,
+  type intakeEventsV1,
+} from '@govhall/contracts';
 import {
   NotFoundError,
   PermissionDeniedError,
@@ -25,7 +32,7 @@ import { act, acceptHandoff, requireRole, text } from '../domain/actions';
 import { Roles, type Case, type CaseActor, type CaseEnvironment, type Transition } from '../domain/model';
 import { openCase, type OpeningPlace } from '../domain/opening';
 import { caseRef, decidingDepartmentOf } from '../domain/stages';
-import { archiveCase, deemOverdueSteps, materialsSupplied, releaseBundle } from '../domain/system-steps';
+import { archiveCase, deemOverdueSteps, feesPaid, materialsSupplied, releaseBundle } from '../domain/system-steps';
 import type { CaseCatalogue } from './catalogue';
 import type { BundleRecord, CaseStore, CaseTx, StoredCase } from './case-ports';
 import { progressOf, publishedResultOf } from './progress';
@@ -801,6 +808,39 @@ export class CaseService {
       { requestId: `password:${eventId}`, operation: 'QueryPasswordReissued', request: event, result: z.boolean() },
       async (tx) => {
         if (await tx.get(event.caseId)) await tx.setQueryPasswordHash(event.caseId, event.queryPasswordHash);
+        return true;
+      },
+    );
+  }
+
+  // ---- from the fee service ------------------------------------------------------------------------------------
+
+  /**
+   * 一费制: `fee.case.fees_paid`, once per event (its id is the command's request id): the case's fees are PAID
+   * from `occurredAt` (the fee service's commit; the service clock when it is missing or unreadable), and its
+   * certificate may be issued. An unknown case, or one PAID already, changes nothing. A copy handed up to another
+   * deployment is not changed: it mirrors the upper tier, which holds the case now.
+   */
+  async feesPaid(eventId: string, event: feeEventsV1.CaseFeesPaid, occurredAt?: string): Promise<void> {
+    const found = await this.o.store.find({ caseId: event.caseId });
+    if (!found || found.case.feeStatus === caseV1.CaseFeeStatus.CASE_FEE_STATUS_PAID) return;
+    if (found.mirror) {
+      this.o.logger.warn(
+        { caseId: event.caseId, caseNumber: found.case.caseNumber, toHall: found.case.handoff?.toHallId },
+        'fees paid for a case handed up to another deployment: this copy mirrors the upper tier and is not changed',
+      );
+      return;
+    }
+    const env = await this.environment(hallsOf(found.case));
+    const reported = occurredAt ? new Date(occurredAt) : undefined;
+    const paidAt = reported && !Number.isNaN(reported.getTime()) ? reported : env.now;
+    const requestId = `fees-paid:${eventId}`;
+    await this.o.store.command(
+      { requestId, operation: 'FeesPaid', request: event, result: z.boolean() },
+      async (tx) => {
+        const current = await tx.get(event.caseId);
+        const change = current && !current.mirror && feesPaid(current.case, event, paidAt, env);
+        if (current && change) await tx.apply(current, change, requestId);
         return true;
       },
     );

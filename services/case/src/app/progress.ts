@@ -1,5 +1,6 @@
 import { caseV1 } from '@govhall/contracts';
-import { SPECIAL_PROCEDURE_NAMES, STAGE_NAMES, type Case } from '../domain/model';
+import { feesHoldIssue } from '../domain/fees';
+import { SPECIAL_PROCEDURE_NAMES, STAGE_NAMES, Stage, type Case } from '../domain/model';
 
 /**
  * The public progress view: stages with their times, the current stage and the promised date. No personal data:
@@ -12,7 +13,7 @@ export function progressOf(c: Case, departmentName: string): caseV1.Progress {
     departmentName,
     status: c.status === caseV1.CaseStatus.CASE_STATUS_HANDED_UP ? caseV1.CaseStatus.CASE_STATUS_IN_PROGRESS : c.status,
     currentStage: c.currentStage,
-    currentStageName: STAGE_NAMES[c.currentStage] ?? '',
+    currentStageName: currentStageName(c),
     ...(c.acceptedAt ? { acceptedAt: c.acceptedAt } : {}),
     ...(c.promisedAt ? { promisedAt: c.promisedAt } : {}),
     stages: c.stages.map((s) => ({
@@ -33,6 +34,16 @@ export function progressOf(c: Case, departmentName: string): caseV1.Progress {
     deliveryMethod: c.delivery?.method ?? caseV1.DeliveryMethod.DELIVERY_METHOD_UNSPECIFIED,
     ...(c.bundle?.pickupAt ? { pickupAt: c.bundle.pickupAt } : {}),
   };
+}
+
+/**
+ * What the applicant reads as the case's stage: at 发证办结 with the fees still due (一费制), 发证办结（待缴费）, so
+ * the applicant knows the certificate waits for the bill to be paid.
+ */
+function currentStageName(c: Case): string {
+  const name = STAGE_NAMES[c.currentStage] ?? '';
+  const waitsForFees = c.currentStage === Stage.issue && !c.decision?.issuedAt && feesHoldIssue(c);
+  return waitsForFees ? `${name}（待缴费）` : name;
 }
 
 /** 结果公示: case number, item, the masked applicant, the result. */

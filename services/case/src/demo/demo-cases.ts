@@ -41,13 +41,26 @@ const ACTIONS = [
 const employeeNo = z.string().regex(/^[0-9A-Z]{5,16}$/, 'an employee number of the demo organisation');
 const hallKey = z.enum(['city', 'district', 'township']);
 const place = z.strictObject({ window: z.string().min(2), staff: employeeNo });
-/** One Act request as proto JSON, less its request id and case id: exactly one action. */
+/**
+ * Not a staff action: the loader stands in for the fee service (一费制) and reports the case's bills paid, as
+ * `fee.case.fees_paid` would, so that a case of an item with fees can be issued.
+ */
+const FEES_PAID = 'feesPaid';
+const feesPaid = z.strictObject({
+  paidFen: z.number().int().nonnegative(),
+  billIds: z.array(z.string().min(1)).default([]),
+});
+/** One Act request as proto JSON, less its request id and case id: exactly one action; or the fees paid. */
 const step = z
-  .looseObject({ as: employeeNo })
+  .looseObject({ as: employeeNo.optional(), [FEES_PAID]: feesPaid.optional() })
   .refine((s) => Object.keys(s).filter((k) => k !== 'as').length === 1, 'one action besides `as`')
   .refine(
-    (s) => Object.keys(s).every((k) => k === 'as' || (ACTIONS as readonly string[]).includes(k)),
-    `the action is one of ${ACTIONS.join(', ')}`,
+    (s) => Object.keys(s).every((k) => k === 'as' || k === FEES_PAID || (ACTIONS as readonly string[]).includes(k)),
+    `the action is one of ${[...ACTIONS, FEES_PAID].join(', ')}`,
+  )
+  .refine(
+    (s) => (s.feesPaid === undefined) === (s.as !== undefined),
+    'a staff action names its staff member (`as`); feesPaid (the fee service) names none',
   );
 
 const demoCase = z.strictObject({
@@ -429,13 +442,15 @@ class Loader {
     await this.waitOpen(this.byKey.get(c.key)!.caseId, this.hall(c.hall).id);
   }
 
-  /** The case's steps, in order, each as its staff member. */
+  /** The case's steps, in order, each as its staff member (the fees paid as the fee service reports them). */
   async play(c: DemoCase, ref: DemoCaseRef): Promise<void> {
-    for (const [i, { as, ...action }] of c.steps.entries()) {
-      await this.o.service.act(
-        this.actor(as),
-        caseV1.ActRequest.fromJSON({ ...action, requestId: `demo-case-${c.key}-step-${i + 1}`, caseId: ref.caseId }),
-      );
+    for (const [i, { as, feesPaid, ...action }] of c.steps.entries()) {
+      const requestId = `demo-case-${c.key}-step-${i + 1}`;
+      if (feesPaid) {
+        await this.o.service.feesPaid(requestId, { caseId: ref.caseId, caseNumber: ref.caseNumber, ...feesPaid });
+        continue;
+      }
+      await this.o.service.act(this.actor(as!), caseV1.ActRequest.fromJSON({ ...action, requestId, caseId: ref.caseId }));
     }
   }
 

@@ -1,6 +1,7 @@
 import { isIsoDate, localDateOf } from '@govhall/calendar';
 import { caseV1, catalogueItemsV1, type caseEventsV1 } from '@govhall/contracts';
 import { PermissionDeniedError, PreconditionFailedError, ValidationError } from '@govhall/kit';
+import { requireFeesPaidForIssue } from './fees';
 import { decidePart, isDecided, isSettled, requireSubtaskDepartment, requireWorkable, subtaskOf } from './joint';
 import {
   Roles,
@@ -528,6 +529,8 @@ function issue(ch: Change, a: caseV1.IssueAction): void {
   if (!c.decision) throw new PreconditionFailedError(`case ${c.caseNumber} has no decision yet`);
   if (c.decision.issuedAt)
     throw new PreconditionFailedError(`case ${c.caseNumber} was issued at ${c.decision.issuedAt.toISOString()}`);
+  // 一费制: a granted decision's certificate waits for the case's fees (fee.case.fees_paid).
+  requireFeesPaidForIssue(c);
   const approved = c.decision.kind !== D.DECISION_KIND_REFUSED;
   const result = c.item?.content?.result;
   const needsNumber = approved && result?.kind !== catalogueItemsV1.ResultKind.RESULT_KIND_OTHER;

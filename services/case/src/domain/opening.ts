@@ -9,6 +9,7 @@ import {
   type Transition,
 } from './model';
 import { certificateIssuedEvent, decisionNumber } from './actions';
+import { openingFeeStatus } from './fees';
 import { caseRef, closeStage, enterStage, plannedStages } from './stages';
 import { initialSubtasks, subtaskEvents } from './joint';
 
@@ -66,6 +67,9 @@ export function openCase(
     regionCode: place.regionCode,
     projectName: accepted.projectName,
     updatedAt: env.now,
+    // A 即办件 with fees opens DUE too: the fee is paid at the window before the result is handed over, so it
+    // holds nothing back here, and fee.case.fees_paid still records it PAID when the fee service reports it.
+    feeStatus: openingFeeStatus(item),
   });
   const events: CaseEventDraft[] = [];
   const acceptedAt = c.acceptedAt ?? env.now;

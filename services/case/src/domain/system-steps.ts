@@ -1,4 +1,4 @@
-import { caseV1 } from '@govhall/contracts';
+import { caseV1, type feeEventsV1 } from '@govhall/contracts';
 import { PreconditionFailedError } from '@govhall/kit';
 import { Change, certificateIssuedEvent, handUpCase } from './actions';
 import { isDecided, releaseDependents } from './joint';
@@ -148,6 +148,29 @@ export function materialsSupplied(
   change.c.missingMaterialCodes = owed;
   change.log.push(
     systemEntry('materials_supplied', change.c, { detail: { materials: codes.join(','), owed: owed.join(',') } }),
+  );
+  return change.done();
+}
+
+/**
+ * 一费制: the fee service reports every bill of the case paid or exempt (fee.case.fees_paid): PAID from `paidAt`,
+ * logged by the system. Recorded whatever the case's status (a 即办件 completed at the window, a refused case, an
+ * old case opened before the fee service): the fact stands. Undefined when the case is PAID already.
+ */
+export function feesPaid(
+  c: Case,
+  paid: feeEventsV1.CaseFeesPaid,
+  paidAt: Date,
+  env: CaseEnvironment,
+): Transition | undefined {
+  if (c.feeStatus === caseV1.CaseFeeStatus.CASE_FEE_STATUS_PAID) return undefined;
+  const change = new Change(c, SYSTEM_ACTOR, env);
+  change.c.feeStatus = caseV1.CaseFeeStatus.CASE_FEE_STATUS_PAID;
+  change.c.feesPaidAt = paidAt;
+  change.log.push(
+    systemEntry('fees_paid', change.c, {
+      detail: { bills: paid.billIds.join(','), paid_fen: String(paid.paidFen), previous: c.feeStatus },
+    }),
   );
   return change.done();
 }

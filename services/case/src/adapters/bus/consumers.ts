@@ -1,4 +1,4 @@
-import { CaseEvents, IntakeEvents, contractRegistry } from '@govhall/contracts';
+import { CaseEvents, FeeEvents, IntakeEvents, contractRegistry } from '@govhall/contracts';
 import { consumeEvents, eventDecoder, streamFor, type EventBus, type Subscription } from '@govhall/kit';
 import type { CaseService } from '../../app/case-service';
 
@@ -24,6 +24,27 @@ export function consumeIntake(bus: EventBus, service: CaseService, regionCode: s
         return service.materialsSupplied(event.envelope.id, event.data);
       if (event.type === 'intake.application.query_password_reissued')
         return service.queryPasswordReissued(event.envelope.id, event.data);
+      return undefined;
+    },
+  );
+}
+
+export const FEE_CONSUMER = 'case-fee';
+
+/**
+ * 一费制: the fee service's `fee.case.fees_paid` (every bill of a case paid or exempt) releases the case's
+ * certificate. Durable; each event handled once (its id is the command's request id). Other fee events (bills,
+ * refunds, deposits, reconciliation) are not the case's: skipped.
+ */
+export function consumeFees(bus: EventBus, service: CaseService, regionCode: string): Promise<Subscription> {
+  const decode = eventDecoder(FeeEvents, contractRegistry());
+  return consumeEvents(
+    bus,
+    { stream: streamFor('fee', regionCode).name, durable: FEE_CONSUMER, regionCode },
+    decode,
+    async (event) => {
+      if (event.type === 'fee.case.fees_paid')
+        return service.feesPaid(event.envelope.id, event.data, event.envelope.occurredAt);
       return undefined;
     },
   );
