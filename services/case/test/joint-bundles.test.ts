@@ -49,6 +49,16 @@ describe('joint approval (联办 / 并联审批), joint meetings and bundles (�
       applicant: testPerson(name, ++n),
       projectName: `${name}年产10万吨新材料项目`,
     });
+  // 一费制: these items charge fees; the fee service's fee.case.fees_paid (tested end to end in services/fee) stands
+  // here as the use case its consumer calls.
+  let paidSerial = 0;
+  const feesPaid = (caseId: string) =>
+    under.running.service.feesPaid(`fees-paid-${caseId}-${++paidSerial}`, {
+      caseId,
+      caseNumber: '',
+      billIds: [],
+      paidFen: 0,
+    });
   const decide = (employeeNo: string, caseId: string, subtaskCode: string, refusalReason = '') =>
     under.act(employeeNo, {
       caseId,
@@ -253,6 +263,7 @@ describe('joint approval (联办 / 并联审批), joint meetings and bundles (�
         approve: { opinion: '准予并联审批', attachments: [], upperAuthority: '' },
       });
       expect(approved.case?.decision?.kind).toBe(D.DECISION_KIND_APPROVED);
+      await feesPaid(caseId);
       const issued = await under.act('700FGW01', {
         caseId,
         issue: { certificateNumber: '潍发改投资〔2026〕101号', validUntil: '' },
@@ -284,12 +295,13 @@ describe('joint approval (联办 / 并联审批), joint meetings and bundles (�
         'review',
         'verify',
         'approve',
+        'fees_paid',
         'issue',
         'deliver',
         'complete',
       ]);
       const log = await callUnary(await under.client('700FGW01'), 'verifyActionLog', { caseId });
-      expect(log).toMatchObject({ intact: true, entries: 13 });
+      expect(log).toMatchObject({ intact: true, entries: 14 });
     });
 
     it("a refused part's reason reaches the lead: approval is refused naming it, the lead refuses the case", async () => {
@@ -597,6 +609,7 @@ describe('joint approval (联办 / 并联审批), joint meetings and bundles (�
         )
       ).items.filter((t) => t.caseId === property.caseId || t.caseId === land.caseId);
       expect(windowTodo.map((t) => [t.caseId, t.stage])).toEqual([[property.caseId, P.PROCESS_STAGE_ISSUE]]);
+      await feesPaid(property.caseId);
       const first = await under.act('705QZJJ01', {
         caseId: property.caseId,
         issue: { certificateNumber: '潍房权证奎字第2026001号', validUntil: '' },
@@ -642,6 +655,7 @@ describe('joint approval (联办 / 并联审批), joint meetings and bundles (�
       clock.advance(HOUR);
       const releasedAt = clock.now().toISOString();
       await decideCase(land.caseId, '705ZRZY02', '705ZRZY03');
+      await feesPaid(land.caseId);
       const second = await under.act('705ZRZY01', {
         caseId: land.caseId,
         issue: { certificateNumber: '潍国用（2026）第0001号', validUntil: '' },
@@ -670,6 +684,7 @@ describe('joint approval (联办 / 并联审批), joint meetings and bundles (�
         'opened',
         'review',
         'approve',
+        'fees_paid',
         'issue',
         'agree_pickup',
         'bundle_issued',
@@ -713,6 +728,7 @@ describe('joint approval (联办 / 并联审批), joint meetings and bundles (�
       expect((await getBundle('705QZJJ01', theirs.bundleId)).caseIds).toEqual([other.caseId]);
       // Alone in its bundle, the other applicant's certificate waits for its own land case.
       await decideCase(other.caseId, '705QZJJ02', '705QZJJ03');
+      await feesPaid(other.caseId);
       const issued = await under.act('705QZJJ01', {
         caseId: other.caseId,
         issue: { certificateNumber: '潍房权证奎字第2026002号', validUntil: '' },

@@ -450,7 +450,10 @@ class Loader {
         await this.o.service.feesPaid(requestId, { caseId: ref.caseId, caseNumber: ref.caseNumber, ...feesPaid });
         continue;
       }
-      await this.o.service.act(this.actor(as!), caseV1.ActRequest.fromJSON({ ...action, requestId, caseId: ref.caseId }));
+      await this.o.service.act(
+        this.actor(as!),
+        caseV1.ActRequest.fromJSON({ ...action, requestId, caseId: ref.caseId }),
+      );
     }
   }
 
