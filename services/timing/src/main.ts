@@ -28,7 +28,7 @@ import {
   type Subscription,
   type TokenVerifier,
 } from '@govhall/kit';
-import { consumeTimingInputs } from './adapters/bus/consumers';
+import { consumeFeeBreaches, consumeTimingInputs } from './adapters/bus/consumers';
 import { CatalogueCalendars } from './adapters/catalogue/calendars';
 import { timingGrpcService } from './adapters/grpc/timing-handlers';
 import { indicatorGauges } from './adapters/indicator-metrics';
@@ -95,7 +95,7 @@ export async function startTiming(config: TimingConfig, deps: TimingDependencies
     await bus.ensureStream(streamFor(SERVICE_NAME, config.REGION_CODE));
     await bus.ensureStream(deadLetterStreamFor(config.REGION_CODE));
     // The streams read here; their services may start later.
-    for (const source of ['intake', 'case', 'catalogue'] as const)
+    for (const source of ['intake', 'case', 'catalogue', 'fee'] as const)
       await bus.ensureStream(streamFor(source, config.REGION_CODE));
   } catch (error) {
     if (ownsBus) await bus?.close();
@@ -149,7 +149,9 @@ export async function startTiming(config: TimingConfig, deps: TimingDependencies
       loop.wake();
     }
   });
-  const subscriptions: readonly Subscription[] = inputs.subscriptions;
+  // 收费监察: the fee service's findings, apart from the clocks' inputs (the firing loop does not wait for them).
+  const feeBreaches = await consumeFeeBreaches(bus, service, config.REGION_CODE);
+  const subscriptions: readonly Subscription[] = [...inputs.subscriptions, feeBreaches];
   // After downtime the consumers start with a backlog: a step due meanwhile must not fire before the events that
   // stop its clock are read (a card for a case completed on time). The loop starts once they have been quiet a
   // moment, or after TIMER_CATCH_UP_MAX_MS at the latest.

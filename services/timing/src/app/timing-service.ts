@@ -6,10 +6,12 @@ import {
   timingV1,
   type caseEventsV1,
   type catalogueEventsV1,
+  type feeEventsV1,
   type intakeEventsV1,
   type timingEventsV1,
 } from '@govhall/contracts';
 import {
+  MalformedEventError,
   NotFoundError,
   PermissionDeniedError,
   PreconditionFailedError,
@@ -48,6 +50,8 @@ import {
 } from '../domain/ladder';
 import { recipientsOf } from '../domain/recipients';
 import {
+  chargeAboveStandardFinding,
+  currentStageOf,
   newTrail,
   refused,
   stageCompleted,
@@ -667,6 +671,39 @@ export class TimingService {
   private async syncPromisedDue(tx: TimingTx, caseId: string, promised: ClockState): Promise<void> {
     const facts = await tx.caseFacts(caseId);
     if (facts && promised.dueAt) await tx.saveCaseFacts({ ...facts, promisedDueAt: promised.dueAt });
+  }
+
+  // ---- fee ------------------------------------------------------------------------------------------------
+
+  /**
+   * fee.line.above_standard: a department confirmed a line charged above the published standard (收费监察). One
+   * breach per bill line and amount charged: the same finding sent again under another id is not a second one.
+   */
+  async chargeAboveStandard(eventId: string, e: feeEventsV1.LineAboveStandard, at: Date): Promise<void> {
+    const line = e.line;
+    if (!line || !e.hallId || !e.billId)
+      throw new MalformedEventError(`fee.line.above_standard ${eventId} names no bill, hall or line`);
+    if (!(await this.ruleOn(e.hallId, 'charge_above_standard'))) return;
+    const caseId = e.caseId || line.caseId;
+    // Read before the transaction, unlocked: the stage only places the finding, it decides nothing.
+    const stage = caseId ? currentStageOf(await this.store.clocksOf({ caseId })) : '';
+    await this.onEvent(eventId, 'ChargeAboveStandard', {}, async (tx) => {
+      await this.breach(
+        tx,
+        `${e.billId}:${line.id || line.feeCode}:${line.chargedFen}`,
+        'charge_above_standard',
+        {
+          caseId,
+          caseNumber: e.caseNumber,
+          registrationId: '',
+          hallId: e.hallId,
+          departmentId: e.departmentId || line.departmentId,
+          stage: (stage || Stage.PROCESS_STAGE_UNSPECIFIED) as catalogueItemsV1.ProcessStage,
+          detail: chargeAboveStandardFinding(line, e.billNumber || e.billId),
+        },
+        at,
+      );
+    });
   }
 
   // ---- catalogue ------------------------------------------------------------------------------------------

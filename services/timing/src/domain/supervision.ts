@@ -1,4 +1,5 @@
 import { catalogueItemsV1, timingV1 } from '@govhall/contracts';
+import type { ClockState } from './clock';
 
 const Stage = catalogueItemsV1.ProcessStage;
 
@@ -61,6 +62,43 @@ export function stageEntryFinding(trail: StageTrail, stage: string): string | un
     return `跳过环节：${skipped}`;
   }
   return `环节顺序错误：${stageName(trail.lastCompleted)}之后进入${stageName(stage)}`;
+}
+
+/**
+ * Fen as yuan with two decimals (`12000` → `120.00`, `-5` → `-0.05`), by integer arithmetic: money never passes
+ * through a float. Throws a RangeError for a value that is not a whole number of fen.
+ */
+export function yuanOf(fen: number): string {
+  const value = BigInt(fen);
+  const magnitude = value < 0n ? -value : value;
+  const cents = (magnitude % 100n).toString().padStart(2, '0');
+  return `${value < 0n ? '-' : ''}${magnitude / 100n}.${cents}`;
+}
+
+/** What 收费监察 needs of a bill line charged above its published standard. */
+export interface ChargedLine {
+  readonly name: string;
+  readonly feeCode: string;
+  readonly standardFen: number;
+  readonly chargedFen: number;
+}
+
+/** The finding of a charge above the standard, e.g. `超标准收费：城市基础设施配套费 标准90.00元，实收120.00元（收费单FJ001）`. */
+export function chargeAboveStandardFinding(line: ChargedLine, billNumber: string): string {
+  const bill = billNumber ? `（收费单${billNumber}）` : '';
+  return `超标准收费：${line.name || line.feeCode} 标准${yuanOf(line.standardFen)}元，实收${yuanOf(line.chargedFen)}元${bill}`;
+}
+
+/**
+ * The stage a case stands at as far as timing knows it: the stage of its latest stage clock still running (or
+ * paused, or parked). '' when none is: the stage has no budget, or the case is not timed here.
+ */
+export function currentStageOf(clocks: readonly ClockState[]): string {
+  let current: ClockState | undefined;
+  for (const clock of clocks)
+    if (clock.kind === 'stage' && clock.status !== 'stopped' && (!current || clock.stageSeq > current.stageSeq))
+      current = clock;
+  return current?.stage ?? '';
 }
 
 export const supervisionRuleCodec = {

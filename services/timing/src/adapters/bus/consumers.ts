@@ -1,10 +1,11 @@
-import { CaseEvents, CatalogueEvents, IntakeEvents, contractRegistry } from '@govhall/contracts';
+import { CaseEvents, CatalogueEvents, FeeEvents, IntakeEvents, contractRegistry } from '@govhall/contracts';
 import { consumeEvents, eventDecoder, streamFor, type EventBus, type Subscription } from '@govhall/kit';
 import type { TimingService } from '../../app/timing-service';
 
 export const INTAKE_CONSUMER = 'timing-intake';
 export const CASE_CONSUMER = 'timing-case';
 export const CATALOGUE_CONSUMER = 'timing-catalogue';
+export const FEE_CONSUMER = 'timing-fee';
 
 /**
  * The clocks' inputs, one durable consumer per stream: intake (the acceptance clock, 补正 pauses, 容缺 overdue),
@@ -99,4 +100,23 @@ export async function consumeTimingInputs(
     ),
   ];
   return { subscriptions, lastHandledAt: () => last };
+}
+
+/**
+ * The fee service's findings for 收费监察: a line charged above its published standard is a rule breach. Apart
+ * from the clocks' inputs: it stops no clock, so the firing loop does not wait for its backlog. Each event is
+ * handled once (its id is the command's request id); the bills' other events are acknowledged and skipped.
+ */
+export function consumeFeeBreaches(bus: EventBus, service: TimingService, regionCode: string): Promise<Subscription> {
+  return consumeEvents(
+    bus,
+    { stream: streamFor('fee', regionCode).name, durable: FEE_CONSUMER, regionCode },
+    eventDecoder(FeeEvents, contractRegistry()),
+    async (event) => {
+      if (event.type === 'fee.line.above_standard')
+        return service.chargeAboveStandard(event.envelope.id, event.data, new Date(event.envelope.occurredAt));
+      // Bills, payments, deposits: not supervised here.
+      return undefined;
+    },
+  );
 }
