@@ -1,5 +1,22 @@
-import { CaseEvents, contractRegistry, caseV1, catalogueItemsV1 } from '@govhall/contracts';
-import { eventDecoder, fieldViolationsOf, type EventEnvelope, type EventOf } from '@govhall/kit';
+import {
+  CaseEvents,
+  FeeEvents,
+  contractRegistry,
+  caseV1,
+  catalogueItemsV1,
+  type feeEventsV1,
+} from '@govhall/contracts';
+import {
+  JetStreamBus,
+  eventDecoder,
+  eventFactory,
+  fieldViolationsOf,
+  streamFor,
+  uuidV7Ids,
+  type Clock,
+  type EventEnvelope,
+  type EventOf,
+} from '@govhall/kit';
 import { readStream, sharedNatsUrl, waitFor } from '@govhall/testing';
 import * as grpc from '@grpc/grpc-js';
 import type { CaseUnderTest, OpenSpec } from './start-for-test';
@@ -159,4 +176,50 @@ export function cityShortcuts(under: () => CaseUnderTest) {
     approve: (no: string, caseId: string) =>
       under().act(no, { caseId, approve: { opinion: '准予许可', attachments: [], upperAuthority: '' } }),
   };
+}
+
+/** The fee service as the case service sees it: its stream, and `fee.case.fees_paid` published as its outbox would. */
+export interface FeeServiceStandIn {
+  /** Publishes fee.case.fees_paid for the case (a fresh event id each call) and answers the envelope. */
+  feesPaid(paid: Partial<feeEventsV1.CaseFeesPaid> & { caseId: string }): Promise<EventEnvelope>;
+  /** Publishes an envelope again (a redelivery: same id). */
+  publish(event: EventEnvelope): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A publisher on the region's FEE stream (`streamFor('fee', region)`, created as the fee service creates it). */
+export async function feeServiceStandIn(region: string, clock: Clock): Promise<FeeServiceStandIn> {
+  const bus = await JetStreamBus.connect({ servers: sharedNatsUrl(), name: 'fee-stand-in' });
+  await bus.ensureStream(streamFor('fee', region));
+  const events = eventFactory({ clock, ids: uuidV7Ids, regionCode: region });
+  return {
+    feesPaid: async (paid) => {
+      const payload = { caseNumber: '', billIds: [], paidFen: 0, ...paid };
+      const event = events.create(FeeEvents.caseFeesPaid, payload, { caseId: paid.caseId });
+      await bus.publish(event);
+      return event;
+    },
+    publish: async (event) => {
+      await bus.publish(event);
+    },
+    close: () => bus.close(),
+  };
+}
+
+/** Waits until the case shows `status` to `employeeNo`, and answers it. */
+export async function feeStatusReached(
+  under: CaseUnderTest,
+  employeeNo: string,
+  caseId: string,
+  status: caseV1.CaseFeeStatus,
+): Promise<caseV1.Case> {
+  let found: caseV1.Case | undefined;
+  await waitFor(
+    async () => {
+      found = (await under.getCase(employeeNo, caseId)).case;
+      return found?.feeStatus === status;
+    },
+    { timeoutMs: 15_000, intervalMs: 50, what: `case ${caseId} ${status}` },
+  );
+  return found!;
 }

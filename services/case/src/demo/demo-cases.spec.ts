@@ -38,6 +38,17 @@ describe('the demo cases file', () => {
     expect(() => readDemoCases(unknown)).toThrow(/cases\.0\.steps\.0: the action is one of take, assign/);
   });
 
+  it('一费制: a feesPaid step stands in for the fee service, with no staff member; a staff action needs one', () => {
+    const paid = demoFile({ steps: [{ feesPaid: { paidFen: 8000 } }] });
+    expect(readDemoCases(paid).cases[0]?.steps).toEqual([{ feesPaid: { paidFen: 8000, billIds: [] } }]);
+    const asStaff = demoFile({ steps: [{ as: '700SCJG01', feesPaid: { paidFen: 8000 } }] });
+    expect(() => readDemoCases(asStaff)).toThrow(/cases\.0\.steps\.0: a staff action names its staff member/);
+    const nobody = demoFile({ steps: [{ review: { opinion: '同意' } }] });
+    expect(() => readDemoCases(nobody)).toThrow(/cases\.0\.steps\.0: a staff action names its staff member/);
+    const negative = demoFile({ steps: [{ feesPaid: { paidFen: -1 } }] });
+    expect(() => readDemoCases(negative)).toThrow(/cases\.0\.steps\.0\.feesPaid\.paidFen/);
+  });
+
   it('refuses a meeting or an archive batch that names a case the file does not hold', () => {
     const file = demoFile(
       {},

@@ -175,6 +175,22 @@ export function item(content: Partial<items.ItemContent> = {}): items.Item {
   });
 }
 
+/** 一费制: the item charging a fixed 登记费 of 80 yuan (8000 fen). */
+export const feeItem = (content: Partial<items.ItemContent> = {}): items.Item =>
+  item({
+    free: false,
+    feeItems: [
+      items.FeeItem.fromPartial({
+        code: 'F01',
+        name: '登记费',
+        kind: items.FeeKind.FEE_KIND_FIXED,
+        amountFen: 8000,
+        receivingDepartmentId: DEPT.market,
+      }),
+    ],
+    ...content,
+  });
+
 export const reviewVerifyItem = (): items.Item => item({ reviewMode: items.ReviewMode.REVIEW_MODE_REVIEW_VERIFY });
 
 export const immediateItem = (): items.Item =>
