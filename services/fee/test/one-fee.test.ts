@@ -216,6 +216,11 @@ describe('one bill, one payment, one settlement', () => {
     );
     const ledger = await callUnary(await t.as('700GLB07'), 'getLedger', { billId: bill.id, depositId: '', hallId: '' });
     expect(ledger.entries).toHaveLength(0);
+    // The chart's GovhallFeePaymentsRefused alert reads exactly this series.
+    const metrics = await (await fetch(`http://127.0.0.1:${t.fee.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(
+      /grpc_server_requests_total\{(?=[^}]*method="RecordPayment")(?=[^}]*code="FAILED_PRECONDITION")(?=[^}]*service="fee")[^}]*\} [1-9]/,
+    );
   });
 
   it('the same callback three times makes one payment; three receipts sum to it', async () => {
