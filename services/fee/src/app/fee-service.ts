@@ -46,6 +46,7 @@ import {
   depositRefundedTransaction,
   exceptionTransaction,
   isBalanced,
+  isCalendarDate,
   paymentTransaction,
   refundTransaction,
 } from '../domain/ledger';
@@ -54,7 +55,6 @@ import { parseStatement, reconcile } from '../domain/reconciliation';
 
 const PAGE = { defaultSize: 50, maxSize: 200 };
 const BillResult = messageResult(pb.Bill);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TXN = /^[A-Za-z0-9_-]{6,64}$/;
 const PAYMENT_CODE = /^\d{20}$/;
 const S = pb.BillStatus;
@@ -75,12 +75,7 @@ function staffOf(actor: Actor): FeeActor {
 }
 
 function validDate(value: string, field: string, violations: FieldViolation[]): void {
-  if (
-    !DATE.test(value) ||
-    Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
-    new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
-  )
-    violations.push({ field, description: 'must be a date, YYYY-MM-DD' });
+  if (!isCalendarDate(value)) violations.push({ field, description: 'must be a date, YYYY-MM-DD' });
 }
 
 /** 缴款码: the day, a 10-digit serial of the day, and 2 check digits (ISO 7064 mod 97-10) the bank can verify. */

@@ -505,22 +505,26 @@ export function applyPayment(bill: Bill, payment: feeV1.Payment): PaymentOutcome
   return { kind: 'applied', bill: next, fullyPaid };
 }
 
-/** What each department receives of a paid bill: its lines' charged amounts, with the fiscal account. */
+/**
+ * What each department receives of a paid bill, per fiscal account: its lines' charged amounts. A department whose
+ * fees go to two accounts has two shares (and two receipts), as the ledger books them line by line.
+ */
 export function departmentShares(
   bill: Bill,
 ): Array<{ departmentId: string; name: string; fiscalAccount: string; amountFen: number }> {
   const shares = new Map<string, { departmentId: string; name: string; fiscalAccount: string; amountFen: number }>();
   for (const line of bill.lines) {
     if (line.chargedFen === 0) continue;
+    const key = `${line.departmentId}\u0000${line.fiscalAccount}`;
     const name = bill.parts.find((p) => p.departmentId === line.departmentId)?.departmentName ?? '';
-    const share = shares.get(line.departmentId) ?? {
+    const share = shares.get(key) ?? {
       departmentId: line.departmentId,
       name,
       fiscalAccount: line.fiscalAccount,
       amountFen: 0,
     };
     share.amountFen += line.chargedFen;
-    shares.set(line.departmentId, share);
+    shares.set(key, share);
   }
   return [...shares.values()];
 }
@@ -533,7 +537,7 @@ export function receiptsFor(bill: Bill, now: Date): feeV1.Receipt[] {
     feeV1.Receipt.fromPartial({
       number: `${base}-00`,
       departmentId: '',
-      departmentName: shares.map((s) => s.name).join('、'),
+      departmentName: [...new Set(shares.map((s) => s.name))].join('、'),
       fiscalAccount: '',
       amountFen: bill.paidFen,
       applicantCopy: true,

@@ -6,7 +6,7 @@ import {
   type FieldViolation,
 } from '@govhall/kit/errors';
 import { hasAnyRole, requireHall, requireRole, type FeeActor } from './bills';
-import { chinaDate } from './ledger';
+import { chinaDate, isCalendarDate } from './ledger';
 import { isFen, tenThousandYuan } from './money';
 
 // 履约保证金 (Shifang): held in the fiscal account; paid back only after the works are completed and accepted, on
@@ -15,7 +15,6 @@ import { isFen, tenThousandYuan } from './money';
 export type Deposit = feeV1.Deposit;
 const D = feeV1.DepositStatus;
 const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DEPOSIT_ROLES = ['administrator', 'deputy_leader', 'principal_leader', 'supervisor'] as const;
 
 const text = (value: string, field: string, min: number, max: number): FieldViolation[] => {
@@ -66,8 +65,7 @@ export function applyForRefund(
   if (d.status !== D.DEPOSIT_STATUS_HELD)
     throw new PreconditionFailedError(`deposit ${d.id} is not held (a refund was applied for already)`);
   const v = text(document, 'acceptance_document', 2, 100);
-  if (!DATE.test(acceptanceDate) || Number.isNaN(Date.parse(`${acceptanceDate}T00:00:00Z`)))
-    v.push({ field: 'acceptance_date', description: 'must be a date, YYYY-MM-DD' });
+  if (!isCalendarDate(acceptanceDate)) v.push({ field: 'acceptance_date', description: 'must be a date, YYYY-MM-DD' });
   else if (acceptanceDate > chinaDate(now))
     v.push({ field: 'acceptance_date', description: 'must not be after today: the works must be accepted first' });
   else if (d.receivedAt && acceptanceDate < chinaDate(d.receivedAt))

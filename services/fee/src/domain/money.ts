@@ -35,7 +35,7 @@ export function yuan(fen: number): string {
   return `${negative ? '-' : ''}${whole}.${digits.slice(-2)}`;
 }
 
-/** 万元 with two decimals, rounded half up, as reports write large sums: 5494100 fen → 549.41 (万元). */
+/** 万元 with two decimals, rounded half up, as reports write large sums: 549410000 fen → 549.41 (万元). */
 export function tenThousandYuan(fen: number): string {
   // 1 万元 = 1,000,000 fen; two decimals = units of 10,000 fen.
   const hundredths = mulDivHalfUp(fen, 1, 10_000);
