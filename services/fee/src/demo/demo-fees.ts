@@ -8,15 +8,24 @@ import { yuan } from '../domain/money';
 // the construction projects' joint item (企业投资项目并联审批), whose bills carry three departments' fees (住建、
 // 自然资源、不动产); the bills open by themselves from the demo cases intake accepts. The loader confirms and
 // issues one of them (left unpaid), pays another at the bank counter (apportioned, receipts issued), and records
-// a performance deposit whose refund waits for the centre's two heads. Every step has a fixed request id, so a
-// second start on the same data folder changes nothing.
+// a performance deposit whose refund waits for the centre's two heads. In the district it pays the 房屋登记费 of
+// the case demo's 两证齐发 house case, whose certificate the case demo issues as paid: the two services agree.
+// Every step has a fixed request id, so a second start on the same data folder changes nothing.
 
 /** The joint item of the demo's construction projects (services/catalogue/demo/items/02-investment-construction.yaml). */
 export const DEMO_JOINT_ITEM = '11370700FGW000199002000';
 
+/**
+ * The payer of the case demo's 两证齐发 house case in the district (services/case/demo/cases.yaml,
+ * two-certificates-house), whose fees that demo reports paid before issuing its certificate.
+ */
+export const DEMO_DISTRICT_PAID_PAYER = '杨晓梅';
+
 export interface DemoScope {
   readonly cityHallId: string;
   readonly jointItemId: string;
+  /** The district hall, where the demo's house case is billed; absent from a catalogue without one. */
+  readonly districtHallId?: string;
 }
 
 /** The city hall and the joint item, read from the catalogue (public calls), once its demo is loaded. */
@@ -31,6 +40,12 @@ export async function demoScopeOf(catalogueAddress: string): Promise<DemoScope |
     );
     const city = halls[0];
     if (!city) return undefined;
+    const { halls: districts } = await callUnary(
+      organisation,
+      'listHalls',
+      catalogueV1.ListHallsRequest.fromPartial({ tier: catalogueV1.HallTier.HALL_TIER_DISTRICT }),
+    );
+    const districtHallId = districts[0]?.id;
     let pageToken = '';
     do {
       const page = await callUnary(
@@ -39,7 +54,7 @@ export async function demoScopeOf(catalogueAddress: string): Promise<DemoScope |
         catalogueItemsV1.ListItemsRequest.fromPartial({ hallId: city.id, pageSize: 500, pageToken }),
       );
       const joint = page.items.find((i) => i.content?.implementationCode === DEMO_JOINT_ITEM);
-      if (joint) return { cityHallId: city.id, jointItemId: joint.id };
+      if (joint) return { cityHallId: city.id, jointItemId: joint.id, ...(districtHallId ? { districtHallId } : {}) };
       pageToken = page.nextPageToken;
     } while (pageToken);
     return undefined;
@@ -87,14 +102,14 @@ export async function loadFeeDemo(
   regionCode: string,
   clock: Clock,
 ): Promise<string> {
-  const supervisor = staff(scope.cityHallId, regionCode, ['supervisor', 'administrator']);
-  const list = async () =>
+  const listIn = async (hallId: string) =>
     (
       await service.listBills(
-        supervisor,
-        feeV1.ListBillsRequest.fromPartial({ hallId: scope.cityHallId, pageSize: 200 }),
+        staff(hallId, regionCode, ['supervisor', 'administrator']),
+        feeV1.ListBillsRequest.fromPartial({ hallId, pageSize: 200 }),
       )
     ).bills;
+  const list = () => listIn(scope.cityHallId);
   const consolidated = async () =>
     (await list())
       .filter((b) => b.kind === feeV1.BillKind.BILL_KIND_ONE_FEE && b.parts.length >= 2)
@@ -130,6 +145,22 @@ export async function loadFeeDemo(
       })
     ).bill!;
   };
+  /** Pays an issued bill in full at the counter, once (a second start finds it paid and answers it as it is). */
+  const payAtCounter = async (bill: feeV1.Bill): Promise<feeV1.Bill> => {
+    const current = (
+      await service.getBill(staff(bill.hallId, regionCode, ['supervisor']), { billId: bill.id, paymentCode: '' })
+    ).bill!;
+    if (current.status !== feeV1.BillStatus.BILL_STATUS_ISSUED) return current;
+    return (
+      await service.recordPayment({
+        bankTransactionId: `DEMO${current.number.replaceAll('-', '')}`,
+        paymentCode: current.paymentCode,
+        amountFen: current.totalFen,
+        channel: feeV1.PaymentChannel.PAYMENT_CHANNEL_COUNTER,
+        paidAt: clock.now(),
+      })
+    ).bill!;
+  };
   const [unpaid, paid] = oneFee;
   const lines: string[] = [];
   if (unpaid) {
@@ -140,21 +171,28 @@ export async function loadFeeDemo(
   }
   if (paid) {
     await confirm(paid);
-    // As it is now (a second start finds it paid already).
-    let issued = (await service.getBill(supervisor, { billId: paid.id, paymentCode: '' })).bill!;
-    if (issued.status === feeV1.BillStatus.BILL_STATUS_ISSUED)
-      issued = (
-        await service.recordPayment({
-          bankTransactionId: `DEMO${issued.number.replaceAll('-', '')}`,
-          paymentCode: issued.paymentCode,
-          amountFen: issued.totalFen,
-          channel: feeV1.PaymentChannel.PAYMENT_CHANNEL_COUNTER,
-          paidAt: clock.now(),
-        })
-      ).bill!;
+    const issued = await payAtCounter(paid);
     lines.push(
       `${issued.number} ${yuan(issued.paidFen)}元 paid at the counter, ${issued.receipts.filter((r) => !r.applicantCopy).length} department receipts`,
     );
+  }
+  if (scope.districtHallId) {
+    const districtHallId = scope.districtHallId;
+    const findHouse = async () => (await listIn(districtHallId)).find((b) => b.payerName === DEMO_DISTRICT_PAID_PAYER);
+    let house = await findHouse();
+    for (let waited = 0; !house && waited < DEMO_CATCH_UP_MS; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      house = await findHouse();
+    }
+    if (house && house.status !== feeV1.BillStatus.BILL_STATUS_CANCELLED) {
+      if (
+        house.status === feeV1.BillStatus.BILL_STATUS_ASSESSING ||
+        house.status === feeV1.BillStatus.BILL_STATUS_ASSESSED
+      )
+        await confirm(house);
+      const settled = await payAtCounter(house);
+      lines.push(`district ${settled.number} ${yuan(settled.paidFen)}元 (${settled.title}) paid at the counter`);
+    }
   }
   const admin = staff(scope.cityHallId, regionCode, ['administrator']);
   const { deposit } = await service.recordDeposit(admin, {
@@ -186,5 +224,5 @@ export async function loadFeeDemo(
     });
   const bills = await list();
   lines.push(`deposit ${yuan(deposit!.amountFen)}元 waiting for the centre's two heads`);
-  return `one-fee (一费制): ${bills.length} bills from the demo cases; ${lines.join('; ')}`;
+  return `one-fee (一费制): ${bills.length} bills in the city hall from the demo cases; ${lines.join('; ')}`;
 }
