@@ -188,7 +188,7 @@ describe('the embedded start (pnpm start)', () => {
     // issued and unpaid, one paid with its receipts), the city's one-fee scope and split, a deposit waiting.
     expect(platform.output()).toContain(`fee         gRPC   127.0.0.1:${env['FEE_GRPC_PORT']}`);
     expect(platform.output()).toMatch(
-      /one-fee \(一费制\): \d+ bills from the demo cases; JF\d+-\d{8}-\d{4} [\d,.]+元 of 3 departments issued, unpaid \(缴款码 \d{20}\); JF\d+-\d{8}-\d{4} [\d,.]+元 paid at the counter, 3 department receipts; deposit 862,000.00元 waiting/,
+      /one-fee \(一费制\): \d+ bills in the city hall from the demo cases; JF\d+-\d{8}-\d{4} [\d,.]+元 of 3 departments issued, unpaid \(缴款码 \d{20}\); JF\d+-\d{8}-\d{4} [\d,.]+元 paid at the counter, 3 department receipts; district JF\d+-\d{8}-\d{4} 80\.00元 \([^)]*房屋[^)]*\) paid at the counter; deposit 862,000.00元 waiting/,
     );
     expect(answers[21]).toContain('"status": "BILL_STATUS_PAID"');
     expect(answers[21]).toContain('"status": "BILL_STATUS_ISSUED"');
