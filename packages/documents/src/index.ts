@@ -53,7 +53,7 @@ export type {
 } from './documents';
 export { InvalidDocumentError, InvalidTemplateError } from './errors';
 export { formatDate, formatDateTime } from './format';
-export { chineseCapitalAmount, formatYuan } from './money';
+export { chineseCapitalAmount, formatQuantity, formatYuan } from './money';
 export { renderDocument, renderHtml, renderPdf } from './render';
 export type { DocumentFormat, RenderedDocument } from './render';
 export {

@@ -27,14 +27,6 @@ export function shareFen(amountFen: number, basisPoints: number): number {
   return mulDivHalfUp(amountFen, basisPoints, 10_000);
 }
 
-/** Yuan with two decimals and thousands separators, from fen, by string arithmetic: 1234505 → 12,345.05. */
-export function yuan(fen: number): string {
-  const negative = fen < 0;
-  const digits = Math.abs(fen).toString().padStart(3, '0');
-  const whole = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '-' : ''}${whole}.${digits.slice(-2)}`;
-}
-
 /** 万元 with two decimals, rounded half up, as reports write large sums: 549410000 fen → 549.41 (万元). */
 export function tenThousandYuan(fen: number): string {
   // 1 万元 = 1,000,000 fen; two decimals = units of 10,000 fen.
@@ -43,9 +35,6 @@ export function tenThousandYuan(fen: number): string {
   return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
-/** Thousandths of a unit as a decimal: 1250000 → 1,250.000. */
-export function quantity(milli: number): string {
-  const digits = milli.toString().padStart(4, '0');
-  const whole = digits.slice(0, -3).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${whole}.${digits.slice(-3)}`;
-}
+// Yuan (1234505 → 12,345.05) and quantities in thousandths (1250000 → 1,250.000), written as the payment notice
+// writes them.
+export { formatQuantity as quantity, formatYuan as yuan } from '@govhall/documents';
