@@ -1,3 +1,4 @@
+import { isIsoDate } from '@govhall/calendar';
 import type { CatalogueReader } from '@govhall/catalogue-client';
 import { feeV1 as pb } from '@govhall/contracts';
 import { defaultTemplateFor, renderDocument } from '@govhall/documents';
@@ -46,7 +47,6 @@ import {
   depositRefundedTransaction,
   exceptionTransaction,
   isBalanced,
-  isCalendarDate,
   paymentTransaction,
   refundTransaction,
 } from '../domain/ledger';
@@ -75,7 +75,7 @@ function staffOf(actor: Actor): FeeActor {
 }
 
 function validDate(value: string, field: string, violations: FieldViolation[]): void {
-  if (!isCalendarDate(value)) violations.push({ field, description: 'must be a date, YYYY-MM-DD' });
+  if (!isIsoDate(value)) violations.push({ field, description: 'must be a date, YYYY-MM-DD' });
 }
 
 /** 缴款码: the day, a 10-digit serial of the day, and 2 check digits (ISO 7064 mod 97-10) the bank can verify. */

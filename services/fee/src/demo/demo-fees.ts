@@ -2,6 +2,7 @@ import { catalogueItemsV1, catalogueV1, feeV1 } from '@govhall/contracts';
 import { callUnary, type Actor, type Clock } from '@govhall/kit';
 import * as grpc from '@grpc/grpc-js';
 import type { FeeService } from '../app/fee-service';
+import { chinaDate } from '../domain/ledger';
 import { yuan } from '../domain/money';
 
 // The embedded start's fee demo (一费制 in the city hall of the demo, Weifang 370700): the one-fee scope covers
@@ -92,6 +93,19 @@ export async function configureDemoScope(service: FeeService, scope: DemoScope, 
 /** How long the demo waits for the service to open the demo cases' bills. */
 const DEMO_CATCH_UP_MS = 60_000;
 
+/**
+ * Reads until `opened` holds, for DEMO_CATCH_UP_MS at most: the bills open as the service reads intake's stream.
+ * Answers the last read either way.
+ */
+async function whenOpened<T>(read: () => Promise<T>, opened: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let waited = 0; !opened(value) && waited < DEMO_CATCH_UP_MS; waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    value = await read();
+  }
+  return value;
+}
+
 /** Quantities the departments confirm on the demo's bills, per fee code (per-unit fees in thousandths). */
 const DEMO_QUANTITIES: Readonly<Record<string, number>> = { F01: 12_500_000, F02: 2_000_000 };
 
@@ -114,12 +128,8 @@ export async function loadFeeDemo(
     (await list())
       .filter((b) => b.kind === feeV1.BillKind.BILL_KIND_ONE_FEE && b.parts.length >= 2)
       .sort((a, b) => a.number.localeCompare(b.number));
-  // The bills open as the service reads intake's stream: wait (a while at most) for the demo's two joint cases'.
-  let oneFee = await consolidated();
-  for (let waited = 0; oneFee.length < 2 && waited < DEMO_CATCH_UP_MS; waited += 250) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    oneFee = await consolidated();
-  }
+  // The demo's two joint cases' bills.
+  const oneFee = await whenOpened(consolidated, (bills) => bills.length >= 2);
   const confirm = async (bill: feeV1.Bill) => {
     for (const part of bill.parts) {
       if (part.status === feeV1.PartStatus.PART_STATUS_CONFIRMED) continue;
@@ -179,11 +189,7 @@ export async function loadFeeDemo(
   if (scope.districtHallId) {
     const districtHallId = scope.districtHallId;
     const findHouse = async () => (await listIn(districtHallId)).find((b) => b.payerName === DEMO_DISTRICT_PAID_PAYER);
-    let house = await findHouse();
-    for (let waited = 0; !house && waited < DEMO_CATCH_UP_MS; waited += 250) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      house = await findHouse();
-    }
+    const house = await whenOpened(findHouse, (bill) => bill !== undefined);
     if (house && house.status !== feeV1.BillStatus.BILL_STATUS_CANCELLED) {
       if (
         house.status === feeV1.BillStatus.BILL_STATUS_ASSESSING ||
@@ -205,7 +211,7 @@ export async function loadFeeDemo(
     fiscalAccount: '3707010000100090009',
     bankTransactionId: 'DEMODEPOSIT0001',
   });
-  const acceptanceDate = new Date(clock.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const acceptanceDate = chinaDate(clock.now());
   await service.applyDepositRefund(admin, {
     requestId: 'demo-fee-deposit-1-apply',
     depositId: deposit!.id,

@@ -1,3 +1,4 @@
+import { isIsoDate } from '@govhall/calendar';
 import { feeV1 } from '@govhall/contracts';
 import {
   PermissionDeniedError,
@@ -6,7 +7,7 @@ import {
   type FieldViolation,
 } from '@govhall/kit/errors';
 import { hasAnyRole, requireHall, requireRole, type FeeActor } from './bills';
-import { chinaDate, isCalendarDate } from './ledger';
+import { chinaDate } from './ledger';
 import { isFen, tenThousandYuan } from './money';
 
 // 履约保证金 (Shifang): held in the fiscal account; paid back only after the works are completed and accepted, on
@@ -65,7 +66,7 @@ export function applyForRefund(
   if (d.status !== D.DEPOSIT_STATUS_HELD)
     throw new PreconditionFailedError(`deposit ${d.id} is not held (a refund was applied for already)`);
   const v = text(document, 'acceptance_document', 2, 100);
-  if (!isCalendarDate(acceptanceDate)) v.push({ field: 'acceptance_date', description: 'must be a date, YYYY-MM-DD' });
+  if (!isIsoDate(acceptanceDate)) v.push({ field: 'acceptance_date', description: 'must be a date, YYYY-MM-DD' });
   else if (acceptanceDate > chinaDate(now))
     v.push({ field: 'acceptance_date', description: 'must not be after today: the works must be accepted first' });
   else if (d.receivedAt && acceptanceDate < chinaDate(d.receivedAt))

@@ -1,3 +1,4 @@
+import { localDateOf } from '@govhall/calendar';
 import type { feeV1 } from '@govhall/contracts';
 import type { Bill, BillLine } from './bills';
 
@@ -128,12 +129,5 @@ export function depositRefundedTransaction(d: feeV1.Deposit, valueDate: string):
 
 /** A day in China (UTC+8, no daylight saving) as YYYY-MM-DD. */
 export function chinaDate(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-/** A real calendar day written YYYY-MM-DD: `2026-02-30` is not one (Date.parse would roll it over to 2 March). */
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const parsed = Date.parse(`${value}T00:00:00Z`);
-  return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === value;
+  return localDateOf(instant);
 }
