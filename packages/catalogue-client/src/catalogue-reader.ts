@@ -95,6 +95,8 @@ export interface CatalogueReader {
   window(windowId: string): Promise<WindowView | undefined>;
   windowsOf(hallId: string): Promise<readonly WindowView[]>;
   staff(staffId: string): Promise<StaffView | undefined>;
+  /** The active staff of a hall (the evaluation service's monthly roster); none for an unknown hall. */
+  staffOf(hallId: string): Promise<readonly StaffView[]>;
   /** A version of an item (0: the one in service, else the newest); published or retired versions only. */
   item(itemId: string, version: number): Promise<CatalogueItem | undefined>;
   /**

@@ -126,6 +126,20 @@ export class GrpcCatalogue implements CatalogueReader {
     });
   }
 
+  async staffOf(hallId: string): Promise<readonly StaffView[]> {
+    return (
+      (await this.cached(`staff-of:${hallId}`, async () => {
+        const { staff } = await this.call(this.organisation, 'listStaff', {
+          hallId,
+          departmentId: '',
+          role: catalogueV1.StaffRole.STAFF_ROLE_UNSPECIFIED,
+          includeInactive: false,
+        });
+        return staff.map(staffView);
+      })) ?? []
+    );
+  }
+
   async item(itemId: string, version: number): Promise<CatalogueItem | undefined> {
     const key = `${itemId}@${version}`;
     const known = version > 0 ? this.itemVersions.get(key) : undefined;

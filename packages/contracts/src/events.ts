@@ -5,6 +5,7 @@ import * as intake from './gen/govhall/intake/v1/events';
 import * as timing from './gen/govhall/timing/v1/events';
 import * as notify from './gen/govhall/notify/v1/events';
 import * as fee from './gen/govhall/fee/v1/events';
+import * as evaluation from './gen/govhall/evaluation/v1/events';
 
 /** One contract: its type, its payload message by full name, and the generated message's JSON methods. */
 function contract<const Type extends string, T>(
@@ -268,4 +269,51 @@ export const FeeEvents = defineEvents({
     feeMessage('ReconciliationMismatched'),
     fee.ReconciliationMismatched,
   ),
+});
+
+const evaluationMessage = (name: string): string => `govhall.evaluation.v1.${name}`;
+
+/**
+ * The evaluation service's events (`proto/govhall/evaluation/v1/events.proto`): notify sends the rating link; no
+ * event carries who rated.
+ */
+export const EvaluationEvents = defineEvents({
+  ratingInvited: contract('evaluation.rating.invited', evaluationMessage('RatingInvited'), evaluation.RatingInvited),
+  ratingRecorded: contract(
+    'evaluation.rating.recorded',
+    evaluationMessage('RatingRecorded'),
+    evaluation.RatingRecorded,
+  ),
+  rectificationOpened: contract(
+    'evaluation.rectification.opened',
+    evaluationMessage('RectificationChanged'),
+    evaluation.RectificationChanged,
+  ),
+  rectificationResolved: contract(
+    'evaluation.rectification.resolved',
+    evaluationMessage('RectificationChanged'),
+    evaluation.RectificationChanged,
+  ),
+  rectificationAppealed: contract(
+    'evaluation.rectification.appealed',
+    evaluationMessage('RectificationChanged'),
+    evaluation.RectificationChanged,
+  ),
+  rectificationWithdrawn: contract(
+    'evaluation.rectification.withdrawn',
+    evaluationMessage('RectificationChanged'),
+    evaluation.RectificationChanged,
+  ),
+  complaintFiled: contract(
+    'evaluation.complaint.filed',
+    evaluationMessage('ComplaintChanged'),
+    evaluation.ComplaintChanged,
+  ),
+  complaintAdvanced: contract(
+    'evaluation.complaint.advanced',
+    evaluationMessage('ComplaintChanged'),
+    evaluation.ComplaintChanged,
+  ),
+  monthPublished: contract('evaluation.month.published', evaluationMessage('MonthChanged'), evaluation.MonthChanged),
+  monthCorrected: contract('evaluation.month.corrected', evaluationMessage('MonthChanged'), evaluation.MonthChanged),
 });

@@ -61,4 +61,16 @@ export * as notifyEventsV1 from './gen/govhall/notify/v1/events';
 export * as feeV1 from './gen/govhall/fee/v1/fee';
 /** The fee service's event payloads (package govhall.fee.v1). */
 export * as feeEventsV1 from './gen/govhall/fee/v1/events';
-export { CatalogueEvents, IntakeEvents, CaseEvents, TimingEvents, NotifyEvents, FeeEvents } from './events';
+/** The evaluation service (好差评, complaints, return visits, the monthly assessment; package govhall.evaluation.v1). */
+export * as evaluationV1 from './gen/govhall/evaluation/v1/evaluation';
+/** The evaluation service's event payloads (package govhall.evaluation.v1). */
+export * as evaluationEventsV1 from './gen/govhall/evaluation/v1/events';
+export {
+  CatalogueEvents,
+  IntakeEvents,
+  CaseEvents,
+  TimingEvents,
+  NotifyEvents,
+  FeeEvents,
+  EvaluationEvents,
+} from './events';
