@@ -176,7 +176,7 @@ export async function startNotify(config: NotifyConfig, deps: NotifyDependencies
     await bus.ensureStream(streamFor(SERVICE_NAME, config.REGION_CODE));
     await bus.ensureStream(deadLetterStreamFor(config.REGION_CODE));
     // The streams read here; their services may start later.
-    for (const source of ['intake', 'case', 'timing'] as const)
+    for (const source of ['intake', 'case', 'timing', 'evaluation'] as const)
       await bus.ensureStream(streamFor(source, config.REGION_CODE));
   } catch (error) {
     if (ownsBus) await bus?.close();

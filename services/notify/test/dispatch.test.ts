@@ -2,7 +2,7 @@
 // events from nats-server, keeps its log in PostgreSQL and sends through the real Aliyun and Tencent SDKs to a
 // local server that plays both providers. Monday 12 October 2026, 09:30 in the city hall, on a fake clock.
 import { Writable } from 'node:stream';
-import { TimingEvents, caseV1, catalogueItemsV1, notifyV1, timingV1 } from '@govhall/contracts';
+import { EvaluationEvents, TimingEvents, caseV1, catalogueItemsV1, notifyV1, timingV1 } from '@govhall/contracts';
 import { callUnary, createLogger } from '@govhall/kit';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -85,7 +85,7 @@ describe('messages from events', () => {
     expect(caseId).toBeTruthy();
   });
 
-  it('sends the completion automatically, with the rating invitation, and the window delivery sends nothing more', async () => {
+  it('sends the completion automatically, then the rating link evaluation issues, and the window delivery sends nothing more', async () => {
     const { caseId, caseNumber } = await openFood();
     await under.timing.cases.act('700SCJG02', { caseId, review: { opinion: '材料齐全', attachments: [] } });
     await shortcuts.approve('700SCJG04', caseId);
@@ -95,6 +95,26 @@ describe('messages from events', () => {
     });
     await under.timing.cases.act('700SCJG01', { caseId, deliver: WINDOW_DELIVERY });
     await under.timing.cases.act('700SCJG01', { caseId, complete: { note: '已领取' } });
+    await under.dispatchesOf(caseId, (d) => d.some((x) => x.templateCode === 'case_completed'));
+    // The evaluation service's invitation (evaluation.rating.invited) carries its signed, single-use link.
+    const token = 'AbCdEfGhIjK.0123456789abcdefghijkl';
+    const url = `https://zwfw.example.gov.cn/rate/${token}`;
+    await under.timing.publish(
+      under.timing.factory.create(
+        EvaluationEvents.ratingInvited,
+        {
+          caseId,
+          caseNumber,
+          itemName: '食品经营许可',
+          hallId: shortcuts.city(),
+          applicantId: (await under.timing.cases.getCase('700SCJG01', caseId)).case!.applicantId,
+          url,
+          token,
+          expiresAt: new Date(under.clock.now().getTime() + 7 * 86_400_000),
+        },
+        { caseId },
+      ),
+    );
     const messages = await under.dispatchesOf(caseId, (d) => d.some((x) => x.templateCode === 'rating_invitation'));
     const codes = messages.map((d) => d.templateCode).sort();
     expect(codes).toEqual([
@@ -117,6 +137,7 @@ describe('messages from events', () => {
     expect(sent.map((d) => d.status)).toEqual(sent.map(() => St.DISPATCH_STATUS_SENT));
     const times = sent.map((d) => d.sentAt!.getTime()).sort((x, y) => x - y);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(30_000);
+    expect(sent.find((d) => d.templateCode === 'rating_invitation')!.text).toContain(url);
     const completed = sent.find((d) => d.templateCode === 'case_completed')!;
     expect(completed.text).toContain(`您的办件${caseNumber}`);
     expect(completed.text).toContain('已于10月12日 09:30办结');

@@ -9,6 +9,7 @@ import {
   timingV1,
   type caseEventsV1,
   type CaseEvents,
+  type EvaluationEvents,
   type IntakeEvents,
   type TimingEvents,
 } from '@govhall/contracts';
@@ -30,6 +31,7 @@ import type { HallSettingsBook } from './settings';
 export type IntakeEvent = NonNullable<EventOf<typeof IntakeEvents>>;
 export type CaseEvent = NonNullable<EventOf<typeof CaseEvents>>;
 export type TimingEvent = NonNullable<EventOf<typeof TimingEvents>>;
+export type EvaluationEvent = NonNullable<EventOf<typeof EvaluationEvents>>;
 
 const HOUR_MS = 3_600_000;
 /** A certificate not collected this long after it was issued gets a reminder (natural days). */
@@ -146,25 +148,17 @@ export class Planner {
           });
         } else {
           const hall = await this.hall(d.hallId);
-          messages.push(
-            {
-              ...base,
-              templateCode: T.caseCompleted,
-              recipient: applicant(d.applicantId),
-              variables: {
-                caseNumber: d.caseNumber,
-                item,
-                completedAt: dateTimeWording(d.completedAt ?? new Date(envelope.occurredAt)),
-                complaintPhone: hall.complaintPhone,
-              },
+          messages.push({
+            ...base,
+            templateCode: T.caseCompleted,
+            recipient: applicant(d.applicantId),
+            variables: {
+              caseNumber: d.caseNumber,
+              item,
+              completedAt: dateTimeWording(d.completedAt ?? new Date(envelope.occurredAt)),
+              complaintPhone: hall.complaintPhone,
             },
-            {
-              ...base,
-              templateCode: T.ratingInvitation,
-              recipient: applicant(d.applicantId),
-              variables: { item, caseNumber: d.caseNumber },
-            },
-          );
+          });
         }
         return this.apply(envelope, messages, async (tx) => {
           await tx.count(d.hallId, d.windowId, day, 'accepted');
@@ -368,7 +362,6 @@ export class Planner {
                 complaintPhone: hall.complaintPhone,
               },
             },
-            { ...base, templateCode: T.ratingInvitation, variables: { item: c.itemName, caseNumber: c.caseNumber } },
           ],
           async (tx) => {
             await tx.cancelGroup(`pickup:${c.caseId}`);
@@ -378,6 +371,26 @@ export class Planner {
         );
       }
     }
+  }
+
+  /**
+   * evaluation.rating.invited: the SMS rating link the evaluation service issued when the case was completed
+   * (signed, single use, expiring), sent to the applicant after the completion notice.
+   */
+  async evaluationEvent(event: EvaluationEvent): Promise<void> {
+    if (event.type !== 'evaluation.rating.invited') return;
+    const d = event.data;
+    return this.apply(event.envelope, [
+      {
+        caseId: d.caseId,
+        caseNumber: d.caseNumber,
+        hallId: d.hallId,
+        urgent: false,
+        templateCode: T.ratingInvitation,
+        recipient: applicant(d.applicantId),
+        variables: { item: d.itemName, caseNumber: d.caseNumber, token: d.token },
+      },
+    ]);
   }
 
   async timingEvent(event: TimingEvent): Promise<void> {

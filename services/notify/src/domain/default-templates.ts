@@ -104,7 +104,9 @@ export const DEFAULT_TEMPLATES: readonly TemplateDraft[] = [
   applicant(
     T.ratingInvitation,
     '评价邀请',
-    '请对${item}（${caseNumber}）的办理服务作出评价：回复1非常满意，2满意，3基本满意，4不满意，5非常不满意。',
+    // The page's address is in the approved template (providers approve fixed link domains); the variable is the
+    // evaluation service's signed, single-use token.
+    '请对${item}（${caseNumber}）的办理服务作出评价：https://zwfw.example.gov.cn/rate/${token}（仅可评价一次）',
   ),
   staff(T.handlerReminder, '催办', '催办：办件${caseNumber}（${item}）${stage}${state}，请及时办理。', true),
   // Leader alerts go at any hour (Xi'an's pre-warnings, Wuhu's cards).

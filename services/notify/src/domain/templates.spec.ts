@@ -328,7 +328,7 @@ describe('the built-in templates', () => {
     [T.appointmentBooked]: ['date', 'start', 'end', 'hall', 'code'],
     [T.appointmentReminder]: ['date', 'start', 'end', 'hall', 'code'],
     [T.applicantTimeWarning]: ['caseNumber', 'item', 'clock', 'dueAt'],
-    [T.ratingInvitation]: ['item', 'caseNumber'],
+    [T.ratingInvitation]: ['item', 'caseNumber', 'token'],
     [T.handlerReminder]: ['caseNumber', 'item', 'stage', 'state'],
     [T.preWarning]: ['department', 'caseNumber', 'item', 'stage', 'remaining'],
     [T.yellowCard]: ['department', 'caseNumber', 'item', 'stage', 'overdue'],
