@@ -5,6 +5,9 @@
  */
 import type {
   AcceptanceNotice,
+  AssessmentNotice,
+  AssessmentStaff,
+  AssessmentWindow,
   Channel,
   CollectionMethod,
   HallDocument,
@@ -22,7 +25,7 @@ import type {
   SupplementNotice,
   SupplementProblem,
 } from './documents';
-import { formatDate, formatDateTime } from './format';
+import { formatDate, formatDateTime, formatPoints, formatSignedPoints } from './format';
 import { chineseCapitalAmount, formatPaymentCode, formatQuantity, formatYuan, formatYuanOfSum } from './money';
 import type { DocumentKind, HallDocumentTemplate } from './template';
 import { titleOf } from './template';
@@ -508,6 +511,84 @@ function paymentBlocks(notice: PaymentNotice): Block[] {
   ];
 }
 
+/** `2026-11` → 2026年11月. */
+function monthText(month: string): string {
+  const [year, monthOfYear] = month.split('-').map(Number);
+  return `${year}年${monthOfYear}月`;
+}
+
+function staffRow(member: AssessmentStaff): string[] {
+  const reasons = member.reasons.map((reason) => `${reason.label} ${formatSignedPoints(reason.points)}`);
+  return [
+    member.name,
+    member.window,
+    formatPoints(member.points),
+    member.bestStaff ? `${member.grade}（服务标兵）` : member.grade,
+    String(member.rank),
+    reasons.length > 0 ? reasons.join('\n') : '—',
+  ];
+}
+
+function windowRow(entry: AssessmentWindow): string[] {
+  return [
+    entry.window,
+    formatPoints(entry.points),
+    String(entry.rank),
+    entry.redFlag ? '红旗窗口' : '—',
+    `计入部门年度考核${formatPoints(entry.departmentAnnualPoints)}分`,
+  ];
+}
+
+function assessmentBlocks(notice: AssessmentNotice): Block[] {
+  const rules = notice.rulesName ? `根据${bookTitle(notice.rulesName)}，` : '';
+  const blocks: Block[] = [
+    paragraph(`${rules}现将${monthText(notice.month)}窗口工作人员考核情况通报如下：`),
+    {
+      type: 'table',
+      caption: `${notice.departmentName}窗口工作人员考核情况`,
+      columns: [
+        { title: '姓名', width: 0.12 },
+        { title: '窗口', width: 0.14 },
+        { title: '得分', width: 0.1 },
+        { title: '等次', width: 0.14 },
+        { title: '排名', width: 0.08 },
+        { title: '扣分/加分理由', width: 0.42 },
+      ],
+      rows: notice.staff.map(staffRow),
+    },
+  ];
+  if (notice.windows.length > 0) {
+    blocks.push({
+      type: 'table',
+      caption: `${notice.departmentName}窗口考核情况`,
+      columns: [
+        { title: '窗口', width: 0.2 },
+        { title: '得分', width: 0.12 },
+        { title: '排名', width: 0.1 },
+        { title: '评定', width: 0.18 },
+        { title: '部门年度考核', width: 0.4 },
+      ],
+      rows: notice.windows.map(windowRow),
+    });
+  }
+  if (notice.summary) blocks.push(paragraph(notice.summary));
+  if (notice.corrections && notice.corrections.length > 0) {
+    // Printed in the order of their numbers, whatever order the caller kept them in.
+    const corrections = [...notice.corrections].sort((a, b) => a.seq - b.seq);
+    blocks.push(paragraph(`本月考核结果公布后作了以下${corrections.length}项更正，以上考核情况为更正后的结果。`), {
+      type: 'table',
+      caption: '更正说明',
+      columns: [
+        { title: '序号', width: 0.1 },
+        { title: '更正时间', width: 0.26 },
+        { title: '更正理由', width: 0.64 },
+      ],
+      rows: corrections.map((c) => [String(c.seq), formatDateTime(c.correctedAt), c.reason]),
+    });
+  }
+  return blocks;
+}
+
 function decisionParts(
   decision: PermitDecision | RefusalDecision | RevocationDecision,
   blocks: readonly Block[],
@@ -530,6 +611,8 @@ interface KindParts {
   readonly titleNote?: string;
   readonly number: FieldRow;
   readonly applicant?: Party;
+  /** Whom the letter is to when it is not an applicant, e.g. 市场监督管理局分管领导. */
+  readonly addressee?: string;
   readonly blocks: readonly Block[];
   readonly contacts?: string;
   readonly date: Date;
@@ -584,12 +667,23 @@ function kindParts(document: HallDocument, template: HallDocumentTemplate): Kind
         ...(document.handling ? { contacts: contactsLine(document.handling, '开票窗口', '开票人') } : {}),
         date: document.issuedAt,
       };
+    case 'assessment_notice':
+      return {
+        // The centre's own notice: sealed with its name, not with the business seal of the applicants' notices.
+        sealText: document.hallName,
+        number: { label: '文号', value: document.number },
+        addressee: document.addressee,
+        blocks: assessmentBlocks(document),
+        ...(document.contact ? { contacts: `联系人及电话：${document.contact}` } : {}),
+        date: document.issuedAt,
+      };
   }
 }
 
 export function composeDocument(document: HallDocument, template: HallDocumentTemplate): ComposedDocument {
   const parts = kindParts(document, template);
   const title = titleOf(document.kind, template);
+  const addressee = parts.addressee ?? parts.applicant?.name;
   return {
     kind: document.kind,
     // A decision is the department's: its name heads it and is sealed, the hall's lines are left out.
@@ -598,7 +692,7 @@ export function composeDocument(document: HallDocument, template: HallDocumentTe
     title,
     ...(parts.titleNote ? { titleNote: parts.titleNote } : {}),
     number: parts.number,
-    ...(parts.applicant ? { salutation: `${parts.applicant.name}：` } : {}),
+    ...(addressee ? { salutation: `${addressee}：` } : {}),
     blocks: parts.blocks,
     ...(parts.contacts ? { contacts: parts.contacts } : {}),
     complaint: complaintLine(template),

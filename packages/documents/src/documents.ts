@@ -16,6 +16,7 @@ import {
   maskedPhone,
   paragraph,
 } from './fields';
+import { pointsInHundredths } from './format';
 
 /** An applicant or agent as printed. */
 export const partySchema = z
@@ -536,6 +537,156 @@ export const paymentNoticeSchema = z
     }
   });
 
+/**
+ * Points of an assessment (得分, a reason's 扣分 / 加分): any finite number, as the rules compute them (a weighted
+ * indicator's are fractions); the notice prints them rounded to two decimals.
+ */
+const assessmentPoints = z
+  .number({ error: 'must be a number of points' })
+  .min(-1_000_000, 'must be at least −1,000,000')
+  .max(1_000_000, 'must be at most 1,000,000');
+
+/** 排名: 1 = best; equal points may share a rank. */
+const assessmentRank = z.int('must be a whole rank, 1 = best').min(1, 'must be at least 1 (1 = best)').max(100_000);
+
+/** One published reason a staff member's score moved (扣分理由 / 加分理由). */
+export const assessmentReasonSchema = z
+  .object({
+    /** The published reason, e.g. 办件超时（黄牌）. */
+    label: line(1, 100),
+    /** Signed: negative a deduction (printed −5), positive a bonus (+2). */
+    points: assessmentPoints,
+  })
+  .strict();
+
+/** A staff member's month as published. */
+export const assessmentStaffSchema = z
+  .object({
+    name: line(1, 50),
+    /** e.g. B01窗口. */
+    window: line(1, 60),
+    points: assessmentPoints,
+    /** 等次, e.g. 优秀, 合格. */
+    grade: line(1, 10),
+    rank: assessmentRank,
+    /** 服务标兵 of the month. */
+    bestStaff: z.boolean({ error: 'must be true or false' }),
+    reasons: z.array(assessmentReasonSchema).max(50),
+  })
+  .strict();
+
+/** A window's month as published. */
+export const assessmentWindowSchema = z
+  .object({
+    /** e.g. B01窗口. */
+    window: line(1, 60),
+    points: assessmentPoints,
+    rank: assessmentRank,
+    /** 红旗窗口 of the month. */
+    redFlag: z.boolean({ error: 'must be true or false' }),
+    /** The points this month stands for in the department's annual assessment. */
+    departmentAnnualPoints: assessmentPoints,
+  })
+  .strict();
+
+/** A correction made after the month was published: the notice states it, a result never changes silently. */
+export const assessmentCorrectionSchema = z
+  .object({
+    seq: z.int('must be a whole number').min(1, 'must be at least 1').max(10_000),
+    reason: paragraph(2, 500),
+    correctedAt: instant,
+  })
+  .strict();
+
+/**
+ * Ranks follow points as printed: an entry that scores less than another ranks after it (equal points may share a
+ * rank, or be split by votes). Each wrong rank is told once, naming the first entry with more points that it is
+ * not after.
+ */
+function checkRanks(
+  list: 'staff' | 'windows',
+  entries: readonly { points: number; rank: number }[],
+  issue: (index: number, message: string) => void,
+): void {
+  const printed = entries.map((entry) => pointsInHundredths(entry.points));
+  entries.forEach((entry, i) => {
+    const above = entries.findIndex((other, j) => printed[j]! > printed[i]! && other.rank >= entry.rank);
+    if (above !== -1) issue(i, `must be after the rank of ${list}[${above}], which has more points`);
+  });
+}
+
+/** 窗口工作人员考核情况通报: the centre's written notice of a published month to a department's leaders. */
+export const assessmentNoticeSchema = z
+  .object({
+    kind: z.literal('assessment_notice'),
+    /** 文号 of the notice, e.g. 考核通报〔2026〕11号. */
+    number: line(1, 40),
+    /** The issuing centre, e.g. 漳州市行政服务中心: its seal line. */
+    hallName: line(2, 60),
+    /** The department addressed, e.g. 漳州市市场监督管理局. */
+    departmentName: line(2, 60),
+    /** The salutation, e.g. 市场监督管理局分管领导. */
+    addressee: line(2, 60),
+    /** The month assessed, YYYY-MM. */
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM'),
+    issuedAt: instant,
+    /** The rules assessed by, e.g. 漳州市行政服务中心窗口工作人员月考评办法 (《》 added when missing). */
+    rulesName: line(2, 100).optional(),
+    /** The department's staff, in the order printed. */
+    staff: z.array(assessmentStaffSchema).min(1, 'list at least one staff member').max(200),
+    /** The department's windows, in the order printed; none: the table is left out. */
+    windows: z.array(assessmentWindowSchema).max(50).default([]),
+    /** 更正说明, when the month was corrected after publication. */
+    corrections: z.array(assessmentCorrectionSchema).max(20).optional(),
+    /** A closing paragraph, e.g. the month's findings and what the department is asked to do. */
+    summary: paragraph(2, 1000).optional(),
+    /** 联系人及电话, e.g. 王五 0596-2345678. */
+    contact: line(2, 100).optional(),
+  })
+  .strict()
+  .superRefine((notice, ctx) => {
+    // Both are YYYY-MM…, so string order is date order.
+    if (notice.month > localDateOf(notice.issuedAt).slice(0, 7)) {
+      ctx.addIssue({ code: 'custom', path: ['month'], message: 'must not be after the month of issuedAt' });
+    }
+    const staffSeen = new Set<string>();
+    notice.staff.forEach((member, i) => {
+      const key = `${member.name}\u0000${member.window}`;
+      if (staffSeen.has(key)) {
+        ctx.addIssue({ code: 'custom', path: ['staff', i], message: 'lists a staff member of a window twice' });
+      }
+      staffSeen.add(key);
+    });
+    checkRanks('staff', notice.staff, (i, message) =>
+      ctx.addIssue({ code: 'custom', path: ['staff', i, 'rank'], message }),
+    );
+    const windowsSeen = new Set<string>();
+    notice.windows.forEach((entry, i) => {
+      if (windowsSeen.has(entry.window)) {
+        ctx.addIssue({ code: 'custom', path: ['windows', i, 'window'], message: 'lists a window twice' });
+      }
+      windowsSeen.add(entry.window);
+    });
+    checkRanks('windows', notice.windows, (i, message) =>
+      ctx.addIssue({ code: 'custom', path: ['windows', i, 'rank'], message }),
+    );
+    const seqs = new Set<number>();
+    notice.corrections?.forEach((correction, i) => {
+      if (seqs.has(correction.seq)) {
+        ctx.addIssue({ code: 'custom', path: ['corrections', i, 'seq'], message: 'numbers a correction twice' });
+      }
+      seqs.add(correction.seq);
+      // The notice is dated issuedAt: it cannot report a correction made after it.
+      if (correction.correctedAt.getTime() > notice.issuedAt.getTime()) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['corrections', i, 'correctedAt'],
+          message: 'must not be after issuedAt: a corrected month is notified again',
+        });
+      }
+    });
+  });
+
 export const hallDocumentSchema = z.discriminatedUnion('kind', [
   acceptanceNoticeSchema,
   supplementNoticeSchema,
@@ -545,6 +696,7 @@ export const hallDocumentSchema = z.discriminatedUnion('kind', [
   refusalDecisionSchema,
   revocationDecisionSchema,
   paymentNoticeSchema,
+  assessmentNoticeSchema,
 ]);
 
 export type Party = z.output<typeof partySchema>;
@@ -569,6 +721,14 @@ export type PaymentNotice = z.output<typeof paymentNoticeSchema>;
 export type PaymentNoticeLine = z.output<typeof paymentNoticeLineSchema>;
 /** What a caller writes (`reductionFen` may be left out when nothing is reduced). */
 export type PaymentNoticeInput = z.input<typeof paymentNoticeSchema>;
+/** 窗口工作人员考核情况通报 of a published month, to one department. */
+export type AssessmentNotice = z.output<typeof assessmentNoticeSchema>;
+export type AssessmentStaff = z.output<typeof assessmentStaffSchema>;
+export type AssessmentReason = z.output<typeof assessmentReasonSchema>;
+export type AssessmentWindow = z.output<typeof assessmentWindowSchema>;
+export type AssessmentCorrection = z.output<typeof assessmentCorrectionSchema>;
+/** What a caller writes (`windows` may be left out when the department has no window of its own). */
+export type AssessmentNoticeInput = z.input<typeof assessmentNoticeSchema>;
 /** A document to render, by its `kind`. */
 export type HallDocument = z.output<typeof hallDocumentSchema>;
 /** What a caller writes (`sequence` and `situations` may be left out). */

@@ -1,9 +1,10 @@
 /**
- * @govhall/documents: the printable documents of the halls, shared by the intake, case and fee services —
+ * @govhall/documents: the printable documents of the halls, shared by the intake, case, fee and evaluation services —
  * 受理通知书, 补正材料通知书（一次性告知书）, 不予受理通知书, 受理通知单（材料流转单） and the decisions
- * 准予行政许可决定书, 不予行政许可决定书 and 撤销行政许可决定书, and the fee service's 缴费通知单, each
- * as a self-contained HTML page (A4 print styles) and as a PDF with an embedded Noto Sans SC subset. A hall's
- * own lines come from its {@link HallDocumentTemplate}, data validated by {@link hallDocumentTemplateSchema}.
+ * 准予行政许可决定书, 不予行政许可决定书 and 撤销行政许可决定书, the fee service's 缴费通知单 and the
+ * evaluation service's 窗口工作人员考核情况通报, each as a self-contained HTML page (A4 print styles) and as a
+ * PDF with an embedded Noto Sans SC subset. A hall's own lines come from its {@link HallDocumentTemplate}, data
+ * validated by {@link hallDocumentTemplateSchema}.
  */
 export {
   CHANNELS,
@@ -12,6 +13,11 @@ export {
   MATERIAL_STATUSES,
   SUPPLEMENT_PROBLEMS,
   acceptanceNoticeSchema,
+  assessmentCorrectionSchema,
+  assessmentNoticeSchema,
+  assessmentReasonSchema,
+  assessmentStaffSchema,
+  assessmentWindowSchema,
   handlingSchema,
   hallDocumentSchema,
   legalBasisSchema,
@@ -28,6 +34,12 @@ export {
 } from './documents';
 export type {
   AcceptanceNotice,
+  AssessmentCorrection,
+  AssessmentNotice,
+  AssessmentNoticeInput,
+  AssessmentReason,
+  AssessmentStaff,
+  AssessmentWindow,
   Channel,
   CollectionMethod,
   FeeStandardKind,

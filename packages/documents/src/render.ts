@@ -79,14 +79,22 @@ export function documentFileName(
 }
 
 function fileNameOf(document: HallDocument, template: HallDocumentTemplate, format: DocumentFormat): string {
-  const number = fileNumberOf(document);
-  const title = titleOf(document.kind, template).replace(/[\\/:*?"<>|\s]/g, '');
-  return `${title}-${number}.${format}`;
+  const title = withoutUnsafeCharacters(titleOf(document.kind, template));
+  return `${title}-${fileNumberOf(document)}.${format}`;
+}
+
+/** What a file name and a Content-Disposition header cannot carry: path separators, wildcards, quotes, spaces. */
+function withoutUnsafeCharacters(text: string): string {
+  return text.replace(/[\\/:*?"<>|\s]/g, '');
 }
 
 function fileNumberOf(document: HallDocument): string {
   // A payment notice is named by its bill: a bill may be a project's and carry several cases.
   if (document.kind === 'payment_notice') return document.billNumber;
+  // An assessment notice is named by its month and department (one a month each), not by its bracketed 文号.
+  if (document.kind === 'assessment_notice') {
+    return `${document.month}-${withoutUnsafeCharacters(document.departmentName)}`;
+  }
   // A decision is named by its case: its 文号 has brackets that file names and headers handle badly.
   return 'caseNumber' in document ? document.caseNumber : document.registrationNumber;
 }

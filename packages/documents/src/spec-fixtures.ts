@@ -173,6 +173,53 @@ export const paymentNotice = {
   handling: { window: '综合收费窗口', staff: '孙七' },
 } satisfies HallDocumentInput;
 
+/**
+ * 窗口工作人员考核情况通报 of November 2026 to the market regulator's leaders: two staff (one 服务标兵 with a bonus,
+ * one with deductions), the department's window (红旗窗口), one correction after publication.
+ */
+export const assessmentNotice = {
+  kind: 'assessment_notice',
+  number: '考核通报〔2026〕11号',
+  hallName: '潍坊市政务服务中心',
+  departmentName: '潍坊市市场监督管理局',
+  addressee: '潍坊市市场监督管理局分管领导',
+  month: '2026-11',
+  issuedAt: new Date('2026-12-03T02:00:00Z'),
+  rulesName: '潍坊市政务服务中心窗口工作人员月考评办法',
+  staff: [
+    {
+      name: '李四',
+      window: 'B01窗口',
+      points: 102,
+      grade: '优秀',
+      rank: 1,
+      bestStaff: true,
+      reasons: [{ label: '收到表扬信', points: 2 }],
+    },
+    {
+      name: '王芳',
+      window: 'B02窗口',
+      points: 93.5,
+      grade: '合格',
+      rank: 17,
+      bestStaff: false,
+      reasons: [
+        { label: '办件超时（黄牌）', points: -5 },
+        { label: '迟到', points: -1.5 },
+      ],
+    },
+  ],
+  windows: [{ window: 'B01窗口', points: 97.75, rank: 2, redFlag: true, departmentAnnualPoints: 19.55 }],
+  corrections: [
+    {
+      seq: 1,
+      reason: '王芳11月12日的一次迟到记录系考勤机故障所致，经核实予以撤销，得分由92分更正为93.5分。',
+      correctedAt: new Date('2026-12-02T08:30:00Z'),
+    },
+  ],
+  contact: '综合科 赵六 0536-8096001',
+} satisfies HallDocumentInput;
+
 export const notices: readonly HallDocumentInput[] = [
   acceptanceNotice,
   supplementNotice,
@@ -180,4 +227,4 @@ export const notices: readonly HallDocumentInput[] = [
   registrationSlip,
 ];
 export const decisions: readonly HallDocumentInput[] = [permitDecision, refusalDecision, revocationDecision];
-export const allDocuments: readonly HallDocumentInput[] = [...notices, ...decisions, paymentNotice];
+export const allDocuments: readonly HallDocumentInput[] = [...notices, ...decisions, paymentNotice, assessmentNotice];

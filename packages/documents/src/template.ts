@@ -17,6 +17,7 @@ export const DOCUMENT_KINDS = [
   'refusal_decision',
   'revocation_decision',
   'payment_notice',
+  'assessment_notice',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
@@ -30,6 +31,7 @@ export const DEFAULT_TITLES: Readonly<Record<DocumentKind, string>> = {
   refusal_decision: '不予行政许可决定书',
   revocation_decision: '撤销行政许可决定书',
   payment_notice: '缴费通知单',
+  assessment_notice: '窗口工作人员考核情况通报',
 };
 
 const title = line(2, 30);
@@ -67,6 +69,7 @@ export const hallDocumentTemplateSchema = z
         refusal_decision: title.optional(),
         revocation_decision: title.optional(),
         payment_notice: title.optional(),
+        assessment_notice: title.optional(),
       })
       .strict()
       .optional(),
