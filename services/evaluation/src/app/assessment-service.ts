@@ -474,7 +474,12 @@ export class AssessmentService {
     const rules = await this.store.rulesVersion(r.hallId, stored!.rulesVersion);
     if (!rules) throw new PreconditionFailedError(`rules version ${stored!.rulesVersion} is missing`);
     const frame = await this.frame(r.hallId, r.month);
-    const rateCodes = await this.rateCodes(r.hallId, [r.month]);
+    // 0 means 0% for the codes the month's own rules version reads as entered rates.
+    const rateCodes = new Set(
+      rules.indicators
+        .filter((i) => i.measure === pb.IndicatorMeasure.INDICATOR_MEASURE_ENTERED_RATE)
+        .map((i) => i.factCode),
+    );
     const month = await this.store.command(
       { requestId: r.requestId, operation: 'CorrectMonth', request: r, result: MonthResult },
       async (tx) => {
