@@ -79,6 +79,8 @@ describe('the embedded start (pnpm start)', () => {
       TIMING_HTTP_PORT: String(await freePort()),
       NOTIFY_GRPC_PORT: String(await freePort()),
       NOTIFY_HTTP_PORT: String(await freePort()),
+      EVALUATION_GRPC_PORT: String(await freePort()),
+      EVALUATION_HTTP_PORT: String(await freePort()),
     };
   });
   afterAll(async () => {
@@ -237,6 +239,24 @@ describe('the embedded start (pnpm start)', () => {
     // The city's log: messages the demo's events asked for, newest first.
     expect(answers[19]).toMatch(/"eventType": "(intake|case|timing)\.[a-z_.]+",[\s\S]*"templateCode": "[a-z_]+"/);
     expect(answers[20]).toMatch(/"quietHoursStart": "21:00",\s*"quietHoursEnd": "08:00"/);
+    // Evaluation (好差评): the case demo's two completed city cases rated, the bad one's rectification open for the
+    // clerk who served with its return visit to make, a hotline complaint under investigation; last month closed by
+    // Zhangzhou's rules and published to anyone, with its best staff and red-flag windows; the rates by window.
+    expect(platform.output()).toContain(`evaluation  gRPC   127.0.0.1:${env['EVALUATION_GRPC_PORT']}`);
+    expect(platform.output()).toMatch(
+      /evaluation \(好差评\): 2 rating\(s\) in the city hall \(1 bad\), 1 open rectification\(s\) \(整改\), 1 return visit\(s\) to make \(回访\), 1 open complaint\(s\) \(投诉\); \d{4}-\d{2} assessed by Zhangzhou's rules \(月考核\): 13 staff, 5 best staff \(服务标兵\), 3 red-flag windows \(红旗窗口\), published/,
+    );
+    expect(answers[24]).toContain('"status": "MONTH_STATUS_PUBLISHED"');
+    expect(answers[24]).toMatch(/"code": "banner",\s*"label": "收到锦旗"/);
+    expect(answers[24].match(/"bestStaff": true/g)).toHaveLength(5);
+    expect(answers[24].match(/"redFlag": true/g)).toHaveLength(3);
+    expect(answers[25]).toMatch(/"status": "RECTIFICATION_STATUS_OPEN"/);
+    expect(answers[25]).toContain('"itemName": "企业设立登记（营业执照核发）"');
+    expect(answers[26]).toMatch(/"staffId": "[^"]+",\s*"step": "COMPLAINT_STEP_INVESTIGATED"/);
+    expect(answers[26]).toMatch(/"doneAt": "[^"]+",[^{}]*"note": "已调阅窗口视频/);
+    expect(answers[26]).toContain('"phone": "139****7788"');
+    expect(answers[27]).toMatch(/"ratings": 1,\s*"bad": 1/);
+    expect(answers[27]).toMatch(/"satisfied": 1/);
     expect(answers.slice(7).join('\n')).not.toMatch(/\b1[3-9]\d{9}\b|\b\d{17}[\dX]\b/);
     // Reflection for every service it lists, health included, every message of their methods, and a call
     // made through reflection alone. Once is enough: the second start serves the same code.
@@ -258,6 +278,7 @@ describe('the embedded start (pnpm start)', () => {
       ['TIMING_GRPC_PORT', 'govhall.timing.v1.TimingService', 20],
       ['NOTIFY_GRPC_PORT', 'govhall.notify.v1.NotifyService', 18],
       ['FEE_GRPC_PORT', 'govhall.fee.v1.FeeService', 40],
+      ['EVALUATION_GRPC_PORT', 'govhall.evaluation.v1.EvaluationService', 60],
     ] as const) {
       const address = `127.0.0.1:${env[port]}`;
       const services = (await grpcurl(address, 'list')).trim().split('\n');

@@ -31,7 +31,15 @@ import {
 import { loadNotifyConfig, startNotify, type RunningNotify } from '@govhall/notify';
 import { configureDemoScope, demoScopeOf, loadFeeConfig, loadFeeDemo, startFee, type RunningFee } from '@govhall/fee';
 import { loadTimingConfig, startTiming, type RunningTiming } from '@govhall/timing';
+import {
+  loadEvaluationConfig,
+  loadEvaluationDemo,
+  startEvaluation,
+  type EvaluationDemo,
+  type RunningEvaluation,
+} from '@govhall/evaluation';
 import * as grpc from '@grpc/grpc-js';
+import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DemoClock } from './demo-clock';
@@ -702,4 +710,82 @@ function feeTryLines(city: string | undefined, address: string, staffToken: stri
   ];
 }
 
-export const PLATFORM_SERVICES: readonly PlatformService[] = [catalogue, fee, timing, intake, caseService, notify];
+/** The embedded start's key for the SMS rating links' signatures (HMAC-SHA256), made once beside the other keys. */
+function ratingLinkKeyFile(keysDir: string): string {
+  const file = join(keysDir, 'evaluation-rating-link.key');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  return file;
+}
+
+/**
+ * The evaluation service (好差评, complaints, the monthly assessment): started early, beside fee, so that it reads
+ * the case demo's completions and timing's cards as they are played; its demo (ratings, a rectification, a
+ * complaint, last month published) waits for the completed demo cases.
+ */
+const evaluation: PlatformService = {
+  name: 'evaluation',
+  defaultPorts: DEFAULT_PORTS.evaluation,
+  demoLast: true,
+  // After fee's: its facts include fee's charges, and its month closes on what the others' demos produced.
+  demoOrder: 2,
+  async start(context) {
+    const catalogueAddress = context.peers.get('catalogue');
+    if (!catalogueAddress)
+      throw new Error('evaluation reads staff, windows and calendars from the catalogue: start the catalogue first');
+    const running: RunningEvaluation = await startEvaluation(
+      loadEvaluationConfig({
+        ...baseEnv(context),
+        CATALOGUE_ADDRESS: catalogueAddress,
+        RATING_LINK_KEY_FILE: ratingLinkKeyFile(context.keysDir),
+      }),
+      { ...baseDeps(context, 'evaluation'), clock: context.clock },
+    );
+    let demo: EvaluationDemo | undefined;
+    return {
+      grpcPort: running.grpcPort,
+      httpPort: running.httpPort,
+      grpcServices: running.grpcServices,
+      loadDemo: async () => {
+        const cases = caseDemos.get(context.peers);
+        if (!cases) return ['evaluation (好差评): no demo cases to rate'];
+        demo = await loadEvaluationDemo(running, cases, context.regionCode, context.clock);
+        return [demo.line];
+      },
+      tryLines: (grpc, staffToken) =>
+        Promise.resolve(evaluationTryLines(caseDemos.get(context.peers)?.hallIds['city'], demo, grpc, staffToken)),
+      demoIds: () => demo?.ids ?? [],
+      stop: () => running.stop(),
+    };
+  },
+};
+
+/**
+ * The evaluation service's `try:` lines: last month's published assessment (anyone), and as the city's supervisor
+ * the open rectifications, the open complaints and the rates by window since last month began.
+ */
+function evaluationTryLines(
+  city: string | undefined,
+  demo: EvaluationDemo | undefined,
+  address: string,
+  staffToken: string,
+): string[] {
+  if (!city || !demo) return [];
+  const as = `-H "authorization: Bearer $(${staffToken} ${DEMO_SUPERVISOR})"`;
+  const today = localDateOf(new Date());
+  return [
+    `grpcurl -plaintext -d '{"hallId":"${city}","month":"${demo.month}"}' ${address} govhall.evaluation.v1.EvaluationService/GetPublishedMonth`,
+    `grpcurl -plaintext ${as} -d '{"hallId":"${city}","status":"RECTIFICATION_STATUS_OPEN"}' ${address} govhall.evaluation.v1.EvaluationService/ListRectifications`,
+    `grpcurl -plaintext ${as} -d '{"hallId":"${city}","openOnly":true}' ${address} govhall.evaluation.v1.EvaluationService/ListComplaints`,
+    `grpcurl -plaintext ${as} -d '{"hallId":"${city}","fromDate":"${demo.month}-01","toDate":"${today}","groupBy":"RATE_GROUPING_WINDOW"}' ${address} govhall.evaluation.v1.EvaluationService/GetEvaluationRates`,
+  ];
+}
+
+export const PLATFORM_SERVICES: readonly PlatformService[] = [
+  catalogue,
+  fee,
+  evaluation,
+  timing,
+  intake,
+  caseService,
+  notify,
+];

@@ -9,6 +9,7 @@ export const DEFAULT_PORTS = {
   timing: { grpc: 50054, http: 9404 },
   notify: { grpc: 50055, http: 9405 },
   fee: { grpc: 50056, http: 9406 },
+  evaluation: { grpc: 50057, http: 9407 },
 } as const;
 
 /** A service's name and default ports: what the launcher's settings need of it. */

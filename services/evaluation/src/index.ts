@@ -9,3 +9,4 @@ export {
 } from './main';
 export { loadEvaluationConfig, evaluationEnv, type EvaluationConfig } from './config';
 export { zhangzhouRules, liuchengRules, xianRules } from './domain/reference-rules';
+export { loadEvaluationDemo, type EvaluationDemo, type EvaluationDemoCases } from './demo/demo-evaluation';
