@@ -248,8 +248,8 @@ describe('the embedded start (pnpm start)', () => {
     );
     expect(answers[24]).toContain('"status": "MONTH_STATUS_PUBLISHED"');
     expect(answers[24]).toMatch(/"code": "banner",\s*"label": "收到锦旗"/);
-    expect(answers[24].match(/"bestStaff": true/g)).toHaveLength(5);
-    expect(answers[24].match(/"redFlag": true/g)).toHaveLength(3);
+    expect(answers[24]?.match(/"bestStaff": true/g)).toHaveLength(5);
+    expect(answers[24]?.match(/"redFlag": true/g)).toHaveLength(3);
     expect(answers[25]).toMatch(/"status": "RECTIFICATION_STATUS_OPEN"/);
     expect(answers[25]).toContain('"itemName": "企业设立登记（营业执照核发）"');
     expect(answers[26]).toMatch(/"staffId": "[^"]+",\s*"step": "COMPLAINT_STEP_INVESTIGATED"/);

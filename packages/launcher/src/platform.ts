@@ -212,12 +212,16 @@ const catalogue: PlatformService = {
   },
 };
 
-/** The embedded start's key for personal data at rest in intake (SM4 / SM3), made once beside the other keys. */
-function personalDataKeyFile(keysDir: string): string {
-  const file = join(keysDir, 'intake-personal-data.key');
-  if (!existsSync(file)) writeFileSync(file, `${generateKeyMaterial()}\n`, { mode: 0o600, flag: 'wx' });
+/** A key of the embedded start in its keys folder, made once (by `make`) and kept for the next start. */
+function keyFile(keysDir: string, name: string, make: () => string): string {
+  const file = join(keysDir, name);
+  if (!existsSync(file)) writeFileSync(file, `${make()}\n`, { mode: 0o600, flag: 'wx' });
   return file;
 }
+
+/** The embedded start's key for personal data at rest in intake (SM4 / SM3). */
+const personalDataKeyFile = (keysDir: string): string =>
+  keyFile(keysDir, 'intake-personal-data.key', generateKeyMaterial);
 
 async function intakeTryLines(
   running: RunningIntake,
@@ -662,11 +666,6 @@ function notifyTryLines(cases: DemoCasesSummary | undefined, address: string, st
 }
 
 /**
- * Every service of the embedded start, in start order. Adding a service is one entry here: the launcher
- * starts it, loads its demo, prints its banner line and `try:` lines, and the random-input sweep
- * (`test/fuzz.test.ts`) covers all its methods.
- */
-/**
  * The fee service (一费制): started right after the catalogue so that the city hall's one-fee scope is set before
  * intake's demo accepts the cases whose bills open from it; its demo (confirming, issuing and paying bills) waits
  * for the cases.
@@ -710,12 +709,9 @@ function feeTryLines(city: string | undefined, address: string, staffToken: stri
   ];
 }
 
-/** The embedded start's key for the SMS rating links' signatures (HMAC-SHA256), made once beside the other keys. */
-function ratingLinkKeyFile(keysDir: string): string {
-  const file = join(keysDir, 'evaluation-rating-link.key');
-  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
-  return file;
-}
+/** The embedded start's key for the SMS rating links' signatures (HMAC-SHA256). */
+const ratingLinkKeyFile = (keysDir: string): string =>
+  keyFile(keysDir, 'evaluation-rating-link.key', () => randomBytes(32).toString('hex'));
 
 /**
  * The evaluation service (好差评, complaints, the monthly assessment): started early, beside fee, so that it reads
@@ -780,6 +776,11 @@ function evaluationTryLines(
   ];
 }
 
+/**
+ * Every service of the embedded start, in start order. Adding a service is one entry here: the launcher
+ * starts it, loads its demo, prints its banner line and `try:` lines, and the random-input sweep
+ * (`test/fuzz.test.ts`) covers all its methods.
+ */
 export const PLATFORM_SERVICES: readonly PlatformService[] = [
   catalogue,
   fee,

@@ -46,7 +46,7 @@ const L = pb.RatingLevel;
 const scoresOf = (...levels: pb.RatingLevel[]): pb.IndicatorScore[] =>
   INDICATORS.map((indicator, i) => ({ indicator, level: levels[i] ?? levels[0]! }));
 
-/** Last month's facts the centre enters (Zhangzhou's codes), by employee number: [code, day of month, quantity, note]. */
+/** Last month's facts the centre enters (Zhangzhou's codes): [employee number, code, day of month, quantity, note]. */
 const ENTERED_FACTS: readonly (readonly [
   employeeNo: string,
   code: string,
